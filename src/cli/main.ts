@@ -1,0 +1,53 @@
+import { UsageError } from './args';
+import { benchCommand, BENCH_USAGE } from './commands/bench';
+import { completeCommand, COMPLETE_USAGE } from './commands/complete';
+import { evalCommand, EVAL_USAGE } from './commands/evaluate';
+import { trainCommand, TRAIN_USAGE } from './commands/train';
+
+const USAGE = `usage: lstm-lens <command> ...
+  ${TRAIN_USAGE}
+  ${EVAL_USAGE}
+  ${COMPLETE_USAGE}
+  ${BENCH_USAGE}`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  train: trainCommand,
+  eval: evalCommand,
+  complete: completeCommand,
+  bench: benchCommand,
+};
+
+/**
+ * Runs one CLI command. Every failure becomes one line on stderr and a
+ * non-zero exit code (2 for a usage mistake, 1 otherwise); set
+ * LSTM_LENS_DEBUG=1 to see stack traces.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (train, eval, complete, bench)`);
+    return await command(rest);
+  } catch (err) {
+    const e = err as Error;
+    process.stderr.write(`lstm-lens ${name}: ${e.message ?? String(err)}\n`);
+    if (process.env.LSTM_LENS_DEBUG) process.stderr.write(`${e.stack}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`lstm-lens: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,154 @@
+import { Ops } from './kernels/ops';
+import { Model } from './model/modelFiles';
+import { ModelSpec, stateSize } from './modelSpec';
+import { ParamLayout } from './params';
+import { StepModel, SearchStart } from './stepModel';
+
+/** Most sequences one stepBatch call takes (beam width, small batches). */
+export const MAX_BATCH = 64;
+
+/**
+ * Stateful inference on the fused kernels: one character at a time, for one
+ * sequence (completion) or a small batch (beam search).
+ *
+ * A state is [layer][h (H) | c (H)] flattened, owned by the caller. The first
+ * layer's input projection is folded into a table: for each character,
+ * embedding·W_x + b precomputed ([V, 4H]), so a step starts with a row copy.
+ */
+export class Engine implements StepModel {
+  readonly vocabSize: number;
+  readonly stateSize: number;
+  readonly spec: ModelSpec;
+  private readonly params: number;
+  private readonly inputTable: number;
+  private readonly h: number[];
+  private readonly c: number[];
+  private readonly gates: number;
+  private readonly tanhC: number;
+  private readonly logits: number;
+  private readonly layout: ParamLayout;
+
+  constructor(
+    model: Model,
+    readonly ops: Ops,
+  ) {
+    const a = ops.arena;
+    this.layout = model.layout;
+    this.spec = model.layout.spec;
+    const { spec } = this;
+    this.vocabSize = spec.vocabSize;
+    this.stateSize = stateSize(spec);
+    const maxH = Math.max(...spec.hidden);
+    this.params = a.allocFrom(model.params);
+    this.h = spec.hidden.map((H) => a.alloc(MAX_BATCH * H));
+    this.c = spec.hidden.map((H) => a.alloc(MAX_BATCH * H));
+    this.gates = a.alloc(MAX_BATCH * 4 * maxH);
+    this.tanhC = a.alloc(MAX_BATCH * maxH);
+    this.logits = a.alloc(MAX_BATCH * spec.vocabSize);
+    this.inputTable = this.buildInputTable();
+  }
+
+  /** [V, 4H₀]: the first layer's gate pre-activations for each input character. */
+  private buildInputTable(): number {
+    const { ops, layout, spec } = this;
+    const V = spec.vocabSize;
+    const G = 4 * spec.hidden[0];
+    const W = layout.layers[0];
+    const p = this.params;
+    const table = ops.arena.alloc(V * G);
+    if (spec.embedDim > 0) {
+      ops.gemmNN(V, G, spec.embedDim, p + layout.embedding, spec.embedDim, p + W.kernel, G, table, G, 0);
+    } else {
+      ops.arena.f32.copyWithin(table, p + W.kernel, p + W.kernel + V * G);
+    }
+    ops.addRowVector(V, G, table, G, p + W.bias);
+    return table;
+  }
+
+  newState(): Float32Array {
+    return new Float32Array(this.stateSize);
+  }
+
+  step(state: Float32Array, id: number, logProbs: Float32Array): void {
+    this.stepBatch(state, [id], 1, logProbs);
+  }
+
+  stepBatch(states: Float32Array, ids: ArrayLike<number>, n: number, logProbs: Float32Array): void {
+    if (n > MAX_BATCH) throw new Error(`stepBatch takes at most ${MAX_BATCH} sequences`);
+    const { ops, spec, layout } = this;
+    const f = ops.arena.f32;
+    const p = this.params;
+    const V = spec.vocabSize;
+    const S = this.stateSize;
+
+    // Scatter states into per-layer [n, H] blocks.
+    for (let s = 0; s < n; s++) {
+      let at = s * S;
+      spec.hidden.forEach((H, l) => {
+        f.set(states.subarray(at, at + H), this.h[l] + s * H);
+        f.set(states.subarray(at + H, at + 2 * H), this.c[l] + s * H);
+        at += 2 * H;
+      });
+    }
+
+    for (let l = 0; l < spec.hidden.length; l++) {
+      const H = spec.hidden[l];
+      const G = 4 * H;
+      const W = layout.layers[l];
+      if (l === 0) {
+        for (let s = 0; s < n; s++) {
+          const row = this.inputTable + ids[s] * G;
+          f.copyWithin(this.gates + s * G, row, row + G);
+        }
+      } else {
+        const Hin = spec.hidden[l - 1];
+        for (let s = 0; s < n; s++) f.copyWithin(this.gates + s * G, p + W.bias, p + W.bias + G);
+        // gates[n,4H] += h_below[n,Hin] · W_x[Hin,4H]
+        ops.gemmNN(n, G, Hin, this.h[l - 1], Hin, p + W.kernel, G, this.gates, G, 1);
+      }
+      // gates[n,4H] += h[n,H] · W_h[H,4H]; then h and c are updated in place.
+      ops.gemmNN(n, G, H, this.h[l], H, p + W.recurrent, G, this.gates, G, 1);
+      ops.lstmCellForward(n, H, this.gates, this.c[l], this.c[l], this.h[l], this.tanhC);
+    }
+    const top = spec.hidden.length - 1;
+    const Ht = spec.hidden[top];
+    ops.gemmNN(n, V, Ht, this.h[top], Ht, p + layout.headKernel, V, this.logits, V, 0);
+    ops.addRowVector(n, V, this.logits, V, p + layout.headBias);
+
+    for (let s = 0; s < n; s++) {
+      let at = s * S;
+      spec.hidden.forEach((H, l) => {
+        states.set(f.subarray(this.h[l] + s * H, this.h[l] + (s + 1) * H), at);
+        states.set(f.subarray(this.c[l] + s * H, this.c[l] + (s + 1) * H), at + H);
+        at += 2 * H;
+      });
+      logSoftmax(f, this.logits + s * V, V, logProbs, s * V);
+    }
+  }
+
+  /** Feeds ids[from..to) and leaves log P(next) of the last one in logProbs. */
+  feed(state: Float32Array, ids: ArrayLike<number>, logProbs: Float32Array, from = 0, to = ids.length): void {
+    for (let i = from; i < to; i++) this.step(state, ids[i], logProbs);
+  }
+
+  /**
+   * State and next-character distribution after a prefix. An empty prefix
+   * starts as if after a newline (the start of a file looks like that).
+   */
+  prime(ids: ArrayLike<number>, newlineId: number): SearchStart {
+    const state = this.newState();
+    const logProbs = new Float32Array(this.vocabSize);
+    if (ids.length === 0) this.step(state, newlineId, logProbs);
+    else this.feed(state, ids, logProbs);
+    return { state, logProbs };
+  }
+}
+
+function logSoftmax(src: Float32Array, at: number, V: number, out: Float32Array, outAt: number): void {
+  let max = -Infinity;
+  for (let v = 0; v < V; v++) if (src[at + v] > max) max = src[at + v];
+  let sum = 0;
+  for (let v = 0; v < V; v++) sum += Math.exp(src[at + v] - max);
+  const lse = max + Math.log(sum);
+  for (let v = 0; v < V; v++) out[outAt + v] = src[at + v] - lse;
+}

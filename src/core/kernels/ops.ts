@@ -1,0 +1,48 @@
+import { Arena } from './arena';
+
+/**
+ * The few primitives the LSTM forward/backward passes are made of. Two back
+ * ends implement them over the same Arena: `jsOps` (plain TypeScript, the
+ * reference the tests trust) and `wasmOps` (WebAssembly SIMD, the fast one).
+ *
+ * All matrices are row-major; every pointer is a float offset into the arena;
+ * `ld*` is the row stride in floats. `beta` is 0 (overwrite C) or 1 (add to C).
+ */
+export interface Ops {
+  readonly name: string;
+  readonly arena: Arena;
+
+  /** C[M,N] = beta·C + A[M,K]·B[K,N] */
+  gemmNN(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, beta: 0 | 1): void;
+  /** C[M,N] = beta·C + A[M,K]·B[N,K]ᵀ */
+  gemmNT(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, beta: 0 | 1): void;
+  /** C[M,N] = beta·C + A[K,M]ᵀ·B[K,N] */
+  gemmTN(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, beta: 0 | 1): void;
+
+  /** C[m,:] += bias[:] for every row m of C[M,N]. */
+  addRowVector(M: number, N: number, c: number, ldc: number, bias: number): void;
+  /** out[:] += Σ_m A[m,:] (column sums, used for bias gradients). */
+  addColumnSums(M: number, N: number, a: number, lda: number, out: number): void;
+
+  /**
+   * LSTM cell, forward, for B rows. gates [B,4H] (stride 4H) holds the
+   * pre-activations i,f,g,o on entry and the activations on exit (kept for
+   * backward). cPrev, c, h, tanhC are [B,H].
+   *   c = σ(f)·cPrev + σ(i)·tanh(g);  h = σ(o)·tanh(c)
+   */
+  lstmCellForward(B: number, H: number, gates: number, cPrev: number, c: number, h: number, tanhC: number): void;
+
+  /**
+   * LSTM cell, backward, for B rows. dh = dhA + dhB (dhB < 0: absent).
+   * dc holds dL/dc_t coming from step t+1 on entry and dL/dc_{t-1} on exit.
+   * Writes the pre-activation gradients to dGates [B,4H].
+   */
+  lstmCellBackward(B: number, H: number, gates: number, cPrev: number, tanhC: number, dhA: number, dhB: number, dc: number, dGates: number): void;
+
+  /**
+   * Softmax cross-entropy over rows of logits [M,V]; targets is an int32
+   * offset (into arena.i32) of M class ids. Returns the summed loss in nats.
+   * If dLogits >= 0 writes (softmax − onehot)·scale there (may equal logits).
+   */
+  softmaxCrossEntropy(M: number, V: number, logits: number, targets: number, dLogits: number, scale: number): number;
+}

@@ -1,0 +1,78 @@
+import { ModelSpec } from '../modelSpec';
+import { VOCAB_CHARS } from '../vocab';
+
+/** Bumped when a manifest change would mislead an older LSTM Lens. */
+export const MANIFEST_FORMAT_VERSION = 1;
+
+export interface CorpusSummary {
+  files: number;
+  chars: number;
+  /** Where the text came from (folders, package names), for the model card. */
+  sources?: string[];
+  /** Characters per language or file extension. */
+  byLanguage?: Record<string, number>;
+}
+
+export interface TrainingSummary {
+  engine: string;
+  startedFrom?: string;
+  seq: number;
+  batch: number;
+  learningRate: number;
+  dropout: number;
+  clipNorm: number;
+  epochs: number;
+  steps: number;
+  charsSeen: number;
+  seconds: number;
+  charsPerSecond: number;
+  stoppedBecause: string;
+  corpus?: CorpusSummary;
+  finishedAt: string;
+}
+
+export interface ModelMetrics {
+  trainBitsPerChar?: number;
+  valBitsPerChar?: number;
+  valTop1?: number;
+  [name: string]: number | undefined;
+}
+
+/** A cell (unit) that tracks a concept: which layer, which unit, h or c, and how well. */
+export interface NamedCell {
+  layer: number;
+  cell: number;
+  kind: 'h' | 'c';
+  r: number;
+  [extra: string]: unknown;
+}
+
+/**
+ * What LSTM Lens stores beside the weights: enough to know how the model was
+ * made, how good it is and which cells mean what. Stored in model.json's
+ * `userDefinedMetadata.lstmLens`, so that one atomic rename commits weights
+ * and manifest together.
+ */
+export interface ModelManifest {
+  format: 'lstm-lens';
+  formatVersion: number;
+  name: string;
+  vocabulary: string[];
+  spec: ModelSpec;
+  createdAt: string;
+  training?: TrainingSummary;
+  metrics?: ModelMetrics;
+  cells?: Record<string, NamedCell>;
+  notes?: string;
+}
+
+export function newManifest(spec: ModelSpec, name = 'lstm-lens model'): ModelManifest {
+  return {
+    format: 'lstm-lens',
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    name,
+    vocabulary: [...VOCAB_CHARS],
+    spec: { ...spec, hidden: [...spec.hidden] },
+    createdAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,55 @@
+import { SearchStart, StepModel } from '../stepModel';
+import { UNK_ID, decode } from '../vocab';
+import { SearchResult } from './searchResult';
+import { StopReason, StopRules, compileStopRules } from './stopRules';
+
+/**
+ * Extends the prefix with the most likely character at each step.
+ *
+ * UNK is never chosen (it would insert a replacement character): the best
+ * other character is taken instead. Ties go to the lowest id. If the chosen
+ * character is below the probability floor the text ends there ('floor');
+ * the floor is checked before the stop characters, so an unlikely newline
+ * reads as 'floor'. Beam search with width 1 makes exactly these choices.
+ */
+export function greedySearch(model: StepModel, start: SearchStart, rules: StopRules): SearchResult {
+  const { maxChars, logFloor, stopBefore } = compileStopRules(rules, model.vocabSize);
+  // Own copies: the caller's start is reused for other searches.
+  const state = new Float32Array(start.state);
+  const logProbs = new Float32Array(start.logProbs);
+  const ids: number[] = [];
+  let logProb = 0;
+  let stop: StopReason = 'length';
+
+  while (ids.length < maxChars) {
+    const id = mostLikelyKnownChar(logProbs, model.vocabSize);
+    if (id < 0 || logProbs[id] < logFloor) {
+      stop = 'floor';
+      break;
+    }
+    const stopReason = stopBefore[id];
+    if (stopReason) {
+      stop = stopReason;
+      break;
+    }
+    ids.push(id);
+    logProb += logProbs[id];
+    // The distribution after the last allowed character would never be read.
+    if (ids.length < maxChars) model.step(state, id, logProbs);
+  }
+  return { text: decode(ids), ids, logProb, stop };
+}
+
+/** Argmax over every id but UNK, lowest id on ties; -1 if no character has a finite log-prob. */
+function mostLikelyKnownChar(logProbs: Float32Array, vocabSize: number): number {
+  let best = -1;
+  let bestLogProb = -Infinity;
+  for (let id = 0; id < vocabSize; id++) {
+    if (id === UNK_ID) continue;
+    if (logProbs[id] > bestLogProb) {
+      best = id;
+      bestLogProb = logProbs[id];
+    }
+  }
+  return best;
+}

@@ -1,0 +1,112 @@
+import * as assert from 'assert';
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadModel } from '../../src/core/model/modelFiles';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function lastJson(stdout: string): Record<string, unknown> {
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+/** One clear line on stderr, no stack trace. */
+function assertOneLineError(stderr: string, pattern: RegExp) {
+  const lines = stderr.trim().split('\n');
+  assert.strictEqual(lines.length, 1, `expected one line, got:\n${stderr}`);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(stderr, /\n\s+at /);
+}
+
+describe('lstm-lens command line (dist/cli.js)', function () {
+  let dir: string;
+  before(function () {
+    if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run npm run compile first');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lens-cli-'));
+    const src = path.join(dir, 'src');
+    fs.mkdirSync(src);
+    for (let i = 0; i < 6; i++) {
+      fs.writeFileSync(path.join(src, `m${i}.py`), `def f${i}(x):\n    if x > ${i}:\n        return x * ${i}\n    return "${i}"\n\n`.repeat(30));
+    }
+  });
+  after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('trains, evaluates and completes with the documented JSON keys', () => {
+    const out = path.join(dir, 'model');
+    const t = run(['train', '--out', out, '--layers', '1', '--hidden', '32', '--embed', '8', '--seq', '32', '--batch', '8', '--epochs', '3', '--lr', '0.01', '--json', path.join(dir, 'src')]);
+    assert.strictEqual(t.code, 0, t.stderr);
+    const tj = lastJson(t.stdout);
+    for (const k of ['chars', 'charsPerSecond', 'trainBitsPerChar', 'valBitsPerChar']) assert.strictEqual(typeof tj[k], 'number', `train --json lacks ${k}`);
+    assert.ok((tj.trainBitsPerChar as number) < 4, 'three epochs on repetitive code should learn something');
+    assert.match(t.stderr, /corpus: 6 files/);
+
+    const file = path.join(dir, 'src', 'm1.py');
+    const e = run(['eval', '--model', out, '--json', file]);
+    assert.strictEqual(e.code, 0, e.stderr);
+    const ej = lastJson(e.stdout);
+    assert.strictEqual(ej.chars, fs.readFileSync(file, 'utf8').length);
+    assert.ok((ej.bitsPerChar as number) > 0 && (ej.top1 as number) > 0.3);
+
+    const c = run(['complete', '--model', out, '--file', file, '--offset', '20', '--beam', '3', '--json']);
+    assert.strictEqual(c.code, 0, c.stderr);
+    const cj = lastJson(c.stdout);
+    assert.strictEqual(typeof cj.completion, 'string');
+    assert.strictEqual(typeof cj.ms, 'number');
+    assert.ok(!(cj.completion as string).includes('\n'));
+  });
+
+  it('Ctrl+C stops training cleanly and leaves a loadable model', async function () {
+    const out = path.join(dir, 'interrupted');
+    const child = spawn(process.execPath, [CLI, 'train', '--out', out, '--layers', '1', '--hidden', '64', '--seq', '16', '--batch', '4', '--minutes', '5', '--json', path.join(dir, 'src')]);
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (/epoch \d+ step/.test(stderr)) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.strictEqual(code, 0, stderr);
+    assert.strictEqual(lastJson(stdout).stoppedBecause, 'cancelled');
+    const model = await loadModel(out);
+    assert.deepStrictEqual(model.layout.spec.hidden, [64]);
+  });
+
+  it('reports usage mistakes in one line with exit code 2', () => {
+    for (const args of [['frobnicate'], ['train', '--out'], ['complete', '--file', 'x', '--offset', 'abc'], ['eval', '--bogus', '1', 'f'], ['train', '--out', '/tmp/x', '--engine', 'tfjs', 'src']]) {
+      const r = run(args);
+      assert.strictEqual(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assertOneLineError(r.stderr, /^lstm-lens /);
+    }
+  });
+
+  it('reports missing files and corrupt models in one line with exit code 1', () => {
+    const missing = run(['complete', '--model', path.join(dir, 'model'), '--file', path.join(dir, 'nope.ts'), '--offset', '0']);
+    assert.strictEqual(missing.code, 1);
+    assertOneLineError(missing.stderr, /nope\.ts: no such file/);
+
+    const corrupt = path.join(dir, 'corrupt');
+    fs.mkdirSync(corrupt);
+    fs.writeFileSync(path.join(corrupt, 'model.json'), '{ not json');
+    const bad = run(['eval', '--model', corrupt, path.join(dir, 'src', 'm0.py')]);
+    assert.strictEqual(bad.code, 1);
+    assertOneLineError(bad.stderr, /cannot load model .*not valid JSON/);
+
+    const empty = fs.mkdtempSync(path.join(dir, 'empty-'));
+    const none = run(['train', '--out', path.join(dir, 'none'), empty]);
+    assert.strictEqual(none.code, 1);
+    assert.match(none.stderr, /no source files to train on/);
+    assert.ok(!fs.existsSync(path.join(dir, 'none', 'model.json')));
+  });
+});
