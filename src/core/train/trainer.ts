@@ -95,7 +95,9 @@ export interface TrainOutcome {
   steps: number;
   epochs: number;
   charsSeen: number;
+  /** Wall time, validation included. */
   seconds: number;
+  /** Training throughput: characters per second of time spent in training steps. */
   charsPerSecond: number;
   batch: number;
   seq: number;
@@ -145,6 +147,7 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
   let steps = 0;
   let epoch = 0;
   let charsSeen = 0;
+  let trainSeconds = 0;
   let recentLoss = 0;
   let recentCount = 0;
   let lastTrainBpc = NaN;
@@ -225,11 +228,13 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
         stoppedBecause = 'time';
         break training;
       }
+      const stepStart = performance.now();
       const r = await source.run(params, { dataset: 'train', window: w, backward: true, dropout: opts.dropout, seed: opts.seed + steps });
       if (!Number.isFinite(r.lossSum)) throw new Error(`training diverged at step ${steps} (loss is ${r.lossSum}); try a lower learning rate`);
       const grads = source.grads();
       clipByGlobalNorm(grads, opts.clipNorm);
       adam.update(params, grads);
+      trainSeconds += (performance.now() - stepStart) / 1000;
       steps++;
       charsSeen += r.count;
       recentLoss += r.lossSum;
@@ -275,7 +280,7 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
     epochs: epoch,
     charsSeen,
     seconds,
-    charsPerSecond: charsSeen / Math.max(seconds, 1e-6),
+    charsPerSecond: charsSeen / Math.max(trainSeconds, 1e-6),
     batch: data.B,
     seq: data.T,
     trainChars: data.train.length,
