@@ -1,3 +1,4 @@
+import * as v8 from 'v8';
 import { UsageError } from './args';
 import { benchCommand, BENCH_USAGE } from './commands/bench';
 import { completeCommand, COMPLETE_USAGE } from './commands/complete';
@@ -41,6 +42,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // Node 20's V8 runs relaxed SIMD (fused multiply-add, 15-25% faster kernels)
+  // only behind this flag; newer V8s (VS Code's) have it on. The flag is
+  // process-wide, so training workers get it too. LSTM_LENS_PLAIN_SIMD=1 opts out.
+  if (!process.env.LSTM_LENS_PLAIN_SIMD) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -23,7 +23,7 @@ export class Engine implements StepModel {
   private readonly inputTable: number;
   private readonly h: number[];
   private readonly c: number[];
-  private readonly gates: number;
+  private readonly gates: number[];
   private readonly tanhC: number;
   private readonly logits: number;
   private readonly layout: ParamLayout;
@@ -42,7 +42,7 @@ export class Engine implements StepModel {
     this.params = a.allocFrom(model.params);
     this.h = spec.hidden.map((H) => a.alloc(MAX_BATCH * H));
     this.c = spec.hidden.map((H) => a.alloc(MAX_BATCH * H));
-    this.gates = a.alloc(MAX_BATCH * 4 * maxH);
+    this.gates = spec.hidden.map((H) => a.alloc(MAX_BATCH * 4 * H));
     this.tanhC = a.alloc(MAX_BATCH * maxH);
     this.logits = a.alloc(MAX_BATCH * spec.vocabSize);
     this.inputTable = this.buildInputTable();
@@ -95,20 +95,21 @@ export class Engine implements StepModel {
       const H = spec.hidden[l];
       const G = 4 * H;
       const W = layout.layers[l];
+      const gates = this.gates[l];
       if (l === 0) {
         for (let s = 0; s < n; s++) {
           const row = this.inputTable + ids[s] * G;
-          f.copyWithin(this.gates + s * G, row, row + G);
+          f.copyWithin(gates + s * G, row, row + G);
         }
       } else {
         const Hin = spec.hidden[l - 1];
-        for (let s = 0; s < n; s++) f.copyWithin(this.gates + s * G, p + W.bias, p + W.bias + G);
+        for (let s = 0; s < n; s++) f.copyWithin(gates + s * G, p + W.bias, p + W.bias + G);
         // gates[n,4H] += h_below[n,Hin] · W_x[Hin,4H]
-        ops.gemmNN(n, G, Hin, this.h[l - 1], Hin, p + W.kernel, G, this.gates, G, 1);
+        ops.gemmNN(n, G, Hin, this.h[l - 1], Hin, p + W.kernel, G, gates, G, 1);
       }
       // gates[n,4H] += h[n,H] · W_h[H,4H]; then h and c are updated in place.
-      ops.gemmNN(n, G, H, this.h[l], H, p + W.recurrent, G, this.gates, G, 1);
-      ops.lstmCellForward(n, H, this.gates, this.c[l], this.c[l], this.h[l], this.tanhC);
+      ops.gemmNN(n, G, H, this.h[l], H, p + W.recurrent, G, gates, G, 1);
+      ops.lstmCellForward(n, H, gates, this.c[l], this.c[l], this.h[l], this.tanhC);
     }
     const top = spec.hidden.length - 1;
     const Ht = spec.hidden[top];
@@ -124,6 +125,15 @@ export class Engine implements StepModel {
       });
       logSoftmax(f, this.logits + s * V, V, logProbs, s * V);
     }
+  }
+
+  /**
+   * Gate activations of layer l from the last step call, [n, 4H] with
+   * columns i, f, g, o (for gate-saturation statistics). Valid until the
+   * next call.
+   */
+  lastGates(l: number, n = 1): Float32Array {
+    return this.ops.arena.f32.subarray(this.gates[l], this.gates[l] + n * 4 * this.spec.hidden[l]);
   }
 
   /** Feeds ids[from..to) and leaves log P(next) of the last one in logProbs. */

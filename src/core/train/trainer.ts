@@ -66,7 +66,7 @@ export interface TrainProgress {
   epoch: number;
   step: number;
   stepsPerEpoch: number;
-  /** Mean training loss over recent steps, in bits per character. */
+  /** Training loss, smoothed over recent steps (exponential moving average), in bits per character. */
   trainBitsPerChar: number;
   valBitsPerChar?: number;
   charsPerSecond: number;
@@ -148,6 +148,7 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
   let epoch = 0;
   let charsSeen = 0;
   let trainSeconds = 0;
+  let smoothedBpc = NaN;
   let recentLoss = 0;
   let recentCount = 0;
   let lastTrainBpc = NaN;
@@ -170,7 +171,7 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
       epoch,
       step: steps,
       stepsPerEpoch,
-      trainBitsPerChar: trainBpc(),
+      trainBitsPerChar: Number.isNaN(smoothedBpc) ? trainBpc() : smoothedBpc,
       valBitsPerChar: lastValBpc,
       charsPerSecond: rate.value,
       charsSeen,
@@ -239,6 +240,8 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
       charsSeen += r.count;
       recentLoss += r.lossSum;
       recentCount += r.count;
+      const bpc = r.lossSum / r.count / LN2;
+      smoothedBpc = Number.isNaN(smoothedBpc) ? bpc : 0.95 * smoothedBpc + 0.05 * bpc;
       rate.chars += r.count;
       const dt = (Date.now() - rate.since) / 1000;
       if (dt >= 2 || rate.value === 0) {
