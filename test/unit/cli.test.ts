@@ -55,6 +55,15 @@ describe('lstm-lens command line (dist/cli.js)', function () {
     assert.strictEqual(ej.chars, fs.readFileSync(file, 'utf8').length);
     assert.ok((ej.bitsPerChar as number) > 0 && (ej.top1 as number) > 0.3);
 
+    // The n-gram baseline and xz figures ride along in the same JSON.
+    const b = run(['eval', '--model', out, '--json', '--xz', '--baseline', 'ngram', '--order', '4', '--train-corpus', path.join(dir, 'src'), file]);
+    assert.strictEqual(b.code, 0, b.stderr);
+    const bj = lastJson(b.stdout) as { baseline: { bitsPerChar: number; order: number }; xzBitsPerChar: number | null; bitsPerChar: number };
+    assert.strictEqual(bj.baseline.order, 4);
+    assert.ok(bj.baseline.bitsPerChar > 0 && bj.baseline.bitsPerChar < 8);
+    assert.strictEqual(bj.bitsPerChar, ej.bitsPerChar);
+    assert.ok(bj.xzBitsPerChar === null || bj.xzBitsPerChar > 0);
+
     const c = run(['complete', '--model', out, '--file', file, '--offset', '20', '--beam', '3', '--json']);
     assert.strictEqual(c.code, 0, c.stderr);
     const cj = lastJson(c.stdout);

@@ -1,13 +1,18 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { KneserNeyModel } from '../../core/baseline/kneserNeyModel';
+import { collectCorpus } from '../../core/corpus';
 import { Engine } from '../../core/engine';
 import { createFastestOps } from '../../core/kernels/wasmOps';
 import { loadModel } from '../../core/model/modelFiles';
+import { StepModel } from '../../core/stepModel';
 import { NEWLINE_ID, encode } from '../../core/vocab';
-import { UsageError, parseArgs, str } from '../args';
+import { UsageError, num, parseArgs, str } from '../args';
 import { bundledModelDir } from '../modelLocation';
-import { note, printJson } from '../output';
+import { formatCount, note, printJson } from '../output';
 import { readSourceFile } from '../readSourceFile';
 
-export const EVAL_USAGE = 'eval --model DIR [--json] FILE...';
+export const EVAL_USAGE = 'eval --model DIR [--json] [--xz] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
 
 export interface FileScore {
   file: string;
@@ -21,7 +26,7 @@ export interface FileScore {
  * the state reset at each file's start (the first character is predicted
  * from a newline, as the editor does at the top of a file).
  */
-export function scoreText(engine: Engine, text: string): { bits: number; correct: number; chars: number } {
+export function scoreText(engine: StepModel, text: string): { bits: number; correct: number; chars: number } {
   const ids = encode(text);
   const state = engine.newState();
   const logProbs = new Float32Array(engine.vocabSize);
@@ -39,28 +44,85 @@ export function scoreText(engine: Engine, text: string): { bits: number; correct
   return { bits: nats / Math.LN2, correct, chars: ids.length };
 }
 
+/** Bits per character `xz -9e` needs for the file on its own (null where xz is not installed). */
+export function xzBitsPerChar(text: string): number | null {
+  const r = spawnSync('xz', ['-9e', '-T1', '-c'], { input: Buffer.from(text, 'utf8'), maxBuffer: 1 << 30 });
+  if (r.error || r.status !== 0) return null;
+  return (r.stdout.length * 8) / text.length;
+}
+
+interface Totals {
+  bits: number;
+  correct: number;
+  chars: number;
+}
+
+function summary(t: Totals) {
+  return { chars: t.chars, bitsPerChar: t.bits / t.chars, top1: t.correct / t.chars };
+}
+
 export async function evalCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { values: { model: 'string' }, switches: ['json'] });
+  const a = parseArgs(argv, { values: { model: 'string', baseline: 'string', 'train-corpus': 'string', order: 'int' }, switches: ['json', 'xz'] });
   if (a.positional.length === 0) throw new UsageError('name at least one file to evaluate');
+  const baselineKind = str(a, 'baseline');
+  if (baselineKind !== undefined && baselineKind !== 'ngram') throw new UsageError(`--baseline must be ngram, not ${JSON.stringify(baselineKind)}`);
+  const trainCorpus = str(a, 'train-corpus');
+  if (baselineKind && !trainCorpus) throw new UsageError('--baseline ngram needs --train-corpus PATH (the text the model was trained on)');
+  const order = num(a, 'order', 6, 1, 7);
+
   const model = await loadModel(str(a, 'model') ?? bundledModelDir());
   const engine = new Engine(model, createFastestOps());
-  const files: FileScore[] = [];
-  let bits = 0;
-  let correct = 0;
-  let chars = 0;
+  let baseline: KneserNeyModel | null = null;
+  if (baselineKind && trainCorpus) {
+    const corpus = await collectCorpus(trainCorpus.split(','));
+    if (corpus.files.length === 0) throw new Error(`no training text for the baseline in ${trainCorpus}`);
+    const evaluated = new Set(a.positional.map((f) => path.resolve(f)));
+    const texts = corpus.files.filter((f) => !evaluated.has(f.path)).map((f) => encode(f.text));
+    note(`training a ${order}-gram Kneser–Ney baseline on ${texts.length} files, ${formatCount(texts.reduce((n, t) => n + t.length, 0))} characters`);
+    baseline = new KneserNeyModel(order).train(texts);
+  }
+
+  const files: (FileScore & { xzBitsPerChar?: number | null; baseline?: { bitsPerChar: number; top1: number } })[] = [];
+  const lstm: Totals = { bits: 0, correct: 0, chars: 0 };
+  const base: Totals = { bits: 0, correct: 0, chars: 0 };
+  let xzBits = 0;
+  let xzOk = true;
   const started = Date.now();
   for (const file of a.positional) {
     const text = readSourceFile(file);
     const s = scoreText(engine, text);
-    bits += s.bits;
-    correct += s.correct;
-    chars += s.chars;
-    files.push({ file, chars: s.chars, bitsPerChar: s.chars ? s.bits / s.chars : NaN, top1: s.chars ? s.correct / s.chars : NaN });
-    if (!a.flags.json) note(`${file}: ${s.chars} chars, ${(s.bits / Math.max(1, s.chars)).toFixed(3)} bits/char, top-1 ${((100 * s.correct) / Math.max(1, s.chars)).toFixed(1)}%`);
+    lstm.bits += s.bits;
+    lstm.correct += s.correct;
+    lstm.chars += s.chars;
+    const row: (typeof files)[number] = { file, chars: s.chars, bitsPerChar: s.chars ? s.bits / s.chars : NaN, top1: s.chars ? s.correct / s.chars : NaN };
+    if (a.flags.xz && s.chars > 0) {
+      row.xzBitsPerChar = xzBitsPerChar(text);
+      if (row.xzBitsPerChar === null) xzOk = false;
+      else xzBits += row.xzBitsPerChar * s.chars;
+    }
+    if (baseline) {
+      const b = scoreText(baseline, text);
+      base.bits += b.bits;
+      base.correct += b.correct;
+      base.chars += b.chars;
+      row.baseline = { bitsPerChar: b.chars ? b.bits / b.chars : NaN, top1: b.chars ? b.correct / b.chars : NaN };
+    }
+    files.push(row);
+    if (!a.flags.json) note(`${file}: ${s.chars} chars, ${row.bitsPerChar.toFixed(3)} bits/char, top-1 ${(100 * row.top1).toFixed(1)}%`);
   }
-  if (chars === 0) throw new Error('the files are empty: nothing to evaluate');
-  const result = { chars, bitsPerChar: bits / chars, top1: correct / chars, seconds: (Date.now() - started) / 1000, files };
+  if (lstm.chars === 0) throw new Error('the files are empty: nothing to evaluate');
+  const result = {
+    ...summary(lstm),
+    seconds: (Date.now() - started) / 1000,
+    ...(a.flags.xz ? { xzBitsPerChar: xzOk ? xzBits / lstm.chars : null } : {}),
+    ...(baseline ? { baseline: { kind: 'ngram-kneser-ney', order, ...summary(base) } } : {}),
+    files,
+  };
   if (a.flags.json) printJson(result);
-  else process.stdout.write(`${chars} chars, ${result.bitsPerChar.toFixed(3)} bits/char, top-1 ${(100 * result.top1).toFixed(1)}%\n`);
+  else {
+    process.stdout.write(`${lstm.chars} chars, ${result.bitsPerChar.toFixed(3)} bits/char, top-1 ${(100 * result.top1).toFixed(1)}%\n`);
+    if (baseline) process.stdout.write(`${order}-gram baseline: ${(base.bits / base.chars).toFixed(3)} bits/char, top-1 ${((100 * base.correct) / base.chars).toFixed(1)}%\n`);
+    if (a.flags.xz) process.stdout.write(`xz -9e: ${xzOk ? (xzBits / lstm.chars).toFixed(3) + ' bits/char' : 'not installed'}\n`);
+  }
   return 0;
 }

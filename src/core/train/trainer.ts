@@ -200,6 +200,9 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
   /** Records an evaluation; returns true when training should stop early. */
   const afterEval = async (res: { bpc: number; top1: number } | null): Promise<boolean> => {
     lastEval = elapsed();
+    // Validation time is not training time: restart the chars/s window.
+    rate.chars = 0;
+    rate.since = Date.now();
     lastTrainBpc = trainBpc();
     recentLoss = 0;
     recentCount = 0;
