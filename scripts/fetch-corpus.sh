@@ -23,7 +23,16 @@ while IFS=$'\t' read -r kind name version license language paths; do
       # archive fails here, loudly, rather than training on something else.
       (cd .cache/downloads && apt-get download -q "$name=$version" 2>&1 | grep -v unsandboxed || true)
       deb=$(ls .cache/downloads/"$name"_"$(echo "$version" | sed 's/:/%3a/')"_*.deb 2>/dev/null | head -n 1)
-      if [ -z "$deb" ]; then echo "cannot download $name=$version from Debian (apt-cache policy $name shows what is there)" >&2; exit 1; fi
+      if [ -z "$deb" ]; then
+        # Debian mirrors keep only the current point release of a package. Take
+        # the archive's candidate, say so loudly, and record the version used.
+        candidate=$(apt-cache policy "$name" | awk '/Candidate:/ {print $2}')
+        echo "warning: $name=$version has left the Debian archive; using $candidate (update corpus/sources.tsv)" >&2
+        (cd .cache/downloads && apt-get download -q "$name=$candidate" 2>&1 | grep -v unsandboxed || true)
+        deb=$(ls .cache/downloads/"$name"_"$(echo "$candidate" | sed 's/:/%3a/')"_*.deb 2>/dev/null | head -n 1)
+        if [ -z "$deb" ]; then echo "cannot download $name from Debian (apt-cache policy $name shows what is there)" >&2; exit 1; fi
+        version=$candidate
+      fi
       dpkg-deb -x "$deb" "$tmp"
       root="$tmp" ;;
     *) echo "unknown source kind $kind" >&2; exit 1 ;;

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Reproduces the bundled model's sweep (models/default/MODEL_CARD.md):
+# fetch the pinned corpus, split off the held-out set, train each candidate
+# size for the same wall-clock budget on this machine, and measure each on the
+# held-out files per language and on completion latency.
+#   bash scripts/train-default.sh sweep          # all candidates
+#   bash scripts/train-default.sh final 2 256 64  # the chosen one, longer
+# Budgets: SWEEP_MINUTES (default 5), FINAL_MINUTES (default 25).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SWEEP_MINUTES=${SWEEP_MINUTES:-5}
+FINAL_MINUTES=${FINAL_MINUTES:-25}
+out=.cache/sweep
+mkdir -p "$out"
+[ -f dist/cli.js ] || npm run compile
+# A private copy of the build, so that rebuilding while a sweep runs cannot
+# change the code half way through.
+rm -rf .cache/sweep-dist && cp -r dist .cache/sweep-dist
+cli=.cache/sweep-dist/cli.js
+bash scripts/fetch-corpus.sh >/dev/null
+node scripts/split-corpus.js
+
+heldout_files() { find ".cache/split/heldout/$1" -type f | sort; }
+
+measure() { # name
+  local name=$1 lang
+  for lang in typescript javascript python c; do
+    # shellcheck disable=SC2046
+    node "$cli" eval --model "$out/$name" --json $(heldout_files "$lang") > "$out/$name.eval.$lang.json"
+  done
+  for beam in 1 4; do
+    node "$cli" complete --model "$out/$name" --file samples/sample.ts --offset 283 --beam "$beam" --json > "$out/$name.complete.beam$beam.json"
+  done
+}
+
+train() { # name minutes layers hidden seq [extra...]
+  local name=$1 minutes=$2 layers=$3 hidden=$4 seq=$5
+  shift 5
+  echo "training $name for $minutes min" >&2
+  node "$cli" train --out "$out/$name" --layers "$layers" --hidden "$hidden" --seq "$seq" --minutes "$minutes" \
+    --lr 0.002 --lr-decay 0.95 --dropout 0.1 --val 0.08 --patience 4 --json "$@" .cache/split/train \
+    > "$out/$name.train.json" 2> "$out/$name.train.log"
+  measure "$name"
+}
+
+case "${1:-sweep}" in
+  sweep)
+    for cfg in "1 256 64" "2 256 64" "2 384 64" "2 256 128"; do
+      read -r layers hidden seq <<< "$cfg"
+      train "${layers}x${hidden}-T${seq}" "$SWEEP_MINUTES" "$layers" "$hidden" "$seq"
+    done ;;
+  final)
+    layers=$2 hidden=$3 seq=$4
+    train "final-${layers}x${hidden}-T${seq}" "$FINAL_MINUTES" "$layers" "$hidden" "$seq" --from "$out/${layers}x${hidden}-T${seq}" ;;
+  *) echo "usage: $0 sweep | final LAYERS HIDDEN SEQ" >&2; exit 2 ;;
+esac
