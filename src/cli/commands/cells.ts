@@ -1,0 +1,172 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { writeFileAtomic } from '../../core/atomicWrite';
+import { CellRef, cellValues, describeCell } from '../../core/cells/activations';
+import { CellsForConcepts, ConceptFinding, ConceptSource, findCellsForConcepts } from '../../core/cells/findCellsForConcepts';
+import { HeatmapFile, heatmapHtml } from '../../core/cells/heatmapHtml';
+import { storeNamedCells } from '../../core/cells/namedCells';
+import { CONCEPT_NAMES, ConceptName } from '../../core/concepts/conceptNames';
+import { languageForFile } from '../../core/concepts/language';
+import { Engine } from '../../core/engine';
+import { createFastestOps } from '../../core/kernels/wasmOps';
+import { MODEL_JSON, loadModel, saveModel } from '../../core/model/modelFiles';
+import { WeightDtype } from '../../core/model/weightsCodec';
+import { describeSpec } from '../../core/modelSpec';
+import { UsageError, num, parseArgs, str } from '../args';
+import { bundledModelDir } from '../modelLocation';
+import { formatCount, note, printJson } from '../output';
+import { readSourceFile } from '../readSourceFile';
+
+export const CELLS_USAGE = 'cells --model DIR [--json] [--html OUT] [--max-chars N] [--save] FILE...';
+
+/** Characters recorded by default, over all files: about 80 MiB of activations for a 2×256 model. */
+const DEFAULT_MAX_CHARS = 20_000;
+
+/**
+ * Finds the cell that best tracks each concept (in a string, in a comment,
+ * indentation, in an if condition, column, bracket depth) on the given
+ * files, beside the best cell of a random model of the same size; optionally
+ * writes a heatmap page of the best cells and stores them in the manifest.
+ */
+export async function cellsCommand(argv: string[]): Promise<number> {
+  const a = parseArgs(argv, { values: { model: 'string', html: 'string', 'max-chars': 'int' }, switches: ['json', 'save'] });
+  if (a.positional.length === 0) throw new UsageError('name at least one source file to find cells on');
+  const maxChars = num(a, 'max-chars', DEFAULT_MAX_CHARS, 1, 10_000_000);
+  const htmlOut = str(a, 'html');
+  if (htmlOut !== undefined && htmlOut.trim() === '') throw new UsageError('--html needs a file name');
+  if (htmlOut !== undefined && !fs.existsSync(path.dirname(path.resolve(htmlOut)))) throw new UsageError(`--html: the folder ${path.dirname(htmlOut)} does not exist`);
+
+  const location = str(a, 'model') ?? bundledModelDir();
+  const model = await loadModel(location);
+  const sources: ConceptSource[] = a.positional.map((file) => ({ name: file, text: readSourceFile(file), language: languageForFile(file) }));
+  if (sources.every((s) => s.text.length === 0)) throw new Error('the files are empty: nothing to record');
+
+  const engine = new Engine(model, createFastestOps());
+  const started = Date.now();
+  const quiet = Boolean(a.flags.json);
+  const result = findCellsForConcepts(engine, sources, {
+    maxChars,
+    keepActivations: htmlOut !== undefined,
+    onProgress: quiet ? undefined : (m) => note(`${m}…`),
+  });
+  const seconds = (Date.now() - started) / 1000;
+  for (const name of CONCEPT_NAMES) {
+    if (!result.concepts[name]) note(`${name}: constant on these files, no cell to name`);
+  }
+
+  if (htmlOut !== undefined) {
+    const page = heatmapHtml({
+      title: 'LSTM Lens: cells that track code concepts',
+      subtitle: `${model.manifest.name} (${describeSpec(model.layout.spec)}), ${formatCount(result.chars)} characters`,
+      files: heatmapFiles(result, sources),
+    });
+    await writeFileAtomic(path.resolve(htmlOut), page);
+    if (!quiet) note(`heatmap written to ${htmlOut}`);
+  }
+  if (a.flags.save) {
+    const dir = location.endsWith('.json') ? path.dirname(location) : location;
+    storeNamedCells(model.manifest, result);
+    await saveModel(dir, model, { dtype: savedDtype(dir) });
+    if (!quiet) note(`named cells saved in ${dir}`);
+  }
+
+  if (quiet) {
+    printJson({
+      model: location,
+      chars: result.chars,
+      seconds,
+      bitsPerChar: result.bitsPerChar,
+      files: result.files.map((f) => ({ file: f.name, language: f.language, chars: f.chars, recorded: f.recorded })),
+      concepts: Object.fromEntries(CONCEPT_NAMES.map((name) => [name, conceptJson(result, name)])),
+      saturation: result.saturation.map((s) => ({
+        layer: s.layer,
+        ...Object.fromEntries(Object.entries(s.gates).map(([g, f]) => [g, { left: round(f.meanLeft), right: round(f.meanRight) }])),
+      })),
+      ...(htmlOut !== undefined ? { html: htmlOut } : {}),
+      ...(a.flags.save ? { saved: true } : {}),
+    });
+  } else {
+    process.stdout.write(`${formatCount(result.chars)} characters, ${result.bitsPerChar.toFixed(3)} bits/char, ${seconds.toFixed(1)}s\n`);
+    for (const name of CONCEPT_NAMES) process.stdout.write(conceptLine(result, name) + '\n');
+  }
+  return 0;
+}
+
+function conceptJson(result: CellsForConcepts, name: ConceptName) {
+  const best = result.concepts[name];
+  if (!best) return null;
+  const random = result.randomBaseline?.[name];
+  return {
+    layer: best.layer,
+    cell: best.cell,
+    kind: best.kind,
+    r: round(best.r),
+    ...(best.auroc !== undefined ? { auroc: round(best.auroc) } : {}),
+    ...(random ? { random: { r: round(random.r), ...(random.auroc !== undefined ? { auroc: round(random.auroc) } : {}) } } : {}),
+    ...(best.probe ? { probe: probeJson(best) } : {}),
+    top: best.top.slice(1).map((c) => ({ layer: c.layer, cell: c.cell, kind: c.kind, r: round(c.r) })),
+  };
+}
+
+function probeJson(best: ConceptFinding) {
+  const p = best.probe;
+  if (!p) return undefined;
+  return {
+    heldOutR: round(p.heldOutR),
+    bestSingleHeldOutR: round(p.bestSingleHeldOutR),
+    cells: p.cells.map((c) => ({ layer: c.layer, cell: c.cell, kind: c.kind, weight: round(c.weight) })),
+  };
+}
+
+function conceptLine(result: CellsForConcepts, name: ConceptName): string {
+  const best = result.concepts[name];
+  if (!best) return `${name.padEnd(14)} constant on these files`;
+  const random = result.randomBaseline?.[name];
+  const auc = best.auroc !== undefined ? `  AUROC ${best.auroc.toFixed(3)}` : '';
+  const rnd = random ? `  (random model: r ${random.r.toFixed(3)}${random.auroc !== undefined ? `, AUROC ${random.auroc.toFixed(3)}` : ''})` : '';
+  const probe = best.probe ? `  probe of ${best.probe.cells.length}: held-out r ${best.probe.heldOutR.toFixed(3)}` : '';
+  return `${name.padEnd(14)} ${describeCell(best).padEnd(18)} r ${best.r.toFixed(3).padStart(6)}${auc}${rnd}${probe}`;
+}
+
+/** The files once per distinct best cell, labelled with the concepts it is best for. */
+function heatmapFiles(result: CellsForConcepts, sources: ConceptSource[]): HeatmapFile[] {
+  const act = result.activations;
+  if (!act) return [];
+  const chosen: { ref: CellRef; label: string }[] = [];
+  for (const name of CONCEPT_NAMES) {
+    const best = result.concepts[name];
+    if (!best) continue;
+    const label = `${name} (r = ${best.r.toFixed(3)}${best.auroc !== undefined ? `, AUROC ${best.auroc.toFixed(3)}` : ''})`;
+    const same = chosen.find((c) => c.ref.layer === best.layer && c.ref.cell === best.cell && c.ref.kind === best.kind);
+    if (same) same.label += `, ${label}`;
+    else chosen.push({ ref: { layer: best.layer, cell: best.cell, kind: best.kind }, label });
+  }
+  return sources.map((src, k) => {
+    const seg = act.segments[k];
+    return {
+      name: src.name ?? `file ${k + 1}`,
+      text: src.text,
+      tracks: chosen.map((c) => ({
+        label: `${describeCell(c.ref)}: ${c.label}`,
+        values: cellValues(act, c.ref, seg.start, seg.end),
+        // h lives in [-1, 1]; c is unbounded, so it is scaled to its largest value.
+        ...(c.ref.kind === 'h' ? { scale: 1 } : {}),
+      })),
+    };
+  });
+}
+
+/** The weight encoding the model was saved with, so that --save does not change its size. */
+function savedDtype(dir: string): WeightDtype {
+  try {
+    const json = JSON.parse(fs.readFileSync(path.join(dir, MODEL_JSON), 'utf8')) as { weightsManifest?: { weights?: { quantization?: { dtype?: string } }[] }[] };
+    const q = json.weightsManifest?.[0]?.weights?.[0]?.quantization?.dtype;
+    return q === 'float16' || q === 'uint8' ? q : 'float32';
+  } catch {
+    return 'float32';
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}

@@ -1,0 +1,125 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { UsageError } from '../../src/cli/args';
+import { CELLS_USAGE, cellsCommand } from '../../src/cli/commands/cells';
+import { newManifest } from '../../src/core/model/manifest';
+import { loadModel, saveModel } from '../../src/core/model/modelFiles';
+import { ModelSpec } from '../../src/core/modelSpec';
+import { initParams, paramLayout } from '../../src/core/params';
+import { VOCAB_SIZE } from '../../src/core/vocab';
+
+/** Runs the command with stdout captured and stderr silenced. */
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write;
+  const err = process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
+  try {
+    const code = await cellsCommand(argv);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}
+
+const FILES: Record<string, string> = {
+  'a.ts': 'export function f(xs: number[]): string {\n  // sum "them"\n  if (xs.length > 0 && xs[0] !== 1) {\n    return `n=${xs.length}`;\n  }\n  return "none";\n}\n',
+  'b.py': 'def g(x):\n    """Doc with "quotes"."""\n    if (x and\n            x > 1):\n        return \'big\'  # comment\n    return [x, (x, x)]\n',
+  'c.c': '#include <stdio.h>\n/* block "comment" */\nint main(void) {\n\tchar c = \'"\';\n\tif (c == \'(\' || (1 + 2)) { puts("s"); }\n\treturn 0;\n}\n',
+};
+
+describe('lstm-lens cells (cellsCommand)', function () {
+  let dir: string;
+  let modelDir: string;
+  let files: string[];
+  const spec: ModelSpec = { vocabSize: VOCAB_SIZE, embedDim: 8, hidden: [16] };
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lens-cells-'));
+    modelDir = path.join(dir, 'model');
+    const layout = paramLayout(spec);
+    await saveModel(modelDir, { layout, params: initParams(layout, 4), manifest: newManifest(spec, 'tiny') });
+    files = Object.entries(FILES).map(([name, text]) => {
+      const p = path.join(dir, name);
+      fs.writeFileSync(p, text);
+      return p;
+    });
+  });
+  after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('prints one JSON object with the best cell per concept and the random baseline', async () => {
+    const r = await run(['--model', modelDir, '--json', ...files]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.strictEqual(lines.length, 1);
+    const j = JSON.parse(lines[0]);
+    const total = Object.values(FILES).reduce((n, t) => n + t.length, 0);
+    assert.strictEqual(j.chars, total);
+    assert.deepStrictEqual(
+      j.files.map((f: { language: string; recorded: number }) => [f.language, f.recorded]),
+      Object.entries(FILES).map(([name, text]) => [{ 'a.ts': 'typescript', 'b.py': 'python', 'c.c': 'c' }[name], text.length]),
+    );
+    assert.deepStrictEqual(Object.keys(j.concepts), ['inString', 'inComment', 'indentDepth', 'inIfCondition', 'linePosition', 'bracketDepth']);
+    for (const [name, c] of Object.entries(j.concepts) as [string, Record<string, unknown>][]) {
+      assert.strictEqual(c.layer, 0, name);
+      assert.ok(Number.isInteger(c.cell) && (c.cell as number) >= 0 && (c.cell as number) < 16, name);
+      assert.ok(c.kind === 'h' || c.kind === 'c', name);
+      assert.ok(typeof c.r === 'number' && Math.abs(c.r) <= 1, name);
+      const yesNo = ['inString', 'inComment', 'inIfCondition'].includes(name);
+      assert.strictEqual(typeof c.auroc === 'number', yesNo, `${name}: auroc only for yes/no concepts`);
+      const random = c.random as Record<string, unknown>;
+      assert.strictEqual(typeof random.r, 'number', name);
+      assert.strictEqual(typeof random.auroc === 'number', yesNo, name);
+    }
+    assert.strictEqual(j.saturation.length, 1);
+    assert.ok(typeof j.saturation[0].f.right === 'number');
+  });
+
+  it('writes the heatmap page and stores the named cells in the manifest, weights unchanged', async () => {
+    const before = await loadModel(modelDir);
+    const html = path.join(dir, 'out', 'heat.html');
+    fs.mkdirSync(path.dirname(html));
+    const r = await run(['--model', modelDir, '--json', '--html', html, '--save', '--max-chars', '150', ...files]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.strictEqual(j.chars, 150);
+    assert.strictEqual(j.saved, true);
+
+    const page = fs.readFileSync(html, 'utf8');
+    assert.match(page, /Content-Security-Policy/);
+    assert.ok(!page.includes('<stdio.h>'), 'code is escaped');
+    assert.ok(page.includes('&lt;</span><span class="'), 'the < of the include is a character of its own');
+    assert.strictEqual((page.match(/<h2>/g) ?? []).length, 3, 'one section per file');
+    assert.deepStrictEqual(fs.readdirSync(path.dirname(html)), ['heat.html'], 'no temporary file left behind');
+
+    const after = await loadModel(modelDir);
+    assert.deepStrictEqual([...after.params], [...before.params]);
+    const cells = after.manifest.cells!;
+    assert.deepStrictEqual(Object.keys(cells).sort(), ['bracketDepth', 'inComment', 'inIfCondition', 'inString', 'indentDepth', 'linePosition']);
+    assert.deepStrictEqual([cells.inString.layer, cells.inString.cell, cells.inString.kind], [j.concepts.inString.layer, j.concepts.inString.cell, j.concepts.inString.kind]);
+    assert.strictEqual(cells.inString.r, j.concepts.inString.r);
+  });
+
+  it('prints a readable table without --json', async () => {
+    const r = await run(['--model', modelDir, files[0]]);
+    assert.strictEqual(r.code, 0);
+    const lines = r.stdout.trim().split('\n');
+    assert.strictEqual(lines.length, 7);
+    assert.match(lines[1], /^inString\s+layer 0 [hc]\[\d+\]\s+r\s+-?\d\.\d{3}\s+AUROC/);
+  });
+
+  it('rejects bad calls with a usage error', async () => {
+    assert.match(CELLS_USAGE, /^cells --model DIR/);
+    await assert.rejects(() => cellsCommand(['--model', modelDir]), UsageError);
+    await assert.rejects(() => cellsCommand(['--model', modelDir, '--max-chars', '0', files[0]]), UsageError);
+    await assert.rejects(() => cellsCommand(['--bogus', files[0]]), UsageError);
+    await assert.rejects(() => cellsCommand(['--model', modelDir, '--html', path.join(dir, 'no', 'such', 'dir.html'), files[0]]), /--html: the folder .* does not exist/);
+    await assert.rejects(() => cellsCommand(['--model', modelDir, path.join(dir, 'missing.ts')]), /no such file/);
+    await assert.rejects(() => cellsCommand(['--model', path.join(dir, 'nope'), files[0]]), /cannot load model/);
+  });
+});
