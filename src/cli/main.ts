@@ -1,6 +1,8 @@
 import * as v8 from 'v8';
 import { UsageError } from './args';
 import { benchCommand, BENCH_USAGE } from './commands/bench';
+import { COMPLETION_BENCH_USAGE } from './commands/benchCompletion';
+import { cellsCommand, CELLS_USAGE } from './commands/cells';
 import { completeCommand, COMPLETE_USAGE } from './commands/complete';
 import { evalCommand, EVAL_USAGE } from './commands/evaluate';
 import { trainCommand, TRAIN_USAGE } from './commands/train';
@@ -9,13 +11,16 @@ const USAGE = `usage: lstm-lens <command> ...
   ${TRAIN_USAGE}
   ${EVAL_USAGE}
   ${COMPLETE_USAGE}
-  ${BENCH_USAGE}`;
+  ${BENCH_USAGE}
+  ${COMPLETION_BENCH_USAGE}
+  ${CELLS_USAGE}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   train: trainCommand,
   eval: evalCommand,
   complete: completeCommand,
   bench: benchCommand,
+  cells: cellsCommand,
 };
 
 /**
@@ -31,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   try {
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (train, eval, complete, bench)`);
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (train, eval, complete, bench, cells)`);
     return await command(rest);
   } catch (err) {
     const e = err as Error;

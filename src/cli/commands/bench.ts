@@ -4,6 +4,7 @@ import * as path from 'path';
 import { benchFusedCompletion, benchFusedStep, benchFusedTrain } from '../../bench/fusedEngineBench';
 import { benchTfjsStep, benchTfjsTrain, benchTorch, isSkipped } from '../../bench/referenceEngines';
 import { UsageError, parseArgs } from '../args';
+import { completionBenchCommand } from './benchCompletion';
 import { formatCount, note, printJson } from '../output';
 
 export const BENCH_USAGE = 'bench [--json] [--quick] [--no-reference]';
@@ -32,8 +33,9 @@ function torchScript(): string {
  * ms for a 40-character greedy and beam-4 completion.
  */
 export async function benchCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'completion') return completionBenchCommand(argv.slice(1));
   const a = parseArgs(argv, { values: {}, switches: ['json', 'quick', 'no-reference'] });
-  if (a.positional.length > 0) throw new UsageError(`unknown bench ${JSON.stringify(a.positional[0])}`);
+  if (a.positional.length > 0) throw new UsageError(`unknown bench ${JSON.stringify(a.positional[0])} (bench, bench completion)`);
   const quick = Boolean(a.flags.quick);
   const withReference = !a.flags['no-reference'];
   const secs = quick ? 2 : 6;

@@ -1,0 +1,236 @@
+import * as path from 'path';
+import { CompletionService, DEFAULT_SETTINGS, SearchSettings, TextSource, lineSuffixAllowsCompletion, lineSuffixAt } from '../core/completion';
+import { Engine } from '../core/engine';
+import { WasmOps, createFastestOps } from '../core/kernels/wasmOps';
+import { loadModel } from '../core/model/modelFiles';
+import { describeSpec } from '../core/modelSpec';
+import { readSourceFile } from '../cli/readSourceFile';
+
+export interface CompletionBenchOptions {
+  modelDir: string;
+  file: string;
+  /** Beam width; 1 is greedy. */
+  beam: number;
+  maxChars: number;
+  multiline?: boolean;
+  maxLines?: number;
+  minCharProb?: number;
+  /** Offset where typing starts (the state there is built first, timed separately). Default 0. */
+  startOffset?: number;
+  /** Most characters to type. Default: to the end of the file. */
+  limit?: number;
+  /** Ask for a completion at every n-th keystroke (1: every keystroke, like an editor without debounce). Default 1. */
+  every?: number;
+  /** Search at every request, never serving a typed-through completion from the cache. */
+  noCache?: boolean;
+  /** Called about every 1,000 characters typed. */
+  onProgress?: (typed: number, total: number) => void;
+}
+
+export interface LatencySummary {
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+}
+
+export interface CompletionBenchResult extends LatencySummary {
+  file: string;
+  model: string;
+  ops: string;
+  beam: number;
+  maxChars: number;
+  multiline: boolean;
+  /** Characters typed. */
+  typed: number;
+  /** Completion requests made (every `every`-th keystroke where the rest of the line allows one). */
+  requests: number;
+  /** Requests answered by a search (the rest came from the cache). */
+  searched: LatencySummary;
+  /** Requests answered from the typed-through cache. */
+  typedThrough: number;
+  /** Requests that produced a completion. */
+  shown: number;
+  /** Completions that the file really continues with, exactly. */
+  exactMatches: number;
+  /** Characters of those completions (what accepting them would have saved). */
+  matchedChars: number;
+  /** ms to build the state at startOffset before typing. */
+  firstStateMs: number;
+  /** Per-keystroke state update: invalidate from the typed offset, step to the new cursor. */
+  keystroke: { p50Us: number; p95Us: number; p99Us: number; maxUs: number; meanUs: number; stepsPerKeystroke: number };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+function summarize(ms: number[]): LatencySummary {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const sum = ms.reduce((a, b) => a + b, 0);
+  return {
+    count: ms.length,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted.length ? sorted[sorted.length - 1] : 0,
+    meanMs: ms.length ? sum / ms.length : 0,
+  };
+}
+
+/**
+ * What an editor with auto-closing brackets has after the cursor while a
+ * line is typed: the closers of the brackets and quotes opened on the line
+ * so far (innermost first). Quotes close only after a non-word character;
+ * inside a quote only the same quote counts (it is typed over).
+ */
+export function autoClosedSuffix(typedLine: string): string {
+  const closers: string[] = [];
+  const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+  for (let i = 0; i < typedLine.length; i++) {
+    const ch = typedLine[i];
+    const top = closers[closers.length - 1];
+    if (top === '"' || top === "'" || top === '`') {
+      if (ch === top) closers.pop();
+      continue;
+    }
+    if (pairs[ch]) closers.push(pairs[ch]);
+    else if (ch === ')' || ch === ']' || ch === '}') {
+      if (top === ch) closers.pop();
+    } else if ((ch === '"' || ch === "'" || ch === '`') && !/\w/.test(typedLine[i - 1] ?? '')) closers.push(ch);
+  }
+  return closers.reverse().join('');
+}
+
+/** The file as the editor has it while character i of it is being typed: typed prefix, auto-closed suffix, the lines after. */
+function typingView(file: string, typedEnd: number, autoSuffix: string, lineEnd: number): TextSource {
+  const length = typedEnd + autoSuffix.length + (file.length - lineEnd);
+  return {
+    length,
+    slice(start: number, end: number): string {
+      let out = '';
+      if (start < typedEnd) out += file.slice(start, Math.min(end, typedEnd));
+      const a = typedEnd;
+      const b = typedEnd + autoSuffix.length;
+      if (end > a && start < b) out += autoSuffix.slice(Math.max(0, start - a), Math.min(autoSuffix.length, end - a));
+      if (end > b) out += file.slice(lineEnd + Math.max(0, start - b), lineEnd + (end - b));
+      return out;
+    },
+  };
+}
+
+/**
+ * Replays typing a file, in process, on the provider's own code path
+ * (CompletionService: DocumentStates, CompletionCache, completeAt), without
+ * VS Code and without debouncing.
+ *
+ * The file is typed one character at a time, front to back, in an editor
+ * that auto-closes brackets and quotes: while a line is typed, the document
+ * holds the typed text, the closers of what the line opened, and the lines
+ * after it. Each keystroke is an edit at its offset (states after it are
+ * dropped) and a state update at the new cursor, which costs one step. At
+ * every `every`-th keystroke where the rest of the line allows a completion
+ * (it always does here: it is empty or closers), a completion is requested
+ * and timed, as the editor would after a pause. A completion "matches" when
+ * the file really goes on with exactly its text.
+ */
+export async function benchCompletion(options: CompletionBenchOptions): Promise<CompletionBenchResult> {
+  const text = readSourceFile(options.file);
+  const model = await loadModel(options.modelDir);
+  const ops = createFastestOps();
+  const engine = new Engine(model, ops);
+  if (ops instanceof WasmOps) ops.warmUp();
+  const settings: SearchSettings = {
+    maxChars: options.maxChars,
+    beamWidth: options.beam,
+    multiline: options.multiline ?? false,
+    maxLines: options.maxLines ?? DEFAULT_SETTINGS.maxLines,
+    minCharProb: options.minCharProb ?? DEFAULT_SETTINGS.minCharProb,
+  };
+  const every = Math.max(1, Math.floor(options.every ?? 1));
+  const service = new CompletionService(engine);
+  const docId = 'bench:' + path.basename(options.file);
+  const start = Math.min(options.startOffset ?? 0, text.length);
+  const end = Math.min(text.length, start + (options.limit ?? text.length));
+  const never = () => false;
+  let version = 1;
+
+  let t = performance.now();
+  service.states.stateAt(docId, version, text, start);
+  const firstStateMs = performance.now() - t;
+
+  const requestMs: number[] = [];
+  const searchMs: number[] = [];
+  const keystrokeUs: number[] = [];
+  let typedThrough = 0;
+  let shown = 0;
+  let exactMatches = 0;
+  let matchedChars = 0;
+  const stepsBefore = service.states.stepsTaken;
+  let lineStart = text.lastIndexOf('\n', start - 1) + 1;
+
+  for (let i = start; i < end; i++) {
+    // Typing text[i]: the document changes at i, the cursor moves to i + 1.
+    version++;
+    t = performance.now();
+    service.edit(docId, version, i);
+    service.states.stateAt(docId, version, text, i + 1);
+    keystrokeUs.push((performance.now() - t) * 1000);
+    const offset = i + 1;
+    if (text.charCodeAt(i) === 10) lineStart = offset;
+    if (options.onProgress && (i - start) % 1000 === 999) options.onProgress(i - start + 1, end - start);
+    if ((i - start) % every !== every - 1) continue;
+    let lineEnd = text.indexOf('\n', offset);
+    if (lineEnd < 0) lineEnd = text.length;
+    const view = typingView(text, offset, autoClosedSuffix(text.slice(lineStart, offset)), lineEnd);
+    if (!lineSuffixAllowsCompletion(lineSuffixAt(view, offset))) continue;
+    const request = { docId, version, text: view, offset };
+    t = performance.now();
+    const served = options.noCache ? undefined : service.lookup(request, settings);
+    const result = served ?? (await service.complete(request, settings, never));
+    const ms = performance.now() - t;
+    requestMs.push(ms);
+    if (result?.source === 'search') searchMs.push(ms);
+    if (result?.source === 'typed-through') typedThrough++;
+    if (result) {
+      shown++;
+      if (text.startsWith(result.completion.text, offset)) {
+        exactMatches++;
+        matchedChars += result.completion.text.length;
+      }
+    }
+  }
+
+  const typed = end - start;
+  const ks = summarize(keystrokeUs.map((us) => us / 1000));
+  return {
+    file: options.file,
+    model: `${model.manifest.name} (${describeSpec(model.layout.spec)})`,
+    ops: ops.name,
+    beam: options.beam,
+    maxChars: options.maxChars,
+    multiline: settings.multiline,
+    typed,
+    requests: requestMs.length,
+    ...summarize(requestMs),
+    searched: summarize(searchMs),
+    typedThrough,
+    shown,
+    exactMatches,
+    matchedChars,
+    firstStateMs,
+    keystroke: {
+      p50Us: ks.p50Ms * 1000,
+      p95Us: ks.p95Ms * 1000,
+      p99Us: ks.p99Ms * 1000,
+      maxUs: ks.maxMs * 1000,
+      meanUs: ks.meanMs * 1000,
+      // Searches step the model directly; the states count only the keystroke updates.
+      stepsPerKeystroke: typed > 0 ? (service.states.stepsTaken - stepsBefore) / typed : 0,
+    },
+  };
+}

@@ -1,0 +1,227 @@
+import { beamSearch, greedySearch, SearchResult, StopReason } from '../search';
+import { SearchStart, StepModel } from '../stepModel';
+import { NEWLINE_ID, charToId } from '../vocab';
+import { DocumentStates } from './documentStates';
+import { cutBeforeSuffix, lineSuffixAllowsCompletion } from './lineSuffix';
+import { SearchSettings } from './settings';
+import { TextSource, linePrefixAt, lineSuffixAt } from './textSource';
+
+/** Why a completion ended: a search stop, the existing line suffix, a loop cut off, the end of a block, or the line cap (multi-line). */
+export type CompletionStop = StopReason | 'suffix' | 'repetition' | 'block-end' | 'line-cap';
+
+export interface Completion {
+  /** Text to insert at the cursor (after the suggest widget's selected text, when there is one); may span lines ('\n'). */
+  readonly text: string;
+  readonly lines: number;
+  readonly stop: CompletionStop;
+  /** Natural log of the first line's probability under the model. */
+  readonly logProb: number;
+}
+
+export interface CompleteAtOptions {
+  /** The document version `text` belongs to (see DocumentStates.stateAt). */
+  version?: number;
+  /**
+   * The suggest widget's selected item, which would replace [start, offset)
+   * with `text`: the completion continues after that text.
+   */
+  selected?: { start: number; text: string };
+  /** Longest stretch of model work between yields to the event loop, in ms. Default 10. */
+  sliceMs?: number;
+}
+
+/** Columns of leading whitespace (a tab counts 4). */
+export function indentWidth(line: string): number {
+  let width = 0;
+  for (const ch of line) {
+    if (ch === ' ') width++;
+    else if (ch === '\t') width += 4;
+    else break;
+  }
+  return width;
+}
+
+/** A line that closes a block: starts with a closing bracket or `end`. */
+export function isClosingLine(line: string): boolean {
+  return /^\s*([)\]}]|end\b)/.test(line);
+}
+
+/**
+ * Cuts a text where it starts looping: at the first place where a piece of
+ * 2 to 32 characters (not all one character, so `-----` and `0000` stay)
+ * comes three times in a row, only the first copy is kept. Greedy and beam
+ * search on a small char model fall into such loops ("is not set is not set
+ * is not set") when they run out of ideas.
+ */
+export function trimRepetition(text: string, copies = 3, maxPeriod = 32): string {
+  for (let i = 0; i < text.length; i++) {
+    for (let p = 2; p <= maxPeriod && i + copies * p <= text.length; p++) {
+      const unit = text.slice(i, i + p);
+      if (unit === unit[0].repeat(p)) continue;
+      let k = 1;
+      while (k < copies && text.startsWith(unit, i + k * p)) k++;
+      if (k === copies) return text.slice(0, i + p);
+    }
+  }
+  return text;
+}
+
+/** A copy of `start` advanced over `text` ('\r' skipped, like DocumentStates). */
+export function feedText(model: StepModel, start: SearchStart, text: string): SearchStart {
+  const state = new Float32Array(start.state);
+  const logProbs = new Float32Array(start.logProbs);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 13) model.step(state, charToId(code), logProbs);
+  }
+  return { state, logProbs };
+}
+
+/**
+ * The state after `text` from a fresh start (a primer for sampling): as if
+ * after a newline when `text` is empty, like Engine.prime.
+ */
+export function startAfter(model: StepModel, text: string): SearchStart {
+  const start = { state: model.newState(), logProbs: new Float32Array(model.vocabSize) };
+  if (text.replace(/\r/g, '') !== '') return feedText(model, start, text);
+  model.step(start.state, NEWLINE_ID, start.logProbs);
+  return start;
+}
+
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The completion at `offset` of a document, or undefined when there is
+ * none: the line suffix does not allow one, only whitespace came out, or
+ * `isCancelled()` said so (checked between slices of work; the state
+ * progress made so far is kept in `states`).
+ *
+ * One line by default: the search stops at the end of the line, at
+ * `maxChars`, or below `minCharProb`; a suffix of closing brackets cuts the
+ * text where the suffix takes over. With `multiline`, a completion whose
+ * first line opens a block (the next line is indented deeper than the
+ * cursor's line) goes on line by line through the block and its closing
+ * line (`}` ...), to at most `maxLines` lines; a line that opens nothing
+ * stays a one-line completion. Beam search of `beamWidth` (greedy at 1).
+ */
+export async function completeAt(
+  engine: StepModel,
+  states: DocumentStates,
+  docId: string,
+  text: TextSource,
+  offset: number,
+  settings: SearchSettings,
+  isCancelled: () => boolean,
+  options: CompleteAtOptions = {},
+): Promise<Completion | undefined> {
+  const suffix = lineSuffixAt(text, offset);
+  if (suffix === null || !lineSuffixAllowsCompletion(suffix)) return undefined;
+  const blankSuffix = suffix.trim() === '';
+  const selected = options.selected;
+  const stateOffset = selected ? selected.start : offset;
+  const sliceMs = options.sliceMs ?? 10;
+
+  let start: SearchStart | undefined;
+  for (;;) {
+    if (isCancelled()) return undefined;
+    const deadline = performance.now() + sliceMs;
+    start = states.stateAt(docId, options.version, text, stateOffset, () => isCancelled() || performance.now() > deadline);
+    if (start) break;
+    await nextMacrotask();
+  }
+  if (selected) start = feedText(engine, start, selected.text);
+  if (isCancelled()) return undefined;
+
+  const rules = { maxChars: settings.maxChars, stopAtNewline: true, minCharProb: settings.minCharProb };
+  const search = (from: SearchStart, nonWhitespace: boolean): SearchResult =>
+    settings.beamWidth <= 1 ? greedySearch(engine, from, rules) : beamSearch(engine, from, { ...rules, width: settings.beamWidth, nonWhitespace });
+
+  const multiline = settings.multiline && settings.maxLines > 1 && blankSuffix;
+  // In multi-line mode an empty first line is fine (after `{` the block starts on the next line).
+  const first = search(start, !multiline);
+  let line = trimRepetition(first.text);
+  let stop: CompletionStop = line === first.text ? first.stop : 'repetition';
+  if (!blankSuffix) {
+    const cut = cutBeforeSuffix(line, suffix);
+    if (cut !== line) stop = 'suffix';
+    line = cut;
+  }
+  line = line.trimEnd();
+
+  if (multiline && stop === 'newline') {
+    const prefix = linePrefixAt(text, stateOffset);
+    if (prefix !== null) {
+      const block = await continueBlock(engine, start, line, indentWidth(prefix + (selected?.text ?? '') + line), settings, search, isCancelled);
+      if (block === undefined) return undefined;
+      if (block.lines.length > 0) {
+        const full = line + block.lines.map((l) => '\n' + l).join('');
+        return { text: full, lines: block.lines.length + 1, stop: block.stop, logProb: first.logProb };
+      }
+    }
+    if (!/\S/.test(line) && settings.beamWidth > 1) {
+      // No block after an empty line: fall back to the best line with text.
+      const again = search(start, true);
+      line = trimRepetition(again.text).trimEnd();
+      stop = again.stop;
+    }
+  }
+  if (!/\S/.test(line)) return undefined;
+  return { text: line, lines: 1, stop, logProb: first.logProb };
+}
+
+/**
+ * The lines after `firstLine` that make up the block it opens: deeper than
+ * `baseIndent`, ended by the first line back at or above it (kept when it
+ * closes with a bracket), by two blank lines, or by the line cap. No lines
+ * when the next line is not deeper. Undefined when cancelled.
+ */
+async function continueBlock(
+  engine: StepModel,
+  start: SearchStart,
+  firstLine: string,
+  baseIndent: number,
+  settings: SearchSettings,
+  search: (from: SearchStart, nonWhitespace: boolean) => SearchResult,
+  isCancelled: () => boolean,
+): Promise<{ lines: string[]; stop: CompletionStop } | undefined> {
+  const lines: string[] = [];
+  let stop: CompletionStop = 'line-cap';
+  let deeper = false;
+  let blanks = 0;
+  let at = feedText(engine, start, firstLine);
+  engine.step(at.state, NEWLINE_ID, at.logProbs);
+  while (lines.length + 1 < settings.maxLines) {
+    await nextMacrotask();
+    if (isCancelled()) return undefined;
+    const result = search(at, false);
+    const untrimmed = trimRepetition(result.text);
+    const line = untrimmed.trimEnd();
+    if (line === '') {
+      if (!deeper || ++blanks >= 2) {
+        stop = 'block-end';
+        break;
+      }
+      lines.push('');
+    } else {
+      blanks = 0;
+      if (indentWidth(line) > baseIndent) {
+        deeper = true;
+        lines.push(line);
+      } else {
+        if (deeper && isClosingLine(line)) lines.push(line);
+        stop = 'block-end';
+        break;
+      }
+    }
+    if (result.stop !== 'newline' || untrimmed !== result.text) {
+      stop = untrimmed !== result.text ? 'repetition' : result.stop;
+      break;
+    }
+    at = feedText(engine, at, line);
+    engine.step(at.state, NEWLINE_ID, at.logProbs);
+  }
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return { lines: deeper ? lines : [], stop };
+}

@@ -1,0 +1,89 @@
+import { StepModel } from '../stepModel';
+import { Completion, completeAt } from './completeAt';
+import { CompletionCache } from './completionCache';
+import { DocumentStates, DocumentStatesOptions } from './documentStates';
+import { lineSuffixAllowsCompletion } from './lineSuffix';
+import { SearchSettings, searchKey } from './settings';
+import { TextSource, lineSuffixAt } from './textSource';
+
+export interface CompletionRequest {
+  docId: string;
+  version: number;
+  text: TextSource;
+  offset: number;
+  /** The suggest widget's selected item, replacing [start, offset) with text. */
+  selected?: { start: number; text: string };
+}
+
+/** Where an answer came from. */
+export type CompletionSource = 'cache' | 'typed-through' | 'search';
+
+export interface ServedCompletion {
+  completion: Completion;
+  source: CompletionSource;
+}
+
+/**
+ * The completion path shared by the VS Code provider and the CLI benchmark:
+ * per-document states, the cache, and completeAt, for one model. The host
+ * adds debouncing, cancellation tokens and the conversion to editor types.
+ */
+export class CompletionService {
+  readonly states: DocumentStates;
+  readonly cache = new CompletionCache<Completion>();
+
+  constructor(
+    readonly model: StepModel,
+    stateOptions: Partial<DocumentStatesOptions> = {},
+  ) {
+    this.states = new DocumentStates(model, stateOptions);
+  }
+
+  /** A document changed from `offset` on (smallest changed offset); `version` is its new version. */
+  edit(docId: string, version: number, offset: number): void {
+    this.states.edit(docId, version, offset);
+    this.cache.edit(docId, offset);
+  }
+
+  /** A document closed: its states and cached completions go. */
+  close(docId: string): void {
+    this.states.delete(docId);
+    this.cache.delete(docId);
+  }
+
+  /** The answer without any model work, when the cache has one. */
+  lookup(request: CompletionRequest, settings: SearchSettings): ServedCompletion | undefined {
+    const key = requestKey(request, settings);
+    const hit = this.cache.get(request.docId, request.version, request.offset, key);
+    if (hit) return { completion: hit, source: 'cache' };
+    if (request.selected) return undefined;
+    const suffix = lineSuffixAt(request.text, request.offset);
+    if (!lineSuffixAllowsCompletion(suffix)) return undefined;
+    const rest = this.cache.continuation(request.docId, request.text, request.offset, key, (stored, text) => ({
+      ...stored,
+      text,
+      lines: text.split('\n').length,
+    }));
+    if (!rest) return undefined;
+    this.cache.set(request.docId, request.version, request.offset, key, rest, false);
+    return { completion: rest, source: 'typed-through' };
+  }
+
+  /** The cached answer, or a new one (undefined: none, or cancelled). */
+  async complete(request: CompletionRequest, settings: SearchSettings, isCancelled: () => boolean): Promise<ServedCompletion | undefined> {
+    const cached = this.lookup(request, settings);
+    if (cached) return cached;
+    const completion = await completeAt(this.model, this.states, request.docId, request.text, request.offset, settings, isCancelled, {
+      version: request.version,
+      selected: request.selected,
+    });
+    if (!completion) return undefined;
+    this.cache.set(request.docId, request.version, request.offset, requestKey(request, settings), completion, !request.selected);
+    return { completion, source: 'search' };
+  }
+}
+
+function requestKey(request: CompletionRequest, settings: SearchSettings): string {
+  const selected = request.selected ? `${request.selected.start}:${request.selected.text}` : '';
+  return `${searchKey(settings)}|${selected}`;
+}
