@@ -15,6 +15,10 @@ const root = path.resolve(__dirname, '..');
 const corpus = path.join(root, '.cache', 'corpus');
 const out = path.join(root, '.cache', 'split');
 
+// Held-out files are grouped by what they are, not by the package they come
+// from: rxjs ships .json and .js beside its .ts, CPython's headers are C.
+const LANGUAGE_BY_EXTENSION = { '.ts': 'typescript', '.tsx': 'typescript', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.py': 'python', '.c': 'c', '.h': 'c' };
+
 function walk(dir, rel = '') {
   const files = [];
   for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
@@ -30,10 +34,11 @@ const summary = {};
 for (const pkg of fs.readdirSync(corpus).sort()) {
   const done = path.join(corpus, pkg, '.done');
   if (!fs.existsSync(done)) continue;
-  const [, , , license, language] = fs.readFileSync(done, 'utf8').trim().split('\t');
+  const [, , , license] = fs.readFileSync(done, 'utf8').trim().split('\t');
   for (const rel of walk(path.join(corpus, pkg))) {
     const h = crypto.createHash('sha1').update(`${pkg}/${rel}`).digest().readUInt32BE(0) / 2 ** 32;
     const heldout = h < HELDOUT_SHARE;
+    const language = LANGUAGE_BY_EXTENSION[path.extname(rel)] ?? 'other';
     const dest = heldout ? path.join(out, 'heldout', language, pkg, rel) : path.join(out, 'train', pkg, rel);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.copyFileSync(path.join(corpus, pkg, rel), dest);

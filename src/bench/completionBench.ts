@@ -1,5 +1,8 @@
 import * as path from 'path';
-import { CompletionService, DEFAULT_SETTINGS, SearchSettings, TextSource, lineSuffixAllowsCompletion, lineSuffixAt } from '../core/completion';
+import { CompletionService, DEFAULT_SETTINGS, SearchSettings, lineSuffixAllowsCompletion, lineSuffixAt } from '../core/completion';
+import { autoClosedSuffix, typingView } from '../core/completion/typingView';
+
+export { autoClosedSuffix };
 import { Engine } from '../core/engine';
 import { WasmOps, createFastestOps } from '../core/kernels/wasmOps';
 import { loadModel } from '../core/model/modelFiles';
@@ -79,47 +82,6 @@ function summarize(ms: number[]): LatencySummary {
     p99Ms: percentile(sorted, 99),
     maxMs: sorted.length ? sorted[sorted.length - 1] : 0,
     meanMs: ms.length ? sum / ms.length : 0,
-  };
-}
-
-/**
- * What an editor with auto-closing brackets has after the cursor while a
- * line is typed: the closers of the brackets and quotes opened on the line
- * so far (innermost first). Quotes close only after a non-word character;
- * inside a quote only the same quote counts (it is typed over).
- */
-export function autoClosedSuffix(typedLine: string): string {
-  const closers: string[] = [];
-  const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-  for (let i = 0; i < typedLine.length; i++) {
-    const ch = typedLine[i];
-    const top = closers[closers.length - 1];
-    if (top === '"' || top === "'" || top === '`') {
-      if (ch === top) closers.pop();
-      continue;
-    }
-    if (pairs[ch]) closers.push(pairs[ch]);
-    else if (ch === ')' || ch === ']' || ch === '}') {
-      if (top === ch) closers.pop();
-    } else if ((ch === '"' || ch === "'" || ch === '`') && !/\w/.test(typedLine[i - 1] ?? '')) closers.push(ch);
-  }
-  return closers.reverse().join('');
-}
-
-/** The file as the editor has it while character i of it is being typed: typed prefix, auto-closed suffix, the lines after. */
-function typingView(file: string, typedEnd: number, autoSuffix: string, lineEnd: number): TextSource {
-  const length = typedEnd + autoSuffix.length + (file.length - lineEnd);
-  return {
-    length,
-    slice(start: number, end: number): string {
-      let out = '';
-      if (start < typedEnd) out += file.slice(start, Math.min(end, typedEnd));
-      const a = typedEnd;
-      const b = typedEnd + autoSuffix.length;
-      if (end > a && start < b) out += autoSuffix.slice(Math.max(0, start - a), Math.min(autoSuffix.length, end - a));
-      if (end > b) out += file.slice(lineEnd + Math.max(0, start - b), lineEnd + (end - b));
-      return out;
-    },
   };
 }
 

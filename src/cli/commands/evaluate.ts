@@ -1,8 +1,10 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { KneserNeyModel } from '../../core/baseline/kneserNeyModel';
+import { DEFAULT_SETTINGS, SearchSettings } from '../../core/completion';
 import { collectCorpus } from '../../core/corpus';
 import { Engine } from '../../core/engine';
+import { KeystrokeCounts, addKeystrokeCounts, emptyKeystrokeCounts, keystrokeFigures, replayTyping } from '../../core/eval/keystrokeReplay';
 import { createFastestOps } from '../../core/kernels/wasmOps';
 import { loadModel } from '../../core/model/modelFiles';
 import { StepModel } from '../../core/stepModel';
@@ -12,7 +14,8 @@ import { bundledModelDir } from '../modelLocation';
 import { formatCount, note, printJson } from '../output';
 import { readSourceFile } from '../readSourceFile';
 
-export const EVAL_USAGE = 'eval --model DIR [--json] [--xz] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
+export const EVAL_USAGE =
+  'eval --model DIR [--json] [--xz] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
 
 export interface FileScore {
   file: string;
@@ -62,13 +65,25 @@ function summary(t: Totals) {
 }
 
 export async function evalCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { values: { model: 'string', baseline: 'string', 'train-corpus': 'string', order: 'int' }, switches: ['json', 'xz'] });
+  const a = parseArgs(argv, {
+    values: { model: 'string', baseline: 'string', 'train-corpus': 'string', order: 'int', beam: 'int', 'max-chars': 'int', 'min-char-prob': 'number' },
+    switches: ['json', 'xz', 'keystrokes'],
+  });
   if (a.positional.length === 0) throw new UsageError('name at least one file to evaluate');
   const baselineKind = str(a, 'baseline');
   if (baselineKind !== undefined && baselineKind !== 'ngram') throw new UsageError(`--baseline must be ngram, not ${JSON.stringify(baselineKind)}`);
   const trainCorpus = str(a, 'train-corpus');
   if (baselineKind && !trainCorpus) throw new UsageError('--baseline ngram needs --train-corpus PATH (the text the model was trained on)');
   const order = num(a, 'order', 6, 1, 7);
+  const keystrokes = Boolean(a.flags.keystrokes);
+  // The editor's defaults, so that the replay measures what a user gets.
+  const search: SearchSettings = {
+    beamWidth: num(a, 'beam', DEFAULT_SETTINGS.beamWidth, 1, 16),
+    maxChars: num(a, 'max-chars', DEFAULT_SETTINGS.maxChars, 1, 500),
+    minCharProb: num(a, 'min-char-prob', DEFAULT_SETTINGS.minCharProb, 0, 1),
+    multiline: false,
+    maxLines: DEFAULT_SETTINGS.maxLines,
+  };
 
   const model = await loadModel(str(a, 'model') ?? bundledModelDir());
   const engine = new Engine(model, createFastestOps());
@@ -82,7 +97,15 @@ export async function evalCommand(argv: string[]): Promise<number> {
     baseline = new KneserNeyModel(order).train(texts);
   }
 
-  const files: (FileScore & { xzBitsPerChar?: number | null; baseline?: { bitsPerChar: number; top1: number } })[] = [];
+  type Keystrokes = ReturnType<typeof keystrokeFigures> & KeystrokeCounts;
+  const files: (FileScore & {
+    xzBitsPerChar?: number | null;
+    keystrokes?: Keystrokes;
+    baseline?: { bitsPerChar: number; top1: number; keystrokes?: Keystrokes };
+  })[] = [];
+  const typing = emptyKeystrokeCounts();
+  const baseTyping = emptyKeystrokeCounts();
+  const withFigures = (c: KeystrokeCounts): Keystrokes => ({ ...keystrokeFigures(c), ...c });
   const lstm: Totals = { bits: 0, correct: 0, chars: 0 };
   const base: Totals = { bits: 0, correct: 0, chars: 0 };
   let xzBits = 0;
@@ -100,28 +123,48 @@ export async function evalCommand(argv: string[]): Promise<number> {
       if (row.xzBitsPerChar === null) xzOk = false;
       else xzBits += row.xzBitsPerChar * s.chars;
     }
+    if (keystrokes) {
+      const c = await replayTyping(engine, text, search);
+      addKeystrokeCounts(typing, c);
+      row.keystrokes = withFigures(c);
+    }
     if (baseline) {
       const b = scoreText(baseline, text);
       base.bits += b.bits;
       base.correct += b.correct;
       base.chars += b.chars;
       row.baseline = { bitsPerChar: b.chars ? b.bits / b.chars : NaN, top1: b.chars ? b.correct / b.chars : NaN };
+      if (keystrokes) {
+        const c = await replayTyping(baseline, text, search);
+        addKeystrokeCounts(baseTyping, c);
+        row.baseline.keystrokes = withFigures(c);
+      }
     }
     files.push(row);
-    if (!a.flags.json) note(`${file}: ${s.chars} chars, ${row.bitsPerChar.toFixed(3)} bits/char, top-1 ${(100 * row.top1).toFixed(1)}%`);
+    const saved = row.keystrokes ? `, keystrokes saved ${(100 * row.keystrokes.keystrokesSaved).toFixed(1)}%` : '';
+    note(`${file}: ${s.chars} chars, ${row.bitsPerChar.toFixed(3)} bits/char, top-1 ${(100 * row.top1).toFixed(1)}%${saved}`);
   }
   if (lstm.chars === 0) throw new Error('the files are empty: nothing to evaluate');
   const result = {
     ...summary(lstm),
     seconds: (Date.now() - started) / 1000,
     ...(a.flags.xz ? { xzBitsPerChar: xzOk ? xzBits / lstm.chars : null } : {}),
-    ...(baseline ? { baseline: { kind: 'ngram-kneser-ney', order, ...summary(base) } } : {}),
+    ...(keystrokes ? { ...keystrokeFigures(typing), keystrokeCounts: typing, completionSettings: search } : {}),
+    ...(baseline ? { baseline: { kind: 'ngram-kneser-ney', order, ...summary(base), ...(keystrokes ? { ...keystrokeFigures(baseTyping), keystrokeCounts: baseTyping } : {}) } } : {}),
     files,
   };
   if (a.flags.json) printJson(result);
   else {
     process.stdout.write(`${lstm.chars} chars, ${result.bitsPerChar.toFixed(3)} bits/char, top-1 ${(100 * result.top1).toFixed(1)}%\n`);
-    if (baseline) process.stdout.write(`${order}-gram baseline: ${(base.bits / base.chars).toFixed(3)} bits/char, top-1 ${((100 * base.correct) / base.chars).toFixed(1)}%\n`);
+    if (keystrokes) {
+      const f = keystrokeFigures(typing);
+      process.stdout.write(`keystrokes saved ${(100 * f.keystrokesSaved).toFixed(1)}%, accept rate ${(100 * f.acceptRate).toFixed(1)}% (${typing.accepted} of ${typing.shown} shown)\n`);
+    }
+    if (baseline) {
+      const f = keystrokeFigures(baseTyping);
+      const typed = keystrokes ? `, keystrokes saved ${(100 * f.keystrokesSaved).toFixed(1)}%, accept rate ${(100 * f.acceptRate).toFixed(1)}%` : '';
+      process.stdout.write(`${order}-gram baseline: ${(base.bits / base.chars).toFixed(3)} bits/char, top-1 ${((100 * base.correct) / base.chars).toFixed(1)}%${typed}\n`);
+    }
     if (a.flags.xz) process.stdout.write(`xz -9e: ${xzOk ? (xzBits / lstm.chars).toFixed(3) + ' bits/char' : 'not installed'}\n`);
   }
   return 0;
