@@ -5,6 +5,7 @@ import { COMPLETION_BENCH_USAGE } from './commands/benchCompletion';
 import { cellsCommand, CELLS_USAGE } from './commands/cells';
 import { completeCommand, COMPLETE_USAGE } from './commands/complete';
 import { evalCommand, EVAL_USAGE } from './commands/evaluate';
+import { exportCommand, EXPORT_USAGE } from './commands/exportModel';
 import { trainCommand, TRAIN_USAGE } from './commands/train';
 
 const USAGE = `usage: lstm-lens <command> ...
@@ -13,7 +14,8 @@ const USAGE = `usage: lstm-lens <command> ...
   ${COMPLETE_USAGE}
   ${BENCH_USAGE}
   ${COMPLETION_BENCH_USAGE}
-  ${CELLS_USAGE}`;
+  ${CELLS_USAGE}
+  ${EXPORT_USAGE}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   train: trainCommand,
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   complete: completeCommand,
   bench: benchCommand,
   cells: cellsCommand,
+  export: exportCommand,
 };
 
 /**
@@ -36,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   try {
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (train, eval, complete, bench, cells)`);
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (train, eval, complete, bench, cells, export)`);
     return await command(rest);
   } catch (err) {
     const e = err as Error;

@@ -39,7 +39,7 @@ describe('lstm-lens command line (dist/cli.js)', function () {
   });
   after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('trains, evaluates and completes with the documented JSON keys', () => {
+  it('trains, evaluates and completes with the documented JSON keys', async () => {
     const out = path.join(dir, 'model');
     const t = run(['train', '--out', out, '--layers', '1', '--hidden', '32', '--embed', '8', '--seq', '32', '--batch', '8', '--epochs', '3', '--lr', '0.01', '--json', path.join(dir, 'src')]);
     assert.strictEqual(t.code, 0, t.stderr);
@@ -63,6 +63,31 @@ describe('lstm-lens command line (dist/cli.js)', function () {
     assert.ok(bj.baseline.bitsPerChar > 0 && bj.baseline.bitsPerChar < 8);
     assert.strictEqual(bj.bitsPerChar, ej.bitsPerChar);
     assert.ok(bj.xzBitsPerChar === null || bj.xzBitsPerChar > 0);
+
+    // The typing replay: JSON keys of the issue, for the model and the baseline.
+    const k = run(['eval', '--model', out, '--json', '--keystrokes', '--beam', '2', '--baseline', 'ngram', '--order', '4', '--train-corpus', path.join(dir, 'src'), file]);
+    assert.strictEqual(k.code, 0, k.stderr);
+    const kj = lastJson(k.stdout) as { keystrokesSaved: number; acceptRate: number; keystrokeCounts: { chars: number; acceptedChars: number; typedChars: number }; baseline: { keystrokesSaved: number; acceptRate: number } };
+    for (const v of [kj.keystrokesSaved, kj.acceptRate, kj.baseline.keystrokesSaved, kj.baseline.acceptRate]) assert.ok(v >= 0 && v <= 1, `${v}`);
+    assert.strictEqual(kj.keystrokeCounts.acceptedChars + kj.keystrokeCounts.typedChars, kj.keystrokeCounts.chars);
+
+    // export: a half-precision copy with a patched manifest loads and predicts about the same.
+    const patch = path.join(dir, 'patch.json');
+    fs.writeFileSync(patch, JSON.stringify({ notes: 'exported', training: { stoppedBecause: 'patched' } }));
+    const half = path.join(dir, 'half');
+    const x = run(['export', '--model', out, '--out', half, '--dtype', 'float16', '--name', 'half', '--manifest', patch, '--json']);
+    assert.strictEqual(x.code, 0, x.stderr);
+    const loadedHalf = await loadModel(half);
+    assert.strictEqual(loadedHalf.manifest.name, 'half');
+    assert.strictEqual(loadedHalf.manifest.notes, 'exported');
+    assert.strictEqual(loadedHalf.manifest.training?.stoppedBecause, 'patched');
+    assert.strictEqual(loadedHalf.manifest.training?.seq, 32, 'a patch merges into training, it does not replace it');
+    const eh = lastJson(run(['eval', '--model', half, '--json', file]).stdout);
+    assert.ok(Math.abs((eh.bitsPerChar as number) - (ej.bitsPerChar as number)) < 0.01 * (ej.bitsPerChar as number));
+    fs.writeFileSync(patch, JSON.stringify({ spec: { hidden: [1] } }));
+    const bad = run(['export', '--model', out, '--out', path.join(dir, 'bad'), '--manifest', patch]);
+    assert.strictEqual(bad.code, 2);
+    assertOneLineError(bad.stderr, /may not change spec/);
 
     const c = run(['complete', '--model', out, '--file', file, '--offset', '20', '--beam', '3', '--json']);
     assert.strictEqual(c.code, 0, c.stderr);
