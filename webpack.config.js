@@ -3,8 +3,8 @@
 const path = require('path');
 
 /**
- * Three Node bundles: the extension (vscode is provided by the host), the CLI,
- * and the training worker thread. TensorFlow.js is left out of the bundles:
+ * Node bundles: the extension (vscode is provided by the host), the CLI,
+ * the gradient worker thread and the Train on Workspace worker thread. TensorFlow.js is left out of the bundles:
  * only the benchmarks and tests use it, from node_modules.
  * @type {import('webpack').Configuration}
  */
@@ -14,6 +14,7 @@ module.exports = {
     extension: './src/extension.ts',
     cli: './src/cli/main.ts',
     gradientWorker: './src/worker/gradientWorker.ts',
+    trainingWorker: './src/worker/trainingWorker.ts',
   },
   output: {
     path: path.resolve(__dirname, 'dist'),

@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './host/commands';
+import { registerHeatmap } from './host/heatmap/heatmapPanel';
 import { LstmInlineCompletionProvider } from './host/completionProvider';
 import { ModelStore } from './host/modelStore';
 import { SettingsReader } from './host/settings';
 import { StatusBar } from './host/statusBar';
+import { TRAINING_VIEW_ID, TrainingView } from './host/training/trainingView';
+import { TrainingController, registerTrainingCommands } from './host/training/trainOnWorkspace';
 
 /**
  * Wires the extension together and returns at once: the model loads in the
@@ -26,7 +29,17 @@ export function activate(context: vscode.ExtensionContext): void {
     statusBar,
     ...registerCommands({ store, settings, log }),
   );
+  const trainingView = new TrainingView(() => training.cancel());
+  const training = new TrainingController(context, store, statusBar, trainingView, log);
+  context.subscriptions.push(
+    trainingView,
+    training,
+    vscode.window.registerWebviewViewProvider(TRAINING_VIEW_ID, trainingView, { webviewOptions: { retainContextWhenHidden: true } }),
+    ...registerTrainingCommands(training),
+  );
+  context.subscriptions.push(...registerHeatmap(context.extensionUri, store, log));
   store.start();
+  void training.restoreTrainedModel();
 }
 
 export function deactivate(): void {}

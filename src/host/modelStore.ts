@@ -7,7 +7,8 @@ import { Model, loadModel } from '../core/model/modelFiles';
 import { describeSpec } from '../core/modelSpec';
 import { SettingsReader } from './settings';
 
-export type ModelSource = 'bundled' | 'custom';
+/** 'trained': made by Train on Workspace and swapped in by useTrained(). */
+export type ModelSource = 'bundled' | 'custom' | 'trained';
 
 /** A model loaded and ready to run. */
 export interface LoadedModel {
@@ -120,6 +121,18 @@ export class ModelStore implements vscode.Disposable {
       }
     }
     await this.loadBundled(stale);
+  }
+
+  /**
+   * Swaps in a model that Train on Workspace saved in `dir`, without a
+   * reload. If loading fails, the error is thrown and the model in use stays.
+   * A later lstmLens.modelPath change or Use Bundled Model wins over it.
+   */
+  async useTrained(dir: string): Promise<LoadedModel> {
+    const loaded = await this.load(dir, 'trained');
+    this.generation++;
+    this.set({ kind: 'ready', loaded });
+    return loaded;
   }
 
   private async loadBundled(stale: () => boolean, fallbackReason?: string): Promise<void> {

@@ -15,6 +15,8 @@ function shortName(name: string): string {
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** Set while Train on Workspace runs (see setTraining). */
+  private training: { text: string; detail: string } | undefined;
 
   constructor(
     private readonly store: ModelStore,
@@ -61,8 +63,18 @@ export class StatusBar implements vscode.Disposable {
       else if (document && !on) tip.appendMarkdown(`Inline completions are **off for ${document.languageId}** (\`lstmLens.completion.languages\`).`);
       else tip.appendMarkdown(`Inline completions are **on**${document ? ` for ${document.languageId}` : ''}.`);
     }
+    if (this.training) {
+      this.item.text = `$(sync~spin) LSTM: ${this.training.text}`;
+      tip.appendText(`\n\nTraining on this workspace: ${this.training.detail}`);
+    }
     tip.appendMarkdown('\n\nClick for LSTM Lens commands.');
     this.item.tooltip = tip;
+  }
+
+  /** Shows that Train on Workspace is running (short text and a tooltip line); undefined when it is not. */
+  setTraining(state: { text: string; detail: string } | undefined): void {
+    this.training = state;
+    this.update();
   }
 
   dispose(): void {

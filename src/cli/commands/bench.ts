@@ -5,6 +5,7 @@ import { benchFusedCompletion, benchFusedStep, benchFusedTrain } from '../../ben
 import { benchTfjsStep, benchTfjsTrain, benchTorch, isSkipped } from '../../bench/referenceEngines';
 import { UsageError, parseArgs } from '../args';
 import { completionBenchCommand } from './benchCompletion';
+import { hostLagBenchCommand } from './benchHostLag';
 import { formatCount, note, printJson } from '../output';
 
 export const BENCH_USAGE = 'bench [--json] [--quick] [--no-reference]';
@@ -34,6 +35,7 @@ function torchScript(): string {
  */
 export async function benchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'completion') return completionBenchCommand(argv.slice(1));
+  if (argv[0] === 'host-lag') return hostLagBenchCommand(argv.slice(1));
   const a = parseArgs(argv, { values: {}, switches: ['json', 'quick', 'no-reference'] });
   if (a.positional.length > 0) throw new UsageError(`unknown bench ${JSON.stringify(a.positional[0])} (bench, bench completion)`);
   const quick = Boolean(a.flags.quick);

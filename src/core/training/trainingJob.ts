@@ -1,0 +1,194 @@
+import * as path from 'path';
+import { findCellsForConcepts } from '../cells/findCellsForConcepts';
+import { storeNamedCells } from '../cells/namedCells';
+import { languageForFile } from '../concepts/language';
+import { Engine } from '../engine';
+import { createFastestOps } from '../kernels/wasmOps';
+import { CorpusSummary, ModelManifest, TrainingSummary, newManifest } from '../model/manifest';
+import { saveModel } from '../model/modelFiles';
+import { ModelSpec, describeSpec } from '../modelSpec';
+import { paramLayout } from '../params';
+import { TrainOptions, TrainProgress, trainModel } from '../train/trainer';
+import { TextSource } from '../train/trainingData';
+import { heldOutOf } from './heldOut';
+import { HeldOutScore, scoreHeldOut } from './heldOutScore';
+import { SwapDecision, decideSwap } from './swapRule';
+
+/** Everything a training run needs; plain data, so it can cross into a worker thread. */
+export interface TrainingJobRequest {
+  /** Shape of the model being trained. */
+  spec: ModelSpec;
+  /** Starting weights: the working model's (fine-tuning) or fresh ones (from scratch). */
+  initial: Float32Array;
+  /** The working model to beat, scored on the same held-out text; null when there is none. */
+  baseline: { spec: ModelSpec; params: Float32Array; name: string } | null;
+  sources: TextSource[];
+  train: Pick<TrainOptions, 'minutes' | 'epochs' | 'valFraction' | 'patience' | 'threads' | 'seq' | 'batch' | 'learningRate' | 'evalEverySeconds' | 'checkpointEverySeconds' | 'seed'>;
+  /** Where the finished model goes if it wins (the working model's folder). */
+  outDir: string;
+  /** Where the best weights so far are saved during the run (never the working model). */
+  checkpointDir: string;
+  /** Name written into the manifest (shown in the status bar). */
+  modelName: string;
+  /** What the manifest says the run started from. */
+  startedFrom: string;
+  corpus: CorpusSummary;
+  /** Characters of held-out text the before/after comparison reads. */
+  compareChars: number;
+  /** Characters of held-out text recorded to re-find named cells (0 = skip). */
+  cellChars: number;
+}
+
+export type TrainingEvent =
+  | { type: 'status'; text: string }
+  | { type: 'baseline'; bitsPerChar: number | null }
+  | { type: 'progress'; progress: TrainProgress }
+  | { type: 'checkpoint'; valBitsPerChar?: number; dir: string };
+
+export interface TrainingJobResult {
+  decision: SwapDecision;
+  /** Where the model now is when it was swapped in. */
+  savedTo: string | null;
+  baseline: HeldOutScore | null;
+  candidate: HeldOutScore | null;
+  stoppedBecause: string;
+  steps: number;
+  epochs: number;
+  seconds: number;
+  charsPerSecond: number;
+  trainBitsPerChar: number;
+  valBitsPerChar: number | null;
+  trainChars: number;
+  valChars: number;
+  heldOutBy: string;
+  threads: number;
+  namedCells: string[];
+}
+
+/**
+ * One "Train on Workspace" run, start to finish: score the working model on
+ * the held-out text, train (checkpoints go to checkpointDir), score the new
+ * model on the same text, and save it over the working model only when the
+ * swap rule says so. Runs in the training worker; nothing here touches the
+ * editor. The working model's folder is written once, atomically
+ * (saveModel), and only after a win, so a cancel, a crash or a failed write
+ * leaves it as it was.
+ */
+export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSignal, emit: (e: TrainingEvent) => void): Promise<TrainingJobResult> {
+  const layout = paramLayout(req.spec);
+  if (req.initial.length !== layout.total) throw new Error(`starting weights have ${req.initial.length} values; a ${describeSpec(req.spec)} model needs ${layout.total}`);
+  const heldOut = heldOutOf(req.sources, req.train.valFraction);
+  const scoreShape = { B: req.train.batch, T: req.train.seq, maxChars: req.compareChars };
+
+  let baseline: HeldOutScore | null = null;
+  if (req.baseline) {
+    emit({ type: 'status', text: `scoring ${req.baseline.name} on the held-out files` });
+    baseline = scoreHeldOut(createFastestOps(), paramLayout(req.baseline.spec), req.baseline.params, heldOut.bytes, scoreShape);
+  }
+  emit({ type: 'baseline', bitsPerChar: baseline?.bitsPerChar ?? null });
+
+  const started = Date.now();
+  const summary = (extra: Partial<TrainingSummary>): TrainingSummary => ({
+    engine: `fused-worker-${req.train.threads}thread${req.train.threads > 1 ? 's' : ''}`,
+    startedFrom: req.startedFrom,
+    seq: req.train.seq,
+    batch: req.train.batch,
+    learningRate: req.train.learningRate,
+    dropout: 0,
+    clipNorm: 5,
+    epochs: 0,
+    steps: 0,
+    charsSeen: 0,
+    seconds: (Date.now() - started) / 1000,
+    charsPerSecond: 0,
+    stoppedBecause: 'running',
+    corpus: req.corpus,
+    finishedAt: new Date().toISOString(),
+    ...extra,
+  });
+  const manifestFor = (training: TrainingSummary, metrics: ModelManifest['metrics']): ModelManifest => ({ ...newManifest(req.spec, req.modelName), training, metrics });
+
+  emit({ type: 'status', text: 'training' });
+  const outcome = await trainModel(layout, req.initial, req.sources, {
+    ...req.train,
+    signal,
+    onProgress: (progress) => emit({ type: 'progress', progress }),
+    onCheckpoint: async (c) => {
+      // A checkpoint is a recovery point beside the working model, never over it.
+      const manifest = manifestFor(summary({ steps: c.step, stoppedBecause: 'checkpoint' }), { trainBitsPerChar: c.trainBitsPerChar, valBitsPerChar: c.valBitsPerChar });
+      await saveModel(req.checkpointDir, { layout, params: c.params, manifest });
+      emit({ type: 'checkpoint', valBitsPerChar: c.valBitsPerChar, dir: req.checkpointDir });
+    },
+  });
+  const cancelled = outcome.stoppedBecause === 'cancelled';
+
+  let candidate: HeldOutScore | null = null;
+  if (!cancelled) {
+    emit({ type: 'status', text: 'scoring the new model on the held-out files' });
+    candidate = scoreHeldOut(createFastestOps(), layout, outcome.params, heldOut.bytes, scoreShape);
+  }
+  const decision = decideSwap({ candidate: candidate?.bitsPerChar ?? null, baseline: req.baseline ? (baseline?.bitsPerChar ?? null) : null, cancelled });
+
+  const base = {
+    baseline,
+    candidate,
+    stoppedBecause: outcome.stoppedBecause,
+    steps: outcome.steps,
+    epochs: outcome.epochs,
+    seconds: outcome.seconds,
+    charsPerSecond: outcome.charsPerSecond,
+    trainBitsPerChar: outcome.trainBitsPerChar,
+    valBitsPerChar: outcome.valBitsPerChar ?? null,
+    trainChars: outcome.trainChars,
+    valChars: outcome.valChars,
+    heldOutBy: heldOut.by,
+    threads: outcome.threads,
+  };
+  if (!decision.swap || signal.aborted) return { ...base, decision, savedTo: null, namedCells: [] };
+
+  const manifest = manifestFor(
+    summary({
+      epochs: outcome.epochs,
+      steps: outcome.steps,
+      charsSeen: outcome.charsSeen,
+      seconds: outcome.seconds,
+      charsPerSecond: outcome.charsPerSecond,
+      stoppedBecause: outcome.stoppedBecause,
+    }),
+    {
+      trainBitsPerChar: outcome.trainBitsPerChar,
+      valBitsPerChar: candidate?.bitsPerChar,
+      valTop1: candidate?.top1,
+      baselineValBitsPerChar: baseline?.bitsPerChar,
+    },
+  );
+  const namedCells = req.cellChars > 0 ? refindCells(manifest, { layout, params: outcome.params, manifest }, heldOut, req, emit) : [];
+  if (signal.aborted) return { ...base, decision: decideSwap({ candidate: null, baseline: null, cancelled: true }), savedTo: null, namedCells: [] };
+  emit({ type: 'status', text: `saving to ${req.outDir}` });
+  await saveModel(req.outDir, { layout, params: outcome.params, manifest });
+  return { ...base, decision, savedTo: req.outDir, namedCells };
+}
+
+/** Names the cells that track each concept on the held-out files (best effort: a failure only skips it). */
+function refindCells(
+  manifest: ModelManifest,
+  model: { layout: ReturnType<typeof paramLayout>; params: Float32Array; manifest: ModelManifest },
+  heldOut: ReturnType<typeof heldOutOf>,
+  req: TrainingJobRequest,
+  emit: (e: TrainingEvent) => void,
+): string[] {
+  try {
+    emit({ type: 'status', text: 'finding named cells on the held-out files' });
+    const files =
+      heldOut.files.length > 0
+        ? heldOut.files.map((f) => ({ name: f.name, text: f.text, language: languageForFile(path.basename(f.name)) }))
+        : req.sources.slice(-1).map((f) => ({ name: f.name, text: f.text, language: languageForFile(path.basename(f.name)) }));
+    const engine = new Engine(model, createFastestOps());
+    const found = findCellsForConcepts(engine, files, { maxChars: req.cellChars, randomBaseline: false, probe: false, top: 0 });
+    storeNamedCells(manifest, found);
+    return Object.keys(manifest.cells ?? {});
+  } catch (err) {
+    emit({ type: 'status', text: `named cells not found: ${(err as Error).message}` });
+    return [];
+  }
+}

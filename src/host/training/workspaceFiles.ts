@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import { editorExcludeGlob } from '../../core/training/excludeGlob';
+import { ListedFolder } from '../../core/training/workspaceCorpus';
+
+/** More files than this in one folder are not listed (the size cap would cut far earlier anyway). */
+export const MAX_LISTED_FILES = 100_000;
+
+/**
+ * Every file the editor shows in each workspace folder (multi-root: one
+ * entry per folder), with files.exclude and search.exclude applied as that
+ * folder's settings say. Only file-system folders count; remote or virtual
+ * ones are reported and left out.
+ */
+export async function listWorkspaceFiles(log: vscode.LogOutputChannel, token?: vscode.CancellationToken): Promise<ListedFolder[]> {
+  const listed: ListedFolder[] = [];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== 'file') {
+      log.warn(`training: skipping workspace folder ${folder.name} (${folder.uri.scheme}: folders are not read)`);
+      continue;
+    }
+    const filesExclude = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, unknown>>('exclude');
+    const searchExclude = vscode.workspace.getConfiguration('search', folder.uri).get<Record<string, unknown>>('exclude');
+    const exclude = editorExcludeGlob(filesExclude, searchExclude);
+    if (exclude.conditional.length > 0) log.info(`training: conditional excludes not applied in ${folder.name}: ${exclude.conditional.join(', ')}`);
+    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), exclude.glob ? new vscode.RelativePattern(folder, exclude.glob) : null, MAX_LISTED_FILES, token);
+    if (uris.length >= MAX_LISTED_FILES) log.warn(`training: ${folder.name} has more than ${MAX_LISTED_FILES} files; only the first ${MAX_LISTED_FILES} listed were considered`);
+    log.info(`training: ${folder.name}: ${uris.length} files listed (excluding ${exclude.patterns.length} files.exclude/search.exclude patterns)`);
+    listed.push({ name: folder.name, root: folder.uri.fsPath, files: uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath) });
+  }
+  return listed;
+}
