@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', '.tmp/**', '.cache/**', 'node_modules/**', 'src/core/kernels/kernelsWasm.generated.ts'] },
+  { ignores: ['dist/**', 'out/**', '.tmp/**', '.cache/**', 'node_modules/**', 'test/e2e/fixtures/**', 'src/core/kernels/kernelsWasm.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

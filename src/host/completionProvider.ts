@@ -114,7 +114,12 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const settings = this.settings.get(document);
-    if (!this.settings.enabledFor(document) || token.isCancellationRequested) return undefined;
+    const where = `${position.line + 1}:${position.character + 1}`;
+    if (!this.settings.enabledFor(document)) {
+      this.log.trace(`completion off for ${document.languageId} at ${where}`);
+      return undefined;
+    }
+    if (token.isCancellationRequested) return undefined;
     const service = this.currentService();
     if (!service) return undefined;
     const id = ++this.latestRequest;
@@ -152,7 +157,10 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       // Closed while we worked: whatever the request stored goes too.
       if (document.isClosed) service.close(docId);
     }
-    if (!served) return undefined;
+    if (!served) {
+      this.log.trace(`completion none at ${where}${isCancelled() ? ' (cancelled)' : ''}`);
+      return undefined;
+    }
     return this.items(document, position, info, served, performance.now() - t0);
   }
 
