@@ -45,7 +45,7 @@ export function lossCurveHtml(opts: { nonce: string; cspSource: string; title: s
   #status { opacity: 0.85; flex: 1; }
   button { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); border: none; padding: 3px 10px; cursor: pointer; }
   button:disabled { opacity: 0.4; cursor: default; }
-  svg { width: 100%; height: 220px; display: block; margin-top: 6px; }
+  svg { width: 100%; height: calc(100vh - 64px); min-height: 120px; display: block; margin-top: 6px; }
   .axis { stroke: var(--vscode-editorWidget-border, #888); stroke-width: 1; }
   .tick { fill: var(--vscode-descriptionForeground, #999); font-size: 10px; }
   .train { fill: none; stroke: var(--vscode-charts-blue, #3794ff); stroke-width: 1.5; }
