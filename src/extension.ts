@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './host/commands';
-import { registerHeatmap } from './host/heatmap/heatmapPanel';
 import { LstmInlineCompletionProvider } from './host/completionProvider';
 import { ModelStore } from './host/modelStore';
 import { SettingsReader } from './host/settings';
@@ -37,7 +36,6 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(TRAINING_VIEW_ID, trainingView, { webviewOptions: { retainContextWhenHidden: true } }),
     ...registerTrainingCommands(training),
   );
-  context.subscriptions.push(...registerHeatmap(context.extensionUri, store, log));
   store.start();
   void training.restoreTrainedModel();
 }
