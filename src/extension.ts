@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './host/commands';
+import { registerHeatmap } from './host/heatmap/heatmapPanel';
 import { LstmInlineCompletionProvider } from './host/completionProvider';
 import { ModelStore } from './host/modelStore';
 import { SettingsReader } from './host/settings';
@@ -7,11 +8,17 @@ import { StatusBar } from './host/statusBar';
 import { TRAINING_VIEW_ID, TrainingView } from './host/training/trainingView';
 import { TrainingController, registerTrainingCommands } from './host/training/trainOnWorkspace';
 
+/** What activate() returns: the pieces the integration tests (test/integration) drive through the real API. */
+export interface LstmLensApi {
+  readonly completionProvider: LstmInlineCompletionProvider;
+  readonly modelStore: ModelStore;
+}
+
 /**
  * Wires the extension together and returns at once: the model loads in the
  * background (ModelStore.start), and completions start when it is ready.
  */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): LstmLensApi {
   const log = vscode.window.createOutputChannel('LSTM Lens', { log: true });
   context.subscriptions.push(log);
   log.info(`LSTM Lens ${String(context.extension.packageJSON.version)} activated`);
@@ -36,8 +43,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(TRAINING_VIEW_ID, trainingView, { webviewOptions: { retainContextWhenHidden: true } }),
     ...registerTrainingCommands(training),
   );
+  context.subscriptions.push(...registerHeatmap(context.extensionUri, store, log));
   store.start();
   void training.restoreTrainedModel();
+  return { completionProvider: provider, modelStore: store };
 }
 
 export function deactivate(): void {}
