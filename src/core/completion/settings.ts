@@ -72,10 +72,12 @@ export function validateSettings(read: (key: string) => unknown): ValidatedSetti
 
 function show(value: unknown): string {
   try {
-    const s = JSON.stringify(value);
-    return s === undefined ? String(value) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+    const s = JSON.stringify(value) ?? String(value);
+    return s.length > 60 ? s.slice(0, 57) + '...' : s;
   } catch {
-    return String(value);
+    // Cycles, BigInt, or nesting deep enough to overflow the stack (String()
+    // of a deep array overflows too): name the type rather than throw.
+    return `a value of type ${Array.isArray(value) ? 'array' : typeof value}`;
   }
 }
 

@@ -131,7 +131,8 @@ export async function loadModel(location: string): Promise<Model> {
   for (const g of groups as Record<string, unknown>[]) {
     if (!Array.isArray(g?.paths) || !Array.isArray(g?.weights)) fail(where, 'a weightsManifest group lacks paths or weights');
     for (const p of g.paths) shardPaths.push(safeShardPath(dir, p, where));
-    specs.push(...(g.weights as WeightSpec[]));
+    // A loop, not push(...spread): a list of a million entries overflows the call stack.
+    for (const w of g.weights as WeightSpec[]) specs.push(w);
   }
   let expected: number;
   try {
@@ -141,17 +142,26 @@ export async function loadModel(location: string): Promise<Model> {
   }
   let onDisk = 0;
   for (const p of shardPaths) {
+    let shardStat: fs.Stats;
     try {
-      onDisk += (await fs.promises.stat(p)).size;
+      shardStat = await fs.promises.stat(p);
     } catch {
       fail(where, `weight file ${path.basename(p)} is missing`);
     }
+    // A folder fails to read; a FIFO or device would block the read forever.
+    if (!shardStat.isFile()) fail(where, `weight file ${path.basename(p)} is not a regular file`);
+    onDisk += shardStat.size;
   }
   if (onDisk !== expected) fail(where, `weight files hold ${onDisk} bytes but model.json describes ${expected} (truncated or mismatched)`);
   const data = new Uint8Array(expected);
   let at = 0;
   for (const p of shardPaths) {
-    const bytes = await fs.promises.readFile(p);
+    let bytes: Buffer;
+    try {
+      bytes = await fs.promises.readFile(p);
+    } catch (err) {
+      fail(where, `weight file ${path.basename(p)} cannot be read (${(err as Error).message})`);
+    }
     data.set(bytes.subarray(0, expected - at), at);
     at += bytes.length;
   }
@@ -162,20 +172,29 @@ export async function loadModel(location: string): Promise<Model> {
   } catch (err) {
     fail(where, (err as Error).message);
   }
-  const layout = paramLayout(spec);
-  const params = new Float32Array(layout.total);
+  let layout;
+  try {
+    layout = paramLayout(spec);
+  } catch (err) {
+    fail(where, (err as Error).message);
+  }
   const roleOf = (name: string) => name.split('/').pop() ?? '';
   const ours = weightEntries(layout);
   // Our entries name layers embedding, lstm, lstm_1, …, dense; the file may
   // name them differently (Keras: lstm_3/lstm_cell_3/kernel), so match each
   // of our layers to the file's layer in the same position, by role.
   const ourLayerNames = [...new Set(ours.map((e) => e.layerName))];
-  for (const e of ours) {
+  const found = ours.map((e) => {
     const fileLayer = layers[ourLayerNames.indexOf(e.layerName)].name;
     const t = tensors.find((x) => (x.name === `${fileLayer}/${roleOf(e.name)}` || x.name.startsWith(`${fileLayer}/`)) && roleOf(x.name) === roleOf(e.name));
     if (!t) fail(where, `weight ${fileLayer}/${roleOf(e.name)} is missing`);
     if (t.shape.join(',') !== e.shape.join(',')) fail(where, `weight ${t.name} has shape [${t.shape}] but the topology needs [${e.shape}]`);
-    params.set(t.values, e.offset);
-  }
+    return t;
+  });
+  // Allocate only now that every weight is present with the topology's shape:
+  // the topology alone may declare gigabytes (fuzzing found hidden sizes in a
+  // tiny file making the loader allocate them); the weight data bounds it.
+  const params = new Float32Array(layout.total);
+  ours.forEach((e, i) => params.set(found[i].values, e.offset));
   return { layout, params, manifest };
 }

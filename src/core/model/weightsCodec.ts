@@ -67,22 +67,46 @@ function bytesPerValue(spec: WeightSpec): number {
   return 4;
 }
 
+/**
+ * A value from a weights manifest, short, for an error message. Never throws:
+ * JSON.stringify overflows the stack on a deeply nested array (fuzzing found
+ * one in `shape`), and that must not replace the real message.
+ */
+function brief(value: unknown): string {
+  try {
+    const s = JSON.stringify(value) ?? String(value);
+    return s.length > 60 ? s.slice(0, 57) + '...' : s;
+  } catch {
+    return 'an unreadable value';
+  }
+}
+
 function elementCount(shape: unknown, name: string): number {
-  if (!Array.isArray(shape) || shape.length > 8) throw new Error(`weight ${name} has an invalid shape ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || shape.length > 8) throw new Error(`weight ${name} has an invalid shape ${brief(shape)}`);
   let n = 1;
   for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) throw new Error(`weight ${name} has an invalid shape ${JSON.stringify(shape)}`);
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) throw new Error(`weight ${name} has an invalid shape ${brief(shape)}`);
     n *= d;
-    if (n * 4 > MAX_WEIGHT_BYTES) throw new Error(`weight ${name} declares ${JSON.stringify(shape)}, more than ${MAX_WEIGHT_BYTES >> 20} MiB`);
+    if (n * 4 > MAX_WEIGHT_BYTES) throw new Error(`weight ${name} declares ${brief(shape)}, more than ${MAX_WEIGHT_BYTES >> 20} MiB`);
   }
   return n;
 }
 
-/** Bytes the specs say the data must have (checked before anything is read). */
+/**
+ * Bytes the specs say the data must have (checked before anything is read).
+ * The specs come from a file: each one is checked to be an object with a
+ * string name and a known quantization before any field is used.
+ */
 export function expectedWeightBytes(specs: WeightSpec[]): number {
   let total = 0;
   for (const s of specs) {
-    if (s.dtype !== 'float32') throw new Error(`weight ${s.name} has dtype ${JSON.stringify(s.dtype)}; only float32 weights are supported`);
+    if (typeof s !== 'object' || s === null || typeof s.name !== 'string') throw new Error(`the weights manifest has an entry ${brief(s)} that is not a { name, shape, dtype } object`);
+    if (s.dtype !== 'float32') throw new Error(`weight ${s.name} has dtype ${brief(s.dtype)}; only float32 weights are supported`);
+    const q = s.quantization as unknown;
+    // Anything else would be read as 4-byte floats and give garbage weights.
+    if (q !== undefined && q !== null && !(typeof q === 'object' && ['float16', 'uint8', 'uint16'].includes((q as { dtype?: unknown }).dtype as string))) {
+      throw new Error(`weight ${s.name} has quantization ${brief(q)}; only float16, uint8 and uint16 are supported`);
+    }
     total += elementCount(s.shape, s.name) * bytesPerValue(s);
     if (total > MAX_WEIGHT_BYTES) throw new Error(`weights declare more than ${MAX_WEIGHT_BYTES >> 20} MiB`);
   }
