@@ -1,0 +1,476 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { CellRef } from '../../core/cells/activations';
+import { HEATMAP_WINDOW_CHARS, TextWindow, chooseWindow, windowHolds } from '../../core/cells/heatmapWindow';
+import { StateCheckpoints, WindowActivations, recordWindow } from '../../core/cells/recordWindow';
+import { searchMatches } from '../../core/cells/searchMatches';
+import { Language, languageForFile } from '../../core/concepts/language';
+import { NamedCell } from '../../core/model/manifest';
+import { LoadedModel, ModelStore } from '../modelStore';
+import { exportHeatmapHtml } from './exportHtml';
+import { MAX_HYPOTHESIS_CELLS, hypothesisInWindow } from './hypothesis';
+import { ModelShape, TrackSpec, ViewState, WebviewMessage, defaultViewState, parseViewState, parseWebviewMessage } from './protocol';
+import { CellEntry, buildTrack, conceptCells, gateChart, selectionCells } from './viewModel';
+import { webviewHtml } from './webviewHtml';
+
+export const HEATMAP_VIEW_TYPE = 'lstmLens.heatmap';
+export const HEATMAP_COMMANDS = {
+  show: 'lstmLens.showHeatmap',
+  findCellsForSelection: 'lstmLens.findCellsForSelection',
+  exportHtml: 'lstmLens.exportHeatmap',
+} as const;
+
+/** Waits after an edit or a cursor move out of the window before reading the file again. */
+const RECORD_DEBOUNCE_MS = 400;
+const SELECTION_DEBOUNCE_MS = 250;
+/** Workspace hypothesis search: files read and characters per file. */
+const WORKSPACE_MAX_FILES = 60;
+const WORKSPACE_MAX_CHARS = 20_000;
+const WORKSPACE_GLOB = '**/*.{ts,tsx,js,jsx,mjs,cjs,py,c,h,cc,cpp,hpp,java,cs,go,rs,kt,swift}';
+const WORKSPACE_EXCLUDE = '**/{node_modules,.git,dist,out,build,.cache}/**';
+
+/** The current file's recording. */
+interface Recording {
+  uri: string;
+  version: number;
+  text: string;
+  language: Language;
+  win: TextWindow;
+  act: WindowActivations;
+  model: LoadedModel;
+  concepts: CellEntry[];
+}
+
+/** A place a match list entry leads to. */
+interface MatchTarget {
+  uri: vscode.Uri;
+  start: number;
+  end: number;
+}
+
+const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The activation heatmap panel: one webview beside the editor that follows
+ * the active text editor, records the model over the file (in slices, so the
+ * extension host keeps running) and sends media/heatmap.js plain data to
+ * draw. Its view state lives in the webview (getState/setState) and comes
+ * back through the panel serializer after a reload; hiding the panel drops
+ * the webview, and the 'ready' message it sends when shown again restores
+ * the view from the host's recording.
+ */
+export class HeatmapController implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelSubs: vscode.Disposable[] = [];
+  private readonly subs: vscode.Disposable[] = [];
+  private view: ViewState = defaultViewState();
+  private target: vscode.TextDocument | undefined;
+  private rec: Recording | undefined;
+  private readonly checkpoints = new StateCheckpoints();
+  private checkpointsFor = '';
+  private generation = 0;
+  private searchGeneration = 0;
+  private recordTimer: NodeJS.Timeout | undefined;
+  private selectionTimer: NodeJS.Timeout | undefined;
+  private matchTargets: MatchTarget[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: ModelStore,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subs.push(
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (e && isCodeDocument(e.document) && e.document !== this.target) {
+          this.target = e.document;
+          this.scheduleRecord(0);
+        }
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === this.target && e.contentChanges.length > 0) this.scheduleRecord(RECORD_DEBOUNCE_MS);
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e.textEditor)),
+      store.onDidChange((s) => {
+        if (s.kind !== 'ready') return this.post({ type: 'status', busy: true, message: 'Loading the model…' });
+        this.checkpoints.clear();
+        this.view = parseViewState(this.view, shapeOf(s.loaded));
+        this.scheduleRecord(0);
+      }),
+    );
+  }
+
+  // ------------------------------------------------------------ panel life
+
+  show(): void {
+    this.adoptActiveEditor();
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(HEATMAP_VIEW_TYPE, 'LSTM Heatmap', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+    this.attach(panel);
+  }
+
+  /** The serializer's entry: a panel VS Code restored after a reload, with the state its webview saved. */
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
+    this.view = parseViewState(state, this.shape());
+    panel.webview.options = this.webviewOptions();
+    this.adoptActiveEditor();
+    this.attach(panel);
+  }
+
+  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    // Only media/ can be loaded; no retainContextWhenHidden: the webview is rebuilt from the host's data when shown again.
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')], enableFindWidget: true };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel?.dispose();
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'heatmap-icon.svg');
+    const media = (f: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', f)).toString();
+    panel.webview.html = webviewHtml({ cspSource: panel.webview.cspSource, scriptUri: media('heatmap.js'), styleUri: media('heatmap.css') });
+    this.panelSubs.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const msg = parseWebviewMessage(raw, this.shape());
+        if (!msg) return this.log.warn(`heatmap: ignored a malformed message from the webview`);
+        void this.onMessage(msg).catch((err: unknown) => this.fail(err));
+      }),
+      panel.onDidDispose(() => {
+        if (this.panel !== panel) return;
+        this.panel = undefined;
+        this.generation++;
+        this.searchGeneration++;
+        this.rec = undefined;
+        this.checkpoints.clear();
+        for (const s of this.panelSubs.splice(0)) s.dispose();
+      }),
+    );
+    this.scheduleRecord(0);
+  }
+
+  private adoptActiveEditor(): void {
+    const editor = vscode.window.activeTextEditor;
+    if (editor && isCodeDocument(editor.document)) this.target = editor.document;
+    else if (!this.target) this.target = vscode.window.visibleTextEditors.find((e) => isCodeDocument(e.document))?.document;
+  }
+
+  // ------------------------------------------------------------ messages
+
+  private async onMessage(msg: WebviewMessage): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        if (msg.state) this.view = msg.state;
+        if (this.rec && this.rec.version === this.target?.version && this.rec.uri === this.target.uri.toString()) this.sendAll();
+        else this.scheduleRecord(0);
+        return;
+      case 'setTracks':
+        this.view = { ...this.view, tracks: msg.tracks };
+        this.sendTracks();
+        return;
+      case 'reveal':
+        return this.revealInEditor(this.target, msg.offset, msg.offset);
+      case 'openMatch': {
+        const m = this.matchTargets[msg.index];
+        if (!m) return;
+        const doc = await vscode.workspace.openTextDocument(m.uri);
+        return this.revealInEditor(doc, m.start, m.end);
+      }
+      case 'hypothesis':
+        this.view = { ...this.view, threshold: msg.threshold, offAround: msg.offAround, scope: msg.scope };
+        return this.hypothesis();
+      case 'export':
+        return this.exportHtml();
+    }
+  }
+
+  private post(message: Record<string, unknown>): void {
+    void this.panel?.webview.postMessage(message);
+  }
+
+  private fail(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.log.error(`heatmap: ${message}`);
+    this.post({ type: 'status', busy: false, message: `Error: ${message}` });
+  }
+
+  // ------------------------------------------------------------ recording
+
+  private scheduleRecord(delayMs: number): void {
+    if (!this.panel) return;
+    clearTimeout(this.recordTimer);
+    this.recordTimer = setTimeout(() => void this.record().catch((err: unknown) => this.fail(err)), delayMs);
+  }
+
+  /** Reads the target document with the model (from the nearest checkpoint) and records the window around the cursor. */
+  private async record(): Promise<void> {
+    const generation = ++this.generation;
+    const doc = this.target;
+    const status = this.store.status;
+    if (!doc) return this.post({ type: 'status', busy: false, message: 'Open a file in an editor to see its activations.' });
+    if (status.kind !== 'ready') return this.post({ type: 'status', busy: status.kind === 'loading', message: status.kind === 'loading' ? 'Loading the model…' : status.message });
+    const model = status.loaded;
+    const uri = doc.uri.toString();
+    if (this.checkpointsFor !== uri) {
+      this.checkpoints.clear();
+      this.checkpointsFor = uri;
+    }
+    const text = doc.getText();
+    const version = doc.version;
+    const editor = editorFor(doc);
+    const focus = editor ? doc.offsetAt(editor.selection.active) : (this.rec?.uri === uri ? this.rec.win.start : 0);
+    const win = chooseWindow(text, focus);
+    this.post({ type: 'status', busy: true, message: `Reading ${path.basename(doc.fileName)} with the model…` });
+    const t0 = performance.now();
+    const act = await recordWindow(model.engine, text, { start: win.start, end: win.end, checkpoints: this.checkpoints, yieldNow, isCancelled: () => generation !== this.generation || !this.panel });
+    if (!act) return;
+    const ms = performance.now() - t0;
+    this.log.info(`heatmap: ${path.basename(doc.fileName)}: recorded ${act.chars} of ${text.length} chars (${act.stepsBeforeWindow} read before the window) in ${ms.toFixed(0)} ms`);
+    await yieldNow();
+    if (generation !== this.generation) return;
+    const language = languageForFile(doc.languageId !== 'plaintext' ? doc.languageId : doc.fileName);
+    const concepts = conceptCells(act, text, win.start, language, model.model.manifest.cells);
+    if (generation !== this.generation) return;
+    this.rec = { uri, version, text, language, win, act, model, concepts };
+    if (this.view.tracks.length === 0) this.view = { ...this.view, tracks: defaultTracks(concepts, model.model.manifest.cells) };
+    this.view = parseViewState(this.view, shapeOf(model));
+    this.sendAll();
+  }
+
+  private sendAll(): void {
+    const rec = this.rec;
+    if (!rec || !this.panel) return;
+    const { win, text, model } = rec;
+    const totalLines = lineCount(text);
+    const windowLines = lineCount(text.slice(win.start, win.end));
+    const note =
+      win.start > 0 || win.end < text.length
+        ? `Large file: showing lines ${win.startLine + 1}–${win.startLine + windowLines} of ${totalLines} (${win.end - win.start} of ${text.length} characters, at most ${HEATMAP_WINDOW_CHARS} at once). The model read the file from its start; move the cursor to move the window.`
+        : '';
+    this.panel.title = `LSTM Heatmap: ${path.basename(this.target?.fileName ?? 'file')}`;
+    this.post({ type: 'model', name: model.name, shape: model.shape, hidden: [...model.engine.spec.hidden] });
+    this.post({
+      type: 'document',
+      fileName: vscode.workspace.asRelativePath(vscode.Uri.parse(rec.uri)),
+      text: text.slice(win.start, win.end),
+      offset: win.start,
+      startLine: win.startLine,
+      totalChars: text.length,
+      note,
+    });
+    this.sendTracks();
+    this.post({ type: 'conceptCells', entries: rec.concepts });
+    this.post({ type: 'saturation', layers: gateChart(rec.act) });
+    const editor = this.target && editorFor(this.target);
+    if (editor) this.sendSelection(editor);
+    this.post({ type: 'status', busy: false, message: '' });
+  }
+
+  private sendTracks(): void {
+    const rec = this.rec;
+    if (!rec) return;
+    const tracks = this.view.tracks.map((t) => buildTrack(rec.act, t, rec.model.model.manifest.cells));
+    this.post({ type: 'tracks', tracks, state: this.view });
+  }
+
+  // ------------------------------------------------------------ editor events
+
+  private onSelection(editor: vscode.TextEditor): void {
+    if (!this.panel || editor.document !== this.target) return;
+    const rec = this.rec;
+    const offset = editor.document.offsetAt(editor.selection.active);
+    this.post({ type: 'cursor', offset });
+    if (rec && rec.version === editor.document.version && !windowHolds(rec.win, offset, rec.text.length)) this.scheduleRecord(RECORD_DEBOUNCE_MS);
+    clearTimeout(this.selectionTimer);
+    this.selectionTimer = setTimeout(() => this.sendSelection(editor), SELECTION_DEBOUNCE_MS);
+  }
+
+  /** The top cells for the editor's selection (when it lies inside the recorded window). */
+  private sendSelection(editor: vscode.TextEditor): void {
+    const rec = this.rec;
+    if (!rec || editor.document.version !== rec.version || editor.document.uri.toString() !== rec.uri) return;
+    const start = editor.document.offsetAt(editor.selection.start);
+    const end = editor.document.offsetAt(editor.selection.end);
+    this.post({ type: 'cursor', offset: editor.document.offsetAt(editor.selection.active) });
+    if (end <= start) return this.post({ type: 'selectionCells', entries: [], selection: null });
+    if (start < rec.win.start || end > rec.win.end) return this.post({ type: 'selectionCells', entries: [], selection: { start, end }, note: 'The selection reaches outside the recorded window.' });
+    this.post({ type: 'selectionCells', entries: selectionCells(rec.act, start - rec.win.start, end - rec.win.start), selection: { start, end } });
+  }
+
+  /** `Find Cells for Selection`: opens the panel and shows the selection's top cells as tracks. */
+  async findCellsForSelection(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.selection.isEmpty) {
+      void vscode.window.showInformationMessage('LSTM Lens: select some code first, then run Find Cells for Selection.');
+      return;
+    }
+    this.show();
+    this.target = editor.document;
+    const rec = await this.recordingFor(editor.document);
+    if (!rec) return;
+    const start = editor.document.offsetAt(editor.selection.start) - rec.win.start;
+    const end = editor.document.offsetAt(editor.selection.end) - rec.win.start;
+    const entries = selectionCells(rec.act, start, end);
+    if (entries.length === 0) return;
+    this.view = { ...this.view, tracks: entries.slice(0, 3).map((e) => ({ type: 'cell', ...e.ref })) };
+    this.sendTracks();
+    this.sendSelection(editor);
+  }
+
+  /** The recording of doc's current version (recording it now if needed); undefined when cancelled or impossible. */
+  private async recordingFor(doc: vscode.TextDocument): Promise<Recording | undefined> {
+    const current = () => (this.rec && this.rec.uri === doc.uri.toString() && this.rec.version === doc.version ? this.rec : undefined);
+    if (current()) return current();
+    clearTimeout(this.recordTimer);
+    await this.record();
+    return current();
+  }
+
+  // ------------------------------------------------------------ hypothesis search
+
+  private async hypothesis(): Promise<void> {
+    const doc = this.target;
+    const editor = doc && editorFor(doc);
+    if (!doc || !editor || editor.selection.isEmpty) {
+      return this.post({ type: 'hypothesis', cells: [], matches: [], note: 'Select a span in the editor first: the cells on throughout it form the hypothesis.' });
+    }
+    const rec = await this.recordingFor(doc);
+    if (!rec) return;
+    const start = doc.offsetAt(editor.selection.start);
+    const end = doc.offsetAt(editor.selection.end);
+    if (start < rec.win.start || end > rec.win.end) return this.post({ type: 'hypothesis', cells: [], matches: [], note: 'The selection reaches outside the recorded window.' });
+    const { threshold, offAround, scope } = this.view;
+    const found = hypothesisInWindow(rec.act, start, end, threshold, offAround);
+    const refs: CellRef[] = found.cells.map((c) => c.ref).slice(0, MAX_HYPOTHESIS_CELLS);
+    const summary = `${found.cells.length} cell${found.cells.length === 1 ? '' : 's'} above ${threshold} at every selected character${offAround ? ` and at most ${threshold} for ${offAround} characters around it` : ''}.`;
+    if (refs.length === 0 || scope === 'file') {
+      this.matchTargets = found.matches.map((m) => ({ uri: doc.uri, start: m.start, end: m.end }));
+      const matches = found.matches.map((m, index) => ({ index, where: `line ${doc.positionAt(m.start).line + 1}`, preview: rec.text.slice(m.start, Math.min(m.end, m.start + 120)), overlap: m.overlap, chars: m.end - m.start }));
+      return this.post({ type: 'hypothesis', cells: found.cells, matches, note: `${summary} ${matches.length} other place${matches.length === 1 ? '' : 's'} in the recorded window.` });
+    }
+    await this.searchWorkspace(rec, refs, threshold, found.cells, summary, { uri: doc.uri, start, end });
+  }
+
+  private async searchWorkspace(rec: Recording, refs: CellRef[], threshold: number, cells: CellEntry[], summary: string, selection: MatchTarget): Promise<void> {
+    const generation = ++this.searchGeneration;
+    this.post({ type: 'status', busy: true, message: 'Searching the workspace…' });
+    const uris = await vscode.workspace.findFiles(WORKSPACE_GLOB, WORKSPACE_EXCLUDE, WORKSPACE_MAX_FILES);
+    const sources: { name: string; text: string; uri: vscode.Uri }[] = [];
+    for (const uri of uris) {
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      if (bytes.length > 4 * WORKSPACE_MAX_CHARS * 4) continue;
+      sources.push({ name: uri.toString(), text: new TextDecoder().decode(bytes), uri });
+    }
+    const result = await searchMatches(rec.model.engine, sources, refs, threshold, {
+      maxCharsPerFile: WORKSPACE_MAX_CHARS,
+      yieldNow,
+      isCancelled: () => generation !== this.searchGeneration || !this.panel,
+    });
+    if (!result) return;
+    const selUri = selection.uri.toString();
+    const kept = result.matches.filter((m) => !(m.name === selUri && m.start < selection.end && m.end > selection.start));
+    this.matchTargets = kept.map((m) => ({ uri: vscode.Uri.parse(m.name), start: m.start, end: m.end }));
+    const matches = kept.map((m, index) => {
+      const text = sources.find((s) => s.name === m.name)?.text ?? '';
+      return { index, where: `${vscode.workspace.asRelativePath(vscode.Uri.parse(m.name))}:${lineCount(text.slice(0, m.start))}`, preview: m.preview.slice(0, 120), overlap: m.overlap, chars: m.end - m.start };
+    });
+    this.post({ type: 'hypothesis', cells, matches, note: `${summary} ${matches.length} matches in ${result.filesSearched} workspace files (first ${WORKSPACE_MAX_CHARS} characters of each).` });
+    this.post({ type: 'status', busy: false, message: '' });
+  }
+
+  // ------------------------------------------------------------ editor and export
+
+  private async revealInEditor(doc: vscode.TextDocument | undefined, start: number, end: number): Promise<void> {
+    if (!doc) return;
+    const range = new vscode.Range(doc.positionAt(start), doc.positionAt(end));
+    const shown = editorFor(doc);
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: shown?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false, selection: range });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  /** `Export as HTML`: the window's text with the current tracks, as a self-contained file. Takes a target for automation. */
+  async exportHtml(target?: vscode.Uri): Promise<void> {
+    const doc = this.target;
+    const rec = doc && (await this.recordingFor(doc));
+    if (!doc || !rec) {
+      void vscode.window.showInformationMessage('LSTM Lens: open the heatmap on a file first.');
+      return;
+    }
+    const base = path.basename(doc.fileName);
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({
+        title: 'Export Heatmap as HTML',
+        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(path.dirname(doc.fileName)), `${base}.heatmap.html`),
+        filters: { HTML: ['html'] },
+      }));
+    if (!uri) return;
+    const tracks = this.view.tracks.map((t) => buildTrack(rec.act, t, rec.model.model.manifest.cells));
+    const note = rec.win.start > 0 || rec.win.end < rec.text.length ? `Characters ${rec.win.start}–${rec.win.end} of ${rec.text.length}.` : undefined;
+    const html = exportHeatmapHtml({ fileName: vscode.workspace.asRelativePath(doc.uri), text: rec.text.slice(rec.win.start, rec.win.end), tracks, modelName: `${rec.model.name} (${rec.model.shape})`, note });
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(html));
+    this.log.info(`heatmap: exported ${uri.toString()}`);
+    this.post({ type: 'status', busy: false, message: `Exported ${path.basename(uri.path)}` });
+    if (!target) void vscode.window.showInformationMessage(`LSTM Lens: heatmap exported to ${uri.fsPath}`);
+  }
+
+  private shape(): ModelShape | undefined {
+    const s = this.store.status;
+    return s.kind === 'ready' ? shapeOf(s.loaded) : undefined;
+  }
+
+  dispose(): void {
+    clearTimeout(this.recordTimer);
+    clearTimeout(this.selectionTimer);
+    this.generation++;
+    this.searchGeneration++;
+    this.panel?.dispose();
+    for (const s of this.subs.splice(0)) s.dispose();
+    for (const s of this.panelSubs.splice(0)) s.dispose();
+  }
+}
+
+/** The panel's commands and serializer. */
+export function registerHeatmap(extensionUri: vscode.Uri, store: ModelStore, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const controller = new HeatmapController(extensionUri, store, log);
+  return [
+    controller,
+    vscode.commands.registerCommand(HEATMAP_COMMANDS.show, () => controller.show()),
+    vscode.commands.registerCommand(HEATMAP_COMMANDS.findCellsForSelection, () => controller.findCellsForSelection()),
+    vscode.commands.registerCommand(HEATMAP_COMMANDS.exportHtml, (target?: unknown) => controller.exportHtml(target instanceof vscode.Uri ? target : undefined)),
+    vscode.window.registerWebviewPanelSerializer(HEATMAP_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => controller.restore(panel, state),
+    }),
+  ];
+}
+
+/** Starting tracks: the model's named string and comment cells, else the best ones measured on this file. */
+function defaultTracks(concepts: CellEntry[], named: Record<string, NamedCell> | undefined): TrackSpec[] {
+  const picks: TrackSpec[] = [];
+  for (const name of ['inString', 'inComment']) {
+    const c = named?.[name];
+    const entry = c ? undefined : concepts.find((e) => e.title.startsWith(`${name} ·`) && e.detail.startsWith('this file'));
+    const ref = c ? { layer: c.layer, cell: c.cell, kind: c.kind } : entry?.ref;
+    if (ref && !picks.some((p) => p.type === 'cell' && p.layer === ref.layer && p.cell === ref.cell && p.kind === ref.kind)) picks.push({ type: 'cell', ...ref });
+  }
+  return picks.length ? picks : [{ type: 'cell', layer: 0, cell: 0, kind: 'h' }];
+}
+
+function shapeOf(loaded: LoadedModel): ModelShape {
+  return { hidden: loaded.engine.spec.hidden };
+}
+
+/** Editors' documents, not output channels, logs or the like. */
+function isCodeDocument(doc: vscode.TextDocument): boolean {
+  return doc.uri.scheme !== 'output' && doc.uri.scheme !== 'debug' && !doc.uri.scheme.startsWith('vscode-') && doc.uri.scheme !== 'git';
+}
+
+function editorFor(doc: vscode.TextDocument): vscode.TextEditor | undefined {
+  return vscode.window.visibleTextEditors.find((e) => e.document === doc);
+}
+
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}

@@ -1,0 +1,42 @@
+/**
+ * The panel's HTML shell: no workspace text ever appears in it (media/heatmap.js
+ * builds the view with textContent from posted messages). The
+ * Content-Security-Policy allows only the extension's own stylesheet and the
+ * one script carrying this load's nonce: no inline script or style, no eval,
+ * no network. No vscode import.
+ */
+import { randomBytes } from 'crypto';
+
+export interface ShellUris {
+  /** webview.cspSource: the origin the webview serves local resources from. */
+  cspSource: string;
+  scriptUri: string;
+  styleUri: string;
+}
+
+export function newNonce(): string {
+  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+}
+
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [`default-src 'none'`, `img-src ${cspSource} data:`, `style-src ${cspSource}`, `font-src ${cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+}
+
+export function webviewHtml(uris: ShellUris, nonce = newNonce()): string {
+  const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(uris.cspSource, nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${attr(uris.styleUri)}">
+<title>LSTM Lens Heatmap</title>
+</head>
+<body>
+<div id="app" class="app"><p class="status">Loading…</p></div>
+<script nonce="${attr(nonce)}" src="${attr(uris.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

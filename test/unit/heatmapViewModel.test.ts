@@ -1,0 +1,161 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Activations, CellKind, cellValues, recordActivations } from '../../src/core/cells';
+import { WindowActivations } from '../../src/core/cells/recordWindow';
+import { labelConcepts } from '../../src/core/concepts';
+import { Engine } from '../../src/core/engine';
+import { createFastestOps } from '../../src/core/kernels/wasmOps';
+import { newManifest } from '../../src/core/model/manifest';
+import { ModelSpec } from '../../src/core/modelSpec';
+import { initParams, paramLayout } from '../../src/core/params';
+import { exportHeatmapHtml } from '../../src/host/heatmap/exportHtml';
+import { hypothesisInWindow } from '../../src/host/heatmap/hypothesis';
+import { SURPRISE_FULL_SCALE_BITS, buildTrack, conceptCells, gateChart, selectionCells } from '../../src/host/heatmap/viewModel';
+
+const SHAPES = [
+  { layer: 0, kind: 'h' as CellKind, units: 6 },
+  { layer: 0, kind: 'c' as CellKind, units: 6 },
+  { layer: 1, kind: 'h' as CellKind, units: 6 },
+  { layer: 1, kind: 'c' as CellKind, units: 6 },
+];
+
+/** A made-up recording of a text: value(t, layer, kind, unit) per character, at document offset `offset`. */
+function synthetic(T: number, value: (t: number, layer: number, kind: CellKind, unit: number) => number, offset = 0): WindowActivations {
+  const tracks = SHAPES.map((s) => {
+    const values = new Float32Array(T * s.units);
+    for (let t = 0; t < T; t++) for (let j = 0; j < s.units; j++) values[t * s.units + j] = value(t, s.layer, s.kind, j);
+    return { ...s, values };
+  });
+  const surprise = new Float32Array(T).map((_, t) => (t % 7) * 1.5);
+  return { chars: T, tracks, surprise, gateCounts: [], segments: [{ start: 0, end: T, textLength: T }], offset, stepsBeforeWindow: offset };
+}
+
+/** Deterministic small noise. */
+const jitter = (t: number, j: number) => Math.sin(t * 12.9898 + j * 78.233) * 0.05;
+
+const HOSTILE = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'e2e', 'fixtures', 'workspace', 'src', 'hostile.ts'), 'utf8');
+
+describe('heatmap view model', () => {
+  const text = "const a = 'quoted text';\n// a comment line\nif (a && b) { call('x'); }\n".repeat(4);
+  const labels = labelConcepts(text, 'typescript');
+
+  it('builds tracks with the exact values, h on a fixed scale, c on its largest |value|, surprise in bits', () => {
+    const act = synthetic(text.length, (t, l, k, j) => (k === 'c' ? 3 : 1) * Math.sin(t / 5 + j + l));
+    const h = buildTrack(act, { type: 'cell', layer: 1, cell: 2, kind: 'h' });
+    assert.deepStrictEqual(h.values, Array.from(cellValues(act, { layer: 1, cell: 2, kind: 'h' })));
+    assert.strictEqual(h.scale, 1);
+    assert.strictEqual(h.label, 'layer 1 h[2]');
+    const c = buildTrack(act, { type: 'cell', layer: 0, cell: 4, kind: 'c' }, { inString: { layer: 0, cell: 4, kind: 'c', r: 0.9 } });
+    assert.strictEqual(c.scale, Math.max(...c.values.map(Math.abs)));
+    assert.strictEqual(c.label, 'inString · layer 0 c[4]');
+    const s = buildTrack(act, { type: 'surprise' });
+    assert.deepStrictEqual(s.values, Array.from(act.surprise));
+    assert.strictEqual(s.scale, SURPRISE_FULL_SCALE_BITS);
+  });
+
+  it('finds the planted concept cells on the window and lists the model card cells first', () => {
+    // Layer 1 c[3] follows inString, layer 0 h[1] follows inComment; everything else is noise.
+    const act = synthetic(text.length, (t, l, k, j) => {
+      if (l === 1 && k === 'c' && j === 3) return 2 * labels.inString[t] + jitter(t, j);
+      if (l === 0 && k === 'h' && j === 1) return labels.inComment[t] - 0.5 + jitter(t, j);
+      return jitter(t, j + 10 * l);
+    });
+    const entries = conceptCells(act, text, 0, 'typescript', { inIfCondition: { layer: 1, cell: 0, kind: 'h', r: 0.77, randomR: 0.2 } });
+    assert.strictEqual(entries[0].title, 'inIfCondition · layer 1 h[0]');
+    assert.match(entries[0].detail, /model card: r = 0\.770 · random model 0\.200/);
+    const str = entries.find((e) => e.title.startsWith('inString ·') && e.detail.startsWith('this file'));
+    const com = entries.find((e) => e.title.startsWith('inComment ·') && e.detail.startsWith('this file'));
+    assert.deepStrictEqual(str?.ref, { layer: 1, cell: 3, kind: 'c' });
+    assert.deepStrictEqual(com?.ref, { layer: 0, cell: 1, kind: 'h' });
+    assert.match(str!.detail, /r = 0\.99\d · AUROC 1\.000/);
+  });
+
+  it('measures concepts on a window with labels from the whole file (the scanner state at the window start)', () => {
+    // The window starts inside a block comment opened before it: its characters are comment.
+    const full = '/* start\n' + 'inside the comment\n'.repeat(6) + '*/ code();\n'.repeat(6);
+    const start = 20;
+    const fullLabels = labelConcepts(full, 'typescript');
+    const act = synthetic(full.length - start, (t, l, k, j) => (l === 0 && k === 'c' && j === 5 ? fullLabels.inComment[t + start] : jitter(t, j + 7 * l)), start);
+    const com = conceptCells(act, full, start, 'typescript', undefined).find((e) => e.title.startsWith('inComment ·'));
+    assert.deepStrictEqual(com?.ref, { layer: 0, cell: 5, kind: 'c' });
+  });
+
+  it('ranks the cells that fire inside a selection first', () => {
+    const act = synthetic(200, (t, l, k, j) => (l === 1 && k === 'h' && j === 4 && t >= 50 && t < 70 ? 0.9 : jitter(t, j + l)));
+    const top = selectionCells(act, 50, 70);
+    assert.deepStrictEqual(top[0].ref, { layer: 1, cell: 4, kind: 'h' });
+  });
+
+  it('hypothesis search: cells on throughout the span (and off around it), matches elsewhere in document offsets', () => {
+    const offset = 1000;
+    // Cells 0 and 2 of layer 0 h are on in three bursts; cell 1 is on everywhere (not off around the span).
+    const bursts = [
+      [10, 20],
+      [60, 70],
+      [120, 126],
+    ];
+    const on = (t: number) => bursts.some(([a, b]) => t >= a && t < b);
+    const act = synthetic(
+      160,
+      (t, l, k, j) => {
+        if (l !== 0 || k !== 'h') return jitter(t, j) - 0.2;
+        if (j === 0) return on(t) ? 0.8 : -0.5;
+        if (j === 2) return on(t) || (t >= 100 && t < 104) ? 0.6 : -0.1;
+        if (j === 1) return 0.9;
+        return -0.3;
+      },
+      offset,
+    );
+    const r = hypothesisInWindow(act, offset + 60, offset + 70, 0.3, 2);
+    assert.deepStrictEqual(r.cells.map((c) => c.ref.cell).sort(), [0, 2]);
+    assert.ok(r.cells.every((c) => c.ref.layer === 0 && c.ref.kind === 'h'));
+    // [100, 104) has only one of the two cells on: no match; the selection itself is left out.
+    assert.deepStrictEqual(
+      r.matches.map((m) => [m.start - offset, m.end - offset, m.overlap]),
+      [
+        [10, 20, 1],
+        [120, 126, 1],
+      ],
+    );
+    // Without "off around", cell 1 (on everywhere) joins the hypothesis.
+    const loose = hypothesisInWindow(act, offset + 60, offset + 70, 0.3, 0);
+    assert.ok(loose.cells.some((c) => c.ref.cell === 1));
+  });
+
+  it('exports the hostile fixture as text: no markup from the file survives, every character is there', () => {
+    const engine = tinyEngine();
+    const act = recordActivations(engine, HOSTILE, { maxChars: 1e9 });
+    const tracks = [buildTrack(act, { type: 'cell', layer: 0, cell: 1, kind: 'h' }), buildTrack(act, { type: 'surprise' })];
+    const html = exportHeatmapHtml({ fileName: 'src/<img src=x onerror=alert(1)>.ts', text: HOSTILE, tracks, modelName: '</title><script>x()</script>' });
+    for (const bad of ['<script', '</script', '<img', '<b id', '<iframe', '<svg', '<a href', '</title><']) assert.ok(!html.includes(bad), `export contains ${bad}`);
+    assert.strictEqual((html.match(/<style nonce=/g) ?? []).length, 1);
+    assert.strictEqual((html.match(/<\/style>/g) ?? []).length, 1, 'only the page style sheet closes a style element');
+    assert.doesNotMatch(html, /<[a-zA-Z][^>]*\son\w+\s*=/, "no tag has an event handler attribute");
+    // The code is all there, as text: strip the tags, decode the entities, compare with the file (once per track).
+    const pre = [...html.matchAll(/<pre class="code">([\s\S]*?)<\/pre>/g)].map((m) => decode(m[1].replace(/<[^>]+>/g, '')));
+    assert.strictEqual(pre.length, 2);
+    for (const shown of pre) assert.strictEqual(shown, HOSTILE);
+  });
+
+  it('reports gate saturation per layer and gate', () => {
+    const engine = tinyEngine();
+    const act: Activations = recordActivations(engine, text, { maxChars: 1e9 });
+    const chart = gateChart(act);
+    assert.deepStrictEqual(chart.map((l) => l.layer), [0, 1]);
+    for (const l of chart) {
+      assert.deepStrictEqual(l.gates.map((g) => g.name), ['i', 'f', 'o']);
+      for (const g of l.gates) for (let j = 0; j < g.left.length; j++) assert.ok(g.left[j] >= 0 && g.right[j] >= 0 && g.left[j] + g.right[j] <= 1);
+    }
+  });
+});
+
+function tinyEngine(): Engine {
+  const spec: ModelSpec = { vocabSize: 98, embedDim: 8, hidden: [10, 6] };
+  const layout = paramLayout(spec);
+  return new Engine({ layout, params: initParams(layout, 9), manifest: newManifest(spec, 'tiny') }, createFastestOps());
+}
+
+function decode(s: string): string {
+  return s.replace(/&(amp|lt|gt|quot|#39|#(\d+));/g, (_, name: string, num?: string) => (num ? String.fromCharCode(Number(num)) : ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" } as Record<string, string>)[name]));
+}
