@@ -15,6 +15,9 @@ export interface CompletionRequest {
   selected?: { start: number; text: string };
 }
 
+/** Closed documents remembered for requests still running across their close. */
+const MAX_REMEMBERED_CLOSES = 256;
+
 /** Where an answer came from. */
 export type CompletionSource = 'cache' | 'typed-through' | 'search';
 
@@ -31,6 +34,9 @@ export interface ServedCompletion {
 export class CompletionService {
   readonly states: DocumentStates;
   readonly cache = new CompletionCache<Completion>();
+  /** Document id → the value of `closes` at its last close (the most recent MAX_REMEMBERED_CLOSES). */
+  private readonly closedAt = new Map<string, number>();
+  private closes = 0;
 
   constructor(
     readonly model: StepModel,
@@ -49,6 +55,10 @@ export class CompletionService {
   close(docId: string): void {
     this.states.delete(docId);
     this.cache.delete(docId);
+    // Remembered (for a while) so that a request running across the close drops what it stored.
+    this.closedAt.delete(docId);
+    this.closedAt.set(docId, ++this.closes);
+    if (this.closedAt.size > MAX_REMEMBERED_CLOSES) this.closedAt.delete(this.closedAt.keys().next().value as string);
   }
 
   /** The answer without any model work, when the cache has one. */
@@ -73,10 +83,17 @@ export class CompletionService {
   async complete(request: CompletionRequest, settings: SearchSettings, isCancelled: () => boolean): Promise<ServedCompletion | undefined> {
     const cached = this.lookup(request, settings);
     if (cached) return cached;
+    const closesBefore = this.closes;
     const completion = await completeAt(this.model, this.states, request.docId, request.text, request.offset, settings, isCancelled, {
       version: request.version,
       selected: request.selected,
     });
+    if ((this.closedAt.get(request.docId) ?? 0) > closesBefore) {
+      // Closed while this request ran: the states it stored would outlive the document.
+      this.states.delete(request.docId);
+      this.cache.delete(request.docId);
+      return undefined;
+    }
     if (!completion) return undefined;
     this.cache.set(request.docId, request.version, request.offset, requestKey(request, settings), completion, !request.selected);
     return { completion, source: 'search' };
