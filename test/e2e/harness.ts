@@ -722,7 +722,7 @@ async function packageExtension(): Promise<string> {
   process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const out = path.join(dir, 'lstm-lens.vsix');
   const vsce = require.resolve('@vscode/vsce/vsce', { paths: [REPO_ROOT] });
-  await runNode([vsce, 'package', '--no-dependencies', '--allow-missing-repository', '-o', out], process.env, 180_000, REPO_ROOT);
+  await runNode([vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', out], process.env, 180_000, REPO_ROOT);
   if (!fs.existsSync(out)) throw new Error(`vsce package did not write ${out}`);
   return out;
 }
