@@ -4,6 +4,7 @@ import * as path from 'path';
 import { benchFusedCompletion, benchFusedStep, benchFusedTrain } from '../../bench/fusedEngineBench';
 import { benchTfjsStep, benchTfjsTrain, benchTorch, isSkipped } from '../../bench/referenceEngines';
 import { UsageError, parseArgs } from '../args';
+import { activationBenchCommand } from '../../bench/activationBench';
 import { completionBenchCommand } from './benchCompletion';
 import { hostLagBenchCommand } from './benchHostLag';
 import { formatCount, note, printJson } from '../output';
@@ -36,6 +37,7 @@ function torchScript(): string {
 export async function benchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'completion') return completionBenchCommand(argv.slice(1));
   if (argv[0] === 'host-lag') return hostLagBenchCommand(argv.slice(1));
+  if (argv[0] === 'activation') return activationBenchCommand(argv.slice(1));
   const a = parseArgs(argv, { values: {}, switches: ['json', 'quick', 'no-reference'] });
   if (a.positional.length > 0) throw new UsageError(`unknown bench ${JSON.stringify(a.positional[0])} (bench, bench completion)`);
   const quick = Boolean(a.flags.quick);
