@@ -29,6 +29,10 @@ export function runTrainingInWorker(
   opts: { script?: string; /** Ends the thread at once (the editor is closing). */ kill?: AbortSignal } = {},
 ): Promise<TrainingJobResult> {
   const script = opts.script ?? trainingWorkerPath();
+  // The editor closed before the run got here (while the corpus was read or
+  // the user confirmed): an 'abort' listener would never fire for a signal
+  // already aborted, so a worker started now would outlive the extension.
+  if (opts.kill?.aborted) return Promise.reject(new Error('training was stopped: the extension is shutting down'));
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: req });
     let settled = false;
