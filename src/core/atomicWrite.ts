@@ -29,3 +29,22 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
 export function isAtomicTempName(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.tmp');
 }
+
+/**
+ * Why a write failed, in words a user can act on, with the system's code
+ * kept for the log: "the disk is full (ENOSPC)". A full disk or a read-only
+ * storage folder otherwise reaches the user as a bare errno message.
+ */
+export function describeWriteError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const why: Record<string, string> = {
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EROFS: 'the file system is read-only',
+    EACCES: 'there is no permission to write there',
+    EPERM: 'there is no permission to write there',
+    ENOTDIR: 'a file stands where a folder should be',
+  };
+  if (code && why[code]) return `${why[code]} (${code})`;
+  return err instanceof Error ? err.message : String(err);
+}

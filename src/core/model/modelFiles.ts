@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { isAtomicTempName, writeFileAtomic } from '../atomicWrite';
+import { describeWriteError, isAtomicTempName, writeFileAtomic } from '../atomicWrite';
 import { ModelSpec } from '../modelSpec';
 import { ParamLayout, paramLayout, weightEntries } from '../params';
 import { VOCAB_SIZE, isOurVocabulary } from '../vocab';
@@ -17,6 +17,9 @@ export interface Model {
 }
 
 export class ModelLoadError extends Error {}
+
+/** A save that failed; the message says why in words (a full disk, a read-only folder). The folder's previous model is untouched. */
+export class ModelSaveError extends Error {}
 
 export const MODEL_JSON = 'model.json';
 const MAX_MODEL_JSON_BYTES = 16 << 20;
@@ -34,6 +37,14 @@ export interface SaveOptions {
  * new model replaces the old. A crash at any point leaves a loadable model.
  */
 export async function saveModel(dir: string, model: Model, opts: SaveOptions = {}): Promise<void> {
+  try {
+    await saveModelFiles(dir, model, opts);
+  } catch (err) {
+    throw new ModelSaveError(`cannot save the model in ${JSON.stringify(dir)}: ${describeWriteError(err)}`);
+  }
+}
+
+async function saveModelFiles(dir: string, model: Model, opts: SaveOptions): Promise<void> {
   await fs.promises.mkdir(dir, { recursive: true });
   const tensors = weightEntries(model.layout).map((e) => ({
     name: e.name,
@@ -42,7 +53,9 @@ export async function saveModel(dir: string, model: Model, opts: SaveOptions = {
   }));
   const { specs, data } = encodeWeights(tensors, opts.dtype ?? 'float32');
   const shard = `weights-${createHash('sha256').update(data).digest('hex').slice(0, 12)}.bin`;
-  await writeFileAtomic(path.join(dir, shard), data);
+  const shardPath = path.join(dir, shard);
+  const shardIsNew = !fs.existsSync(shardPath);
+  await writeFileAtomic(shardPath, data);
   const json = {
     format: 'layers-model',
     generatedBy: 'lstm-lens',
@@ -51,7 +64,14 @@ export async function saveModel(dir: string, model: Model, opts: SaveOptions = {
     weightsManifest: [{ paths: [shard], weights: specs }],
     userDefinedMetadata: { lstmLens: model.manifest },
   };
-  await writeFileAtomic(path.join(dir, MODEL_JSON), JSON.stringify(json, null, 1));
+  try {
+    await writeFileAtomic(path.join(dir, MODEL_JSON), JSON.stringify(json, null, 1));
+  } catch (err) {
+    // model.json still names the old shard: the new one would be a stray file
+    // (megabytes on a disk that may be full). One already there may be in use.
+    if (shardIsNew) await fs.promises.rm(shardPath, { force: true }).catch(() => undefined);
+    throw err;
+  }
   await removeStaleFiles(dir, shard);
 }
 

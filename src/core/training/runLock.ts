@@ -1,5 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { describeWriteError } from '../atomicWrite';
 
 export interface RunLock {
   release(): Promise<void>;
@@ -14,7 +15,11 @@ export class TrainingBusyError extends Error {}
  * over. Throws TrainingBusyError when another live process holds it.
  */
 export async function acquireRunLock(dir: string, owner = process.pid): Promise<RunLock> {
-  await fs.mkdir(dir, { recursive: true });
+  // A read-only or full storage folder is said in words here, before any training starts.
+  const unwritable = (err: unknown) => new Error(`cannot write in the storage folder ${JSON.stringify(dir)}: ${describeWriteError(err)}`);
+  await fs.mkdir(dir, { recursive: true }).catch((err: unknown) => {
+    throw unwritable(err);
+  });
   const file = path.join(dir, 'training.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -25,7 +30,7 @@ export async function acquireRunLock(dir: string, owner = process.pid): Promise<
         },
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw unwritable(err);
       const holder = await readHolder(file);
       if (holder !== null && holder !== owner && isAlive(holder)) {
         throw new TrainingBusyError(`a training run is already going on for this workspace (process ${holder})`);
