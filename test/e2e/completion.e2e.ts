@@ -169,6 +169,36 @@ describe('inline completion in a real VS Code (code-server + Chromium)', functio
     }
   });
 
+  it('opens the quick menu from the status bar item', async function () {
+    await session.page.locator('.statusbar-item', { hasText: 'LSTM: bundled' }).first().click();
+    const menu = session.page.locator('.quick-input-widget');
+    await menu.locator('.monaco-list-row', { hasText: 'Trigger Completion' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await menu.locator('.monaco-list-row', { hasText: 'Use Bundled Model' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await session.press('Escape');
+    await menu.waitFor({ state: 'hidden', timeout: 30_000 });
+  });
+
+  it('streams a sample into a new editor (Generate Sample), asking for temperature and length', async function () {
+    await session.runCommand('LSTM Lens: Generate Sample', { waitForClose: false });
+    const title = session.page.locator('.quick-input-widget .quick-input-title');
+    const input = session.page.locator('.quick-input-widget input.input').first();
+    await title.filter({ hasText: '(1/2)' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill('0.5');
+    await session.press('Enter');
+    await title.filter({ hasText: '(2/2)' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill('300');
+    await session.press('Enter');
+    await session.waitForExtensionLog(/sample: 300 characters at temperature 0\.5$/, 60_000);
+    await session.page.locator('.editor-group-container.active .tab.active', { hasText: 'Untitled' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    const text = await session.waitForEditorText((t) => t.trim().length > 0);
+    assert.ok(!text.includes('\ufffd'), 'no replacement characters in the sample');
+  });
+
+  it('is off for Markdown by default (the status bar says so)', async function () {
+    await session.openFile('README.md');
+    await session.page.locator('.statusbar-item', { hasText: 'LSTM: bundled' }).locator('.codicon-circle-slash').waitFor({ state: 'visible', timeout: 30_000 });
+  });
+
   it('saved a screenshot of the ghost text', function () {
     const file = `${session.screenshotsDir}/completion-ghost-text.png`;
     assert.ok(fs.statSync(file).size > 5_000, `${file} looks empty`);
