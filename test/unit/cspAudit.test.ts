@@ -1,5 +1,7 @@
 import * as assert from 'assert';
 import { heatmapHtml } from '../../src/core/cells/heatmapHtml';
+import { lossCurveHtml } from '../../src/core/training/lossCurveHtml';
+import { webviewHtml } from '../../src/host/heatmap/webviewHtml';
 import { auditCsp } from './helpers/cspAudit';
 
 const NONCE = 'AbCdEfGhIjKlMnOpQrStUv==';
@@ -52,5 +54,15 @@ describe('CSP of the HTML the extension builds', () => {
     const nonce = (html: string) => /'nonce-([^']+)'/.exec(html)?.[1];
     const files = [{ name: 'a.ts', text: 'x', tracks: [] }];
     assert.notStrictEqual(nonce(heatmapHtml({ files })), nonce(heatmapHtml({ files })));
+  });
+
+  it('the heatmap panel passes', () => {
+    const html = webviewHtml({ cspSource: 'vscode-webview://abc', scriptUri: 'vscode-webview://abc/media/heatmap.js', styleUri: 'vscode-webview://abc/media/heatmap.css' });
+    assert.deepStrictEqual(auditCsp(html), []);
+  });
+
+  it('the training view (loss curve) passes, with a hostile title', () => {
+    const html = lossCurveHtml({ nonce: 'QWxhZGRpbjpvcGVuIHNlc2FtZQ', cspSource: 'vscode-webview://abc', title: '</style><script>alert(1)</script>' });
+    assert.deepStrictEqual(auditCsp(html), []);
   });
 });

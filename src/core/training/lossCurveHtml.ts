@@ -3,7 +3,8 @@
  * bits/char against characters seen) drawn as SVG, plus a status line and a
  * Cancel button. Everything dynamic arrives by postMessage and is set with
  * textContent or SVG attributes, never as HTML; the page allows only its own
- * nonce'd script and inline styles (strict Content-Security-Policy).
+ * nonce'd script and style sheet (strict Content-Security-Policy, no
+ * 'unsafe-inline').
  */
 
 import { escapeHtml } from '../cells/escapeHtml';
@@ -30,7 +31,7 @@ export function parseLossCurveMessage(msg: unknown): FromLossCurve | null {
  */
 export function lossCurveHtml(opts: { nonce: string; cspSource: string; title: string }): string {
   if (!/^[A-Za-z0-9+/=]{16,}$/.test(opts.nonce)) throw new Error('the nonce must be at least 16 base64 characters');
-  const csp = [`default-src 'none'`, `style-src ${escapeHtml(opts.cspSource)} 'unsafe-inline'`, `script-src 'nonce-${opts.nonce}'`, `img-src ${escapeHtml(opts.cspSource)}`].join('; ');
+  const csp = [`default-src 'none'`, `style-src ${escapeHtml(opts.cspSource)} 'nonce-${opts.nonce}'`, `script-src 'nonce-${opts.nonce}'`, `img-src ${escapeHtml(opts.cspSource)}`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -38,7 +39,7 @@ export function lossCurveHtml(opts: { nonce: string; cspSource: string; title: s
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${escapeHtml(opts.title)}</title>
-<style>
+<style nonce="${opts.nonce}">
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 6px 10px; }
   #head { display: flex; gap: 10px; align-items: center; }
   #title { font-weight: 600; }
