@@ -4,7 +4,7 @@ import { NEWLINE_ID, charToId } from '../vocab';
 import { DocumentStates } from './documentStates';
 import { cutBeforeSuffix, lineSuffixAllowsCompletion } from './lineSuffix';
 import { SearchSettings } from './settings';
-import { TextSource, linePrefixAt, lineSuffixAt } from './textSource';
+import { TextChangedError, TextSource, linePrefixAt, lineSuffixAt } from './textSource';
 
 /** Why a completion ended: a search stop, the existing line suffix, a loop cut off, the end of a block, or the line cap (multi-line). */
 export type CompletionStop = StopReason | 'suffix' | 'repetition' | 'block-end' | 'line-cap';
@@ -124,8 +124,10 @@ export async function completeAt(
   const sliceMs = options.sliceMs ?? 10;
 
   let start: SearchStart | undefined;
-  for (;;) {
+  for (let slice = 0; ; slice++) {
     if (isCancelled()) return undefined;
+    // Between slices a live document may have shrunk below the cursor.
+    if (slice > 0 && stateOffset > text.length) throw new TextChangedError(`the text is now ${text.length} long, shorter than offset ${stateOffset}`);
     const deadline = performance.now() + sliceMs;
     start = states.stateAt(docId, options.version, text, stateOffset, () => isCancelled() || performance.now() > deadline);
     if (start) break;

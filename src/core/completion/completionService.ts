@@ -4,7 +4,7 @@ import { CompletionCache } from './completionCache';
 import { DocumentStates, DocumentStatesOptions } from './documentStates';
 import { lineSuffixAllowsCompletion } from './lineSuffix';
 import { SearchSettings, searchKey } from './settings';
-import { TextSource, lineSuffixAt } from './textSource';
+import { TextChangedError, TextSource, lineSuffixAt } from './textSource';
 
 export interface CompletionRequest {
   docId: string;
@@ -37,6 +37,10 @@ export class CompletionService {
   /** Document id → the value of `closes` at its last close (the most recent MAX_REMEMBERED_CLOSES). */
   private readonly closedAt = new Map<string, number>();
   private closes = 0;
+  /** Requests running per document, and the edits made to it while any ran (numbered by `edits`). */
+  private readonly running = new Map<string, number>();
+  private readonly editsWhileRunning = new Map<string, { seq: number; version: number; offset: number }[]>();
+  private edits = 0;
 
   constructor(
     readonly model: StepModel,
@@ -49,6 +53,12 @@ export class CompletionService {
   edit(docId: string, version: number, offset: number): void {
     this.states.edit(docId, version, offset);
     this.cache.edit(docId, offset);
+    this.edits++;
+    if (this.running.has(docId)) {
+      const list = this.editsWhileRunning.get(docId) ?? [];
+      list.push({ seq: this.edits, version, offset });
+      this.editsWhileRunning.set(docId, list);
+    }
   }
 
   /** A document closed: its states and cached completions go. */
@@ -84,10 +94,32 @@ export class CompletionService {
     const cached = this.lookup(request, settings);
     if (cached) return cached;
     const closesBefore = this.closes;
-    const completion = await completeAt(this.model, this.states, request.docId, request.text, request.offset, settings, isCancelled, {
-      version: request.version,
-      selected: request.selected,
-    });
+    const editsBefore = this.edits;
+    const docId = request.docId;
+    this.running.set(docId, (this.running.get(docId) ?? 0) + 1);
+    let completion: Completion | undefined;
+    try {
+      completion = await completeAt(this.model, this.states, docId, request.text, request.offset, settings, isCancelled, {
+        version: request.version,
+        selected: request.selected,
+      });
+    } catch (err) {
+      // A text source that changed under the request (one that reads a live document) is a stale request, not a failure.
+      if (!(err instanceof TextChangedError)) throw err;
+    } finally {
+      const left = (this.running.get(docId) ?? 1) - 1;
+      if (left > 0) this.running.set(docId, left);
+      else this.running.delete(docId);
+    }
+    const missed = (this.editsWhileRunning.get(docId) ?? []).filter((e) => e.seq > editsBefore);
+    if (!this.running.has(docId)) this.editsWhileRunning.delete(docId);
+    if (missed.length > 0) {
+      // Edited while this request ran, by a caller whose isCancelled did not
+      // notice: its answer is for the old text, and the states and anchors it
+      // stored after the edit belong to the old text. Apply the edits again.
+      this.edit(docId, missed[missed.length - 1].version, Math.min(...missed.map((e) => e.offset)));
+      return undefined;
+    }
     if ((this.closedAt.get(request.docId) ?? 0) > closesBefore) {
       // Closed while this request ran: the states it stored would outlive the document.
       this.states.delete(request.docId);

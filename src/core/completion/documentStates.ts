@@ -1,6 +1,6 @@
 import { SearchStart, StepModel } from '../stepModel';
 import { NEWLINE_ID, charToId } from '../vocab';
-import { TextSource } from './textSource';
+import { TextChangedError, TextSource } from './textSource';
 
 export interface DocumentStatesOptions {
   /** A checkpoint is kept at every multiple of this many characters. A jump or an edit costs at most this many steps. */
@@ -166,6 +166,8 @@ export class DocumentStates {
     const CHUNK = 1024;
     while (pos < offset) {
       const chunk = text.slice(pos, Math.min(offset, pos + CHUNK));
+      // A source over a live document that shrank returns nothing here; without this the walk would never end.
+      if (chunk.length === 0) throw new TextChangedError(`the text ends at ${pos}, before offset ${offset}: it changed while it was read`);
       for (let i = 0; i < chunk.length; i++) {
         const code = chunk.charCodeAt(i);
         pos++;

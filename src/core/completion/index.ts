@@ -11,4 +11,4 @@ export { cutBeforeSuffix, lineSuffixAllowsCompletion } from './lineSuffix';
 export type { LstmLensSettings, SearchSettings, ValidatedSettings } from './settings';
 export { DEFAULT_SETTINGS, SETTINGS_SECTION, SETTING_SPECS, completionEnabledFor, searchKey, validateSettings } from './settings';
 export type { TextSource } from './textSource';
-export { MAX_LINE_SCAN, linePrefixAt, lineSuffixAt } from './textSource';
+export { MAX_LINE_SCAN, TextChangedError, linePrefixAt, lineSuffixAt } from './textSource';

@@ -10,6 +10,9 @@ export interface TextSource {
   slice(start: number, end: number): string;
 }
 
+/** A TextSource returned less text than its length promised: the document changed while it was read. */
+export class TextChangedError extends Error {}
+
 /** How far the line helpers look around the cursor before giving up. */
 export const MAX_LINE_SCAN = 4096;
 
