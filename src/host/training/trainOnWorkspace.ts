@@ -119,6 +119,9 @@ export class TrainingController implements vscode.Disposable {
     } catch (err) {
       if (err instanceof TrainingBusyError) {
         void vscode.window.showInformationMessage(`LSTM Lens: ${err.message}.`);
+      } else if (this.shutdown.signal.aborted) {
+        // The editor is closing and ended the worker: nothing for the user to read.
+        this.log.info(`training: stopped, the extension is shutting down (${(err as Error).message})`);
       } else {
         this.log.error(`training failed: ${(err as Error).stack ?? String(err)}`);
         void vscode.window.showErrorMessage(`LSTM Lens: training failed: ${(err as Error).message}. The working model is unchanged.`, 'Show Log').then((c) => c && this.log.show());
