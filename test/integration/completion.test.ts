@@ -54,7 +54,8 @@ describe('inline completion provider in VS Code (@vscode/test-electron)', functi
   });
 
   afterEach(async function () {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Untitled documents are dirty: revert before closing, or VS Code would ask whether to save.
+    for (let i = 0; i < 10 && vscode.window.activeTextEditor; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await vscode.workspace.getConfiguration('lstmLens').update('enable', undefined, vscode.ConfigurationTarget.Global);
   });
 
