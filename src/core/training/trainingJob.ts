@@ -2,7 +2,9 @@ import * as path from 'path';
 import { findCellsForConcepts } from '../cells/findCellsForConcepts';
 import { storeNamedCells } from '../cells/namedCells';
 import { languageForFile } from '../concepts/language';
+import { DEFAULT_SETTINGS } from '../completion/settings';
 import { Engine } from '../engine';
+import { KeystrokeCounts, addKeystrokeCounts, emptyKeystrokeCounts, keystrokeFigures, replayTyping } from '../eval/keystrokeReplay';
 import { createFastestOps } from '../kernels/wasmOps';
 import { CorpusSummary, ModelManifest, TrainingSummary, newManifest } from '../model/manifest';
 import { saveModel } from '../model/modelFiles';
@@ -37,6 +39,15 @@ export interface TrainingJobRequest {
   compareChars: number;
   /** Characters of held-out text recorded to re-find named cells (0 = skip). */
   cellChars: number;
+  /** Characters of held-out text typed (replayTyping) to measure keystrokes saved before and after (0 or absent = skip). */
+  keystrokeChars?: number;
+}
+
+/** Keystrokes saved (a fraction of the characters) typing the same held-out sample with each model and the default completion settings. */
+export interface KeystrokeComparison {
+  chars: number;
+  before: number | null;
+  after: number;
 }
 
 export type TrainingEvent =
@@ -63,6 +74,8 @@ export interface TrainingJobResult {
   heldOutBy: string;
   threads: number;
   namedCells: string[];
+  /** Measured only for a model that is swapped in; null otherwise or when skipped. */
+  keystrokes: KeystrokeComparison | null;
 }
 
 /**
@@ -144,7 +157,8 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
     heldOutBy: heldOut.by,
     threads: outcome.threads,
   };
-  if (!decision.swap || signal.aborted) return { ...base, decision, savedTo: null, namedCells: [] };
+  if (!decision.swap || signal.aborted) return { ...base, decision, savedTo: null, namedCells: [], keystrokes: null };
+  const keystrokes = await compareKeystrokes(req, { layout, params: outcome.params }, heldOut, signal, emit);
 
   const manifest = manifestFor(
     summary({
@@ -163,10 +177,53 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
     },
   );
   const namedCells = req.cellChars > 0 ? refindCells(manifest, { layout, params: outcome.params, manifest }, heldOut, req, emit) : [];
-  if (signal.aborted) return { ...base, decision: decideSwap({ candidate: null, baseline: null, cancelled: true }), savedTo: null, namedCells: [] };
+  if (signal.aborted) return { ...base, decision: decideSwap({ candidate: null, baseline: null, cancelled: true }), savedTo: null, namedCells: [], keystrokes: null };
   emit({ type: 'status', text: `saving to ${req.outDir}` });
   await saveModel(req.outDir, { layout, params: outcome.params, manifest });
-  return { ...base, decision, savedTo: req.outDir, namedCells };
+  return { ...base, decision, savedTo: req.outDir, namedCells, keystrokes };
+}
+
+/**
+ * Keystrokes saved by the working model and the new one, typing the same
+ * capped sample of the held-out files on the editor's completion path
+ * (replayTyping). The sample is small (a request per keystroke costs a
+ * search) and taken from whole files, each typed from its start. Best
+ * effort: a failure or a cancel only leaves the figure out.
+ */
+async function compareKeystrokes(
+  req: TrainingJobRequest,
+  candidate: { layout: ReturnType<typeof paramLayout>; params: Float32Array },
+  heldOut: ReturnType<typeof heldOutOf>,
+  signal: AbortSignal,
+  emit: (e: TrainingEvent) => void,
+): Promise<KeystrokeComparison | null> {
+  const cap = req.keystrokeChars ?? 0;
+  if (cap <= 0) return null;
+  const files = heldOut.files.length > 0 ? heldOut.files : req.sources.slice(-1);
+  const sample: string[] = [];
+  let chars = 0;
+  for (const f of files) {
+    if (chars >= cap) break;
+    const text = f.text.slice(0, cap - chars);
+    sample.push(text);
+    chars += text.length;
+  }
+  if (chars === 0) return null;
+  emit({ type: 'status', text: `measuring keystrokes saved on ${chars} held-out characters` });
+  const settings = { maxChars: DEFAULT_SETTINGS.maxChars, beamWidth: DEFAULT_SETTINGS.beamWidth, multiline: false, maxLines: 1, minCharProb: DEFAULT_SETTINGS.minCharProb };
+  const saved = async (layout: ReturnType<typeof paramLayout>, params: Float32Array): Promise<number> => {
+    const engine = new Engine({ layout, params, manifest: newManifest(layout.spec, 'compare') }, createFastestOps());
+    const total: KeystrokeCounts = emptyKeystrokeCounts();
+    for (const text of sample) addKeystrokeCounts(total, await replayTyping(engine, text, settings, () => signal.aborted));
+    return keystrokeFigures(total).keystrokesSaved;
+  };
+  try {
+    const before = req.baseline ? await saved(paramLayout(req.baseline.spec), req.baseline.params) : null;
+    return { chars, before, after: await saved(candidate.layout, candidate.params) };
+  } catch (err) {
+    if (!signal.aborted) emit({ type: 'status', text: `keystrokes saved not measured: ${(err as Error).message}` });
+    return null;
+  }
 }
 
 /** Names the cells that track each concept on the held-out files (best effort: a failure only skips it). */

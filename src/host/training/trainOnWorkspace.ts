@@ -211,6 +211,8 @@ export class TrainingController implements vscode.Disposable {
       corpus: { files: corpus.files.length, chars: corpus.totalChars, sources: folderNames, byLanguage: corpus.byLanguage },
       compareChars: 128 * 1024,
       cellChars: 20_000,
+      // Typed with both models on a winning run; small, since each keystroke is a completion request.
+      keystrokeChars: 2000,
     };
     const how = start === 'fine-tune' ? `fine-tuning ${current?.name ?? 'the model'}` : `from scratch (${describeSpec(spec)})`;
     this.log.info(`training: ${how}, ${threads} thread${threads > 1 ? 's' : ''}, up to ${settings.minutes} min; writes ${outDir} only if the new model is better`);
@@ -270,7 +272,12 @@ export class TrainingController implements vscode.Disposable {
     }
     const loaded = await this.store.useTrained(outDir);
     await this.context.workspaceState.update(TRAINED_MODEL_KEY, outDir);
-    const change = before !== undefined && after !== undefined ? `held-out bits/char ${before.toFixed(3)} → ${after.toFixed(3)} (${(((after - before) / before) * 100).toFixed(1)}%)` : `held-out bits/char ${after?.toFixed(3) ?? '–'}`;
+    const bits = before !== undefined && after !== undefined ? `held-out bits/char ${before.toFixed(3)} → ${after.toFixed(3)} (${(((after - before) / before) * 100).toFixed(1)}%)` : `held-out bits/char ${after?.toFixed(3) ?? '–'}`;
+    const k = result.keystrokes;
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const keys = k ? `, keystrokes saved ${k.before !== null ? `${pct(k.before)} → ` : ''}${pct(k.after)} (on ${shortCount(k.chars)} held-out characters)` : '';
+    if (k) this.log.info(`training: keystrokes saved typing ${k.chars} held-out characters: before ${k.before !== null ? pct(k.before) : '–'}, after ${pct(k.after)}`);
+    const change = bits + keys;
     this.view.status(`Now in use: ${loaded.name}. ${change}.`, false);
     void vscode.window
       .showInformationMessage(`LSTM Lens: now using the model trained on this workspace: ${change}${result.namedCells.length ? `; ${result.namedCells.length} named cells re-found` : ''}.`, 'Use Bundled Model')
