@@ -31,6 +31,16 @@ export interface SoakOptions {
 export interface Memory {
   rssBytes: number;
   heapUsedBytes: number;
+  /** ArrayBuffers outside the JS heap: the model's weights, wasm memory and every stored state live here. */
+  arrayBuffersBytes: number;
+}
+
+/** Latency in one tenth of the requests: all of them, and those that ran a search (the rest came from the cache). */
+export interface TenthLatency {
+  p50Ms: number;
+  p95Ms: number;
+  searched: number;
+  searchedP95Ms: number;
 }
 
 export interface SoakResult {
@@ -46,8 +56,8 @@ export interface SoakResult {
   shown: number;
   accepted: number;
   /** Request latency (ms, on this process's clock) in the first and the last tenth of the requests. */
-  firstTenth: { p50Ms: number; p95Ms: number };
-  lastTenth: { p50Ms: number; p95Ms: number };
+  firstTenth: TenthLatency;
+  lastTenth: TenthLatency;
   p95Ms: number;
   maxMs: number;
   /** Before loading the model: the bare process. */
@@ -55,6 +65,8 @@ export interface SoakResult {
   /** At the start of typing: the model loaded and `docs` documents open, each with its states at a cursor (the "extension host" figure). */
   start: Memory;
   end: Memory;
+  /** At the end of each tenth of the simulated time: does memory level off? */
+  byTenth: Memory[];
   /** Document states: the budgets, the most seen at any request, and at the end. */
   states: { documentBudgetBytes: number; memoryBudgetBytes: number; maxDocumentBytes: number; maxTotalBytes: number; endTotalBytes: number; endDocuments: number };
 }
@@ -73,7 +85,7 @@ function collector(): () => void {
 function memory(gc: () => void): Memory {
   gc();
   const m = process.memoryUsage();
-  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed };
+  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, arrayBuffersBytes: m.arrayBuffers };
 }
 
 function p(sorted: number[], q: number): number {
@@ -81,9 +93,10 @@ function p(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
-function tenth(ms: number[]): { p50Ms: number; p95Ms: number } {
-  const sorted = [...ms].sort((a, b) => a - b);
-  return { p50Ms: p(sorted, 0.5), p95Ms: p(sorted, 0.95) };
+function tenth(requests: { ms: number; searched: boolean }[]): TenthLatency {
+  const sorted = requests.map((r) => r.ms).sort((a, b) => a - b);
+  const searched = requests.filter((r) => r.searched).map((r) => r.ms).sort((a, b) => a - b);
+  return { p50Ms: p(sorted, 0.5), p95Ms: p(sorted, 0.95), searched: searched.length, searchedP95Ms: p(searched, 0.95) };
 }
 
 /** One open document: its file, and where the typist is in it (typing the line [lineStart, lineEnd) again). */
@@ -151,7 +164,7 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
 
   let maxDocumentBytes = 0;
   let maxTotalBytes = 0;
-  const latencies: number[] = [];
+  const latencies: { ms: number; searched: boolean }[] = [];
   let shown = 0;
   let accepted = 0;
   let keystrokes = 0;
@@ -160,7 +173,7 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
     if (!lineSuffixAllowsCompletion(lineSuffixAt(text, d.cursor))) return '';
     const t0 = performance.now();
     const served = await service.complete({ docId: d.id, version: d.version, text, offset: d.cursor }, settings, never);
-    latencies.push(performance.now() - t0);
+    latencies.push({ ms: performance.now() - t0, searched: served?.source === 'search' });
     const stats = service.states.stats();
     maxTotalBytes = Math.max(maxTotalBytes, stats.bytes);
     const entries = stats.checkpoints + stats.recent;
@@ -187,7 +200,9 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
   let nextSwitch = 30 + rng() * 60;
   let nextProgress = 10;
   let d = docs[0];
+  const byTenth: Memory[] = [];
   while (clock < endSeconds) {
+    if (clock >= ((byTenth.length + 1) * endSeconds) / 10) byTenth.push(memory(gc));
     if (clock >= nextSwitch) {
       d = docs[Math.floor(rng() * docs.length)];
       goToLine(d);
@@ -235,7 +250,7 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
   const realSeconds = (performance.now() - t0) / 1000;
   const end = memory(gc);
   const tenthCount = Math.max(1, Math.floor(latencies.length / 10));
-  const sorted = [...latencies].sort((a, b) => a - b);
+  const sorted = latencies.map((r) => r.ms).sort((a, b) => a - b);
   const endStats = service.states.stats();
   const o = service.states.options;
   return {
@@ -255,6 +270,7 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
     baseline,
     start,
     end,
+    byTenth,
     states: {
       documentBudgetBytes: o.documentBudgetBytes,
       memoryBudgetBytes: o.memoryBudgetBytes,

@@ -46,9 +46,12 @@ export async function soakBenchCommand(argv: string[]): Promise<number> {
   const out = (line: string) => process.stdout.write(line + '\n');
   note(`model ${result.model}, ${result.ops}; ${result.simulatedMinutes.toFixed(1)} simulated minutes in ${result.realSeconds.toFixed(0)} s`);
   out(`requests ${formatCount(result.requests)} (${formatCount(result.keystrokes)} keystrokes, ${formatCount(result.shown)} shown, ${formatCount(result.accepted)} accepted) across ${result.docs} documents`);
-  out(`latency p95: first tenth ${f(result.firstTenth.p95Ms)} ms, last tenth ${f(result.lastTenth.p95Ms)} ms (p50 ${f(result.firstTenth.p50Ms)} → ${f(result.lastTenth.p50Ms)} ms); all p95 ${f(result.p95Ms)} ms, max ${f(result.maxMs)} ms`);
+  const [a1, a2] = [result.firstTenth, result.lastTenth];
+  out(`latency p95: first tenth ${f(a1.p95Ms)} ms, last tenth ${f(a2.p95Ms)} ms (p50 ${f(a1.p50Ms)} → ${f(a2.p50Ms)} ms); all p95 ${f(result.p95Ms)} ms, max ${f(result.maxMs)} ms`);
+  out(`  requests that ran a search: p95 first tenth ${f(a1.searchedP95Ms)} ms (${a1.searched}), last tenth ${f(a2.searchedP95Ms)} ms (${a2.searched}); the rest came from the cache`);
   out(`RSS: bare process ${mb(result.baseline.rssBytes)}, model + ${result.docs} open documents ${mb(result.start.rssBytes)}, end ${mb(result.end.rssBytes)}`);
-  out(`heap used: start ${mb(result.start.heapUsedBytes)}, end ${mb(result.end.heapUsedBytes)}`);
+  out(`heap used: start ${mb(result.start.heapUsedBytes)}, end ${mb(result.end.heapUsedBytes)}; array buffers (weights, wasm memory, states): start ${mb(result.start.arrayBuffersBytes)}, end ${mb(result.end.arrayBuffersBytes)}`);
+  out(`  RSS at each tenth of the simulated time: ${result.byTenth.map((m) => mb(m.rssBytes).replace(' MB', '')).join(', ')} MB`);
   const s = result.states;
   out(`document states: end ${mb(s.endTotalBytes)} in ${s.endDocuments} documents; most at once ${mb(s.maxTotalBytes)} (budget ${mb(s.memoryBudgetBytes)}), one document at most ${mb(s.maxDocumentBytes)} (budget ${mb(s.documentBudgetBytes)})`);
   return 0;
