@@ -50,6 +50,7 @@ export async function soakBenchCommand(argv: string[]): Promise<number> {
   out(`latency p95: first tenth ${f(a1.p95Ms)} ms, last tenth ${f(a2.p95Ms)} ms (p50 ${f(a1.p50Ms)} → ${f(a2.p50Ms)} ms); all p95 ${f(result.p95Ms)} ms, max ${f(result.maxMs)} ms`);
   out(`  requests that ran a search: p95 first tenth ${f(a1.searchedP95Ms)} ms (${a1.searched}), last tenth ${f(a2.searchedP95Ms)} ms (${a2.searched}); the rest came from the cache`);
   out(`RSS: bare process ${mb(result.baseline.rssBytes)}, model + ${result.docs} open documents ${mb(result.start.rssBytes)}, end ${mb(result.end.rssBytes)}`);
+  if (!result.forcedGc) note('memory read without a forced collection (run node with --expose-gc for live-data figures)');
   out(`heap used: start ${mb(result.start.heapUsedBytes)}, end ${mb(result.end.heapUsedBytes)}; array buffers (weights, wasm memory, states): start ${mb(result.start.arrayBuffersBytes)}, end ${mb(result.end.arrayBuffersBytes)}`);
   out(`  RSS at each tenth of the simulated time: ${result.byTenth.map((m) => mb(m.rssBytes).replace(' MB', '')).join(', ')} MB`);
   const s = result.states;
