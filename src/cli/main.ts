@@ -1,7 +1,10 @@
 import * as v8 from 'v8';
 import { UsageError } from './args';
 import { benchCommand, BENCH_USAGE } from './commands/bench';
+import { ACTIVATION_BENCH_USAGE } from '../bench/activationBench';
 import { COMPLETION_BENCH_USAGE } from './commands/benchCompletion';
+import { HOST_LAG_BENCH_USAGE } from './commands/benchHostLag';
+import { SOAK_BENCH_USAGE } from './commands/benchSoak';
 import { cellsCommand, CELLS_USAGE } from './commands/cells';
 import { completeCommand, COMPLETE_USAGE } from './commands/complete';
 import { evalCommand, EVAL_USAGE } from './commands/evaluate';
@@ -14,6 +17,9 @@ const USAGE = `usage: lstm-lens <command> ...
   ${COMPLETE_USAGE}
   ${BENCH_USAGE}
   ${COMPLETION_BENCH_USAGE}
+  ${HOST_LAG_BENCH_USAGE}
+  ${SOAK_BENCH_USAGE}
+  ${ACTIVATION_BENCH_USAGE}
   ${CELLS_USAGE}
   ${EXPORT_USAGE}`;
 
