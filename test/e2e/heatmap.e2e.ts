@@ -54,17 +54,17 @@ describe('heatmap panel in a real VS Code (code-server + Chromium)', function ()
     const s = session!;
     const frame = await heatmapFrame(s);
     const before = await readHeatmap(frame);
-    await frame.locator('select.layer').selectOption('1');
+    await frame.locator('select.layer').selectOption('0');
     await frame.locator('input.cell').fill('5');
     await frame.locator('select.kind').selectOption('c');
     await frame.locator('button.add-cell').click();
-    const added = await waitForHeatmap(s, (h) => h.tracks.includes('layer 1 c[5]'), 'layer 1 c[5] among the tracks');
+    const added = await waitForHeatmap(s, (h) => h.tracks.includes('layer 0 c[5]'), 'layer 0 c[5] among the tracks');
     assert.strictEqual(added.tracks[0], before.tracks[0], 'the primary track stays');
     assert.strictEqual(added.stripsPerLine, added.tracks.length - 1, 'one strip per extra track under each line');
 
     // Make the new cell primary: the code's colors follow it.
-    await (await heatmapFrame(s)).locator('.chip-label', { hasText: 'layer 1 c[5]' }).click();
-    const switched = await waitForHeatmap(s, (h) => h.tracks[0] === 'layer 1 c[5]', 'layer 1 c[5] primary');
+    await (await heatmapFrame(s)).locator('.chip-label', { hasText: 'layer 0 c[5]' }).click();
+    const switched = await waitForHeatmap(s, (h) => h.tracks[0] === 'layer 0 c[5]', 'layer 0 c[5] primary');
     assert.notDeepStrictEqual(switched.levels, before.levels, 'the colors changed with the cell');
 
     // A concept cell from the list becomes the primary track.

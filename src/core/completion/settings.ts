@@ -42,7 +42,7 @@ export const SETTING_SPECS = {
   beamWidth: { key: 'completion.beamWidth', spec: { kind: 'integer', default: 4, min: 1, max: 16 } },
   multiline: { key: 'completion.multiline', spec: { kind: 'boolean', default: false } },
   maxLines: { key: 'completion.maxLines', spec: { kind: 'integer', default: 10, min: 1, max: 50 } },
-  minCharProb: { key: 'completion.minCharProb', spec: { kind: 'number', default: 0.02, min: 0, max: 1 } },
+  minCharProb: { key: 'completion.minCharProb', spec: { kind: 'number', default: 0.4, min: 0, max: 1 } },
 } as const satisfies Record<keyof LstmLensSettings, { key: string; spec: Spec }>;
 
 export const SETTINGS_SECTION = 'lstmLens';
