@@ -19,41 +19,14 @@ import {
   trimRepetition,
   validateSettings,
 } from '../../src/core/completion';
-import { Engine } from '../../src/core/engine';
-import { JsOps } from '../../src/core/kernels/jsOps';
 import { newManifest } from '../../src/core/model/manifest';
 import { saveModel } from '../../src/core/model/modelFiles';
 import { initParams, makeRng, paramLayout } from '../../src/core/params';
 import { StepModel } from '../../src/core/stepModel';
 import { VOCAB_SIZE, charToId } from '../../src/core/vocab';
+import { CountingModel, tinyEngine } from './helpers/tinyModels';
 
-/** A tiny random LSTM (real kernels). */
-function tinyEngine(seed: number): Engine {
-  const layout = paramLayout({ vocabSize: VOCAB_SIZE, embedDim: 8, hidden: [16] });
-  return new Engine({ layout, params: initParams(layout, seed), manifest: newManifest(layout.spec, 'tiny') }, new JsOps());
-}
 
-/** Counts the characters a model steps. */
-class CountingModel implements StepModel {
-  steps = 0;
-  readonly vocabSize: number;
-  readonly stateSize: number;
-  constructor(private readonly inner: StepModel) {
-    this.vocabSize = inner.vocabSize;
-    this.stateSize = inner.stateSize;
-  }
-  newState(): Float32Array {
-    return this.inner.newState();
-  }
-  step(state: Float32Array, id: number, logProbs: Float32Array): void {
-    this.steps++;
-    this.inner.step(state, id, logProbs);
-  }
-  stepBatch(states: Float32Array, ids: ArrayLike<number>, n: number, logProbs: Float32Array): void {
-    this.steps += n;
-    this.inner.stepBatch(states, ids, n, logProbs);
-  }
-}
 
 function randomCode(length: number, seed: number): string {
   const rng = makeRng(seed);

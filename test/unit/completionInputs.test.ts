@@ -1,11 +1,8 @@
 import * as assert from 'assert';
 import { CompletionService, DEFAULT_DOCUMENT_STATES_OPTIONS, SearchSettings, TextSource, completeAt, DocumentStates } from '../../src/core/completion';
-import { Engine } from '../../src/core/engine';
-import { JsOps } from '../../src/core/kernels/jsOps';
-import { newManifest } from '../../src/core/model/manifest';
-import { initParams, paramLayout } from '../../src/core/params';
 import { StepModel } from '../../src/core/stepModel';
 import { UNK_CHAR, UNK_ID, VOCAB_SIZE, charToId } from '../../src/core/vocab';
+import { CountingModel, tinyEngine } from './helpers/tinyModels';
 
 /**
  * Completion on the inputs an editor throws at it: a 50 MB document, a line
@@ -18,32 +15,7 @@ import { UNK_CHAR, UNK_ID, VOCAB_SIZE, charToId } from '../../src/core/vocab';
 const SEARCH: SearchSettings = { maxChars: 80, beamWidth: 4, multiline: false, maxLines: 10, minCharProb: 0 };
 const never = () => false;
 
-function tinyEngine(seed: number): Engine {
-  const layout = paramLayout({ vocabSize: VOCAB_SIZE, embedDim: 8, hidden: [16] });
-  return new Engine({ layout, params: initParams(layout, seed), manifest: newManifest(layout.spec, 'tiny') }, new JsOps());
-}
 
-/** Counts model steps (single and batched). */
-class CountingModel implements StepModel {
-  steps = 0;
-  readonly vocabSize: number;
-  readonly stateSize: number;
-  constructor(private readonly inner: StepModel) {
-    this.vocabSize = inner.vocabSize;
-    this.stateSize = inner.stateSize;
-  }
-  newState(): Float32Array {
-    return this.inner.newState();
-  }
-  step(state: Float32Array, id: number, logProbs: Float32Array): void {
-    this.steps++;
-    this.inner.step(state, id, logProbs);
-  }
-  stepBatch(states: Float32Array, ids: ArrayLike<number>, n: number, logProbs: Float32Array): void {
-    this.steps += n;
-    this.inner.stepBatch(states, ids, n, logProbs);
-  }
-}
 
 /** A string as a TextSource that counts how many characters were read from it. */
 function countingSource(text: string): TextSource & { read: number } {

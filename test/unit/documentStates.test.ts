@@ -1,42 +1,11 @@
 import * as assert from 'assert';
 import { DocumentStates } from '../../src/core/completion';
-import { Engine } from '../../src/core/engine';
-import { JsOps } from '../../src/core/kernels/jsOps';
-import { newManifest } from '../../src/core/model/manifest';
-import { ModelSpec } from '../../src/core/modelSpec';
-import { initParams, makeRng, paramLayout } from '../../src/core/params';
-import { SearchStart, StepModel } from '../../src/core/stepModel';
-import { NEWLINE_ID, VOCAB_SIZE, encode } from '../../src/core/vocab';
+import { makeRng } from '../../src/core/params';
+import { SearchStart } from '../../src/core/stepModel';
+import { NEWLINE_ID, encode } from '../../src/core/vocab';
+import { CountingModel, tinyEngine } from './helpers/tinyModels';
 
-/** A tiny random LSTM: real kernels, fast enough for thousands of steps. */
-function tinyEngine(seed = 7): Engine {
-  const spec: ModelSpec = { vocabSize: VOCAB_SIZE, embedDim: 8, hidden: [16, 12] };
-  const layout = paramLayout(spec);
-  return new Engine({ layout, params: initParams(layout, seed), manifest: newManifest(spec, 'tiny') }, new JsOps());
-}
 
-/** Wraps a model and counts the characters it steps (a batch of n counts n). */
-class CountingModel implements StepModel {
-  steps = 0;
-  constructor(readonly inner: StepModel) {}
-  get vocabSize(): number {
-    return this.inner.vocabSize;
-  }
-  get stateSize(): number {
-    return this.inner.stateSize;
-  }
-  newState(): Float32Array {
-    return this.inner.newState();
-  }
-  step(state: Float32Array, id: number, logProbs: Float32Array): void {
-    this.steps++;
-    this.inner.step(state, id, logProbs);
-  }
-  stepBatch(states: Float32Array, ids: ArrayLike<number>, n: number, logProbs: Float32Array): void {
-    this.steps += n;
-    this.inner.stepBatch(states, ids, n, logProbs);
-  }
-}
 
 function randomCode(length: number, seed = 3): string {
   const rng = makeRng(seed);
@@ -60,7 +29,7 @@ function assertStartsEqual(actual: SearchStart | undefined, expected: SearchStar
 }
 
 describe('DocumentStates', () => {
-  const engine = tinyEngine();
+  const engine = tinyEngine(7, [16, 12]);
 
   it('gives the same state as priming the prefix from scratch, at any offset and after edits', () => {
     const text = randomCode(1500);
