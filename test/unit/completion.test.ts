@@ -14,6 +14,7 @@ import {
   completionEnabledFor,
   cutBeforeSuffix,
   lineSuffixAllowsCompletion,
+  MAX_LINE_SCAN,
   lineSuffixAt,
   linePrefixAt,
   trimRepetition,
@@ -92,6 +93,8 @@ describe('completion: line suffix rule', () => {
     assert.strictEqual(lineSuffixAt(text, 10), 'f');
     assert.strictEqual(linePrefixAt(text, 7), 'cd)');
     assert.strictEqual(lineSuffixAt('x'.repeat(10_000), 5), null, 'an overlong line');
+    const nearlyFull = 'x'.repeat(MAX_LINE_SCAN - 1);
+    assert.strictEqual(lineSuffixAt(nearlyFull + '\r\nnext', 0), nearlyFull, 'a CRLF at the edge of the scan window still ends the line');
   });
   it('cuts a completion where the existing suffix takes over', () => {
     assert.strictEqual(cutBeforeSuffix('bar(1), 2);', ')'), 'bar(1), 2');
