@@ -21,9 +21,9 @@ export const MAX_LINE_SCAN = 4096;
  * when the line goes on for more than `maxScan` characters.
  */
 export function lineSuffixAt(text: TextSource, offset: number, maxScan = MAX_LINE_SCAN): string | null {
-  // One character past the window, so that a CRLF the window would cut in two
-  // still ends the line.
-  const end = Math.min(text.length, offset + maxScan + 1);
+  // Two characters past the window, so that a line of exactly maxScan
+  // characters still finds its CRLF.
+  const end = Math.min(text.length, offset + maxScan + 2);
   const chunk = text.slice(offset, end);
   const nl = chunk.search(/\r?\n/);
   if (nl >= 0 && nl <= maxScan) return chunk.slice(0, nl);
