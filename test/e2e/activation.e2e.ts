@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { FIXTURE_WORKSPACE, REPO_ROOT, VsCodeSession } from './harness';
+import { closeSessionAfterSuite, FIXTURE_WORKSPACE, REPO_ROOT, VsCodeSession } from './harness';
 
 /**
  * The packaged extension activates in a real VS Code (code-server) and the
@@ -15,16 +15,7 @@ describe('activation in a real VS Code (code-server + Chromium)', function () {
     session = await VsCodeSession.start();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && session) {
-      const dir = await session.captureFailure(this.currentTest.fullTitle());
-      console.error(`    failure screenshot and logs: ${dir}`);
-    }
-  });
-
-  after(async function () {
-    await session?.close();
-  });
+  closeSessionAfterSuite(() => session);
 
   it('logs "LSTM Lens <version> activated" to its output channel', async function () {
     const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };

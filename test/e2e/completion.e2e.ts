@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { VsCodeSession } from './harness';
+import { closeSessionAfterSuite, VsCodeSession } from './harness';
 
 /**
  * Inline completion in a real VS Code (code-server + Chromium): ghost text
@@ -32,16 +32,7 @@ describe('inline completion in a real VS Code (code-server + Chromium)', functio
     await session.press('Control+End');
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      const dir = await session.captureFailure(this.currentTest.fullTitle());
-      console.error(`    failure screenshot and logs: ${dir}`);
-    }
-  });
-
-  after(async function () {
-    await session?.close();
-  });
+  closeSessionAfterSuite(() => session);
 
   function escapeRegExp(text: string): string {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

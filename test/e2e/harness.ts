@@ -705,6 +705,24 @@ function codeServerEntry(): string {
   return path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 }
 
+/**
+ * The hooks every e2e suite wants, registered inside its describe(): a
+ * failed test leaves a screenshot and the logs (captureFailure), and the
+ * session closes after the suite.
+ */
+export function closeSessionAfterSuite(getSession: () => VsCodeSession | undefined): void {
+  afterEach(async function () {
+    const session = getSession();
+    if (this.currentTest?.state === 'failed' && session) {
+      const dir = await session.captureFailure(this.currentTest.fullTitle());
+      console.error(`    failure screenshot and logs: ${dir}`);
+    }
+  });
+  after(async function () {
+    await getSession()?.close();
+  });
+}
+
 /** Packages the repo with vsce once per process (into its own temp folder) and returns the .vsix path. */
 export function packageExtensionOnce(): Promise<string> {
   packagedVsix ??= packageExtension().catch((err: unknown) => {

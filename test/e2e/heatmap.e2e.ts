@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { FIXTURE_WORKSPACE, REPO_ROOT, VsCodeSession } from './harness';
+import { closeSessionAfterSuite, FIXTURE_WORKSPACE, REPO_ROOT, VsCodeSession } from './harness';
 import { heatmapFrame, injectedMarkup, readHeatmap, waitForHeatmap } from './heatmapHelpers';
 
 /**
@@ -22,16 +22,7 @@ describe('heatmap panel in a real VS Code (code-server + Chromium)', function ()
     await session.waitForExtensionLog(/model ready/, 90_000);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && session) {
-      const dir = await session.captureFailure(this.currentTest.fullTitle());
-      console.error(`    failure screenshot and logs: ${dir}`);
-    }
-  });
-
-  after(async function () {
-    await session?.close();
-  });
+  closeSessionAfterSuite(() => session);
 
   it('opens beside the editor and shows a hostile file as colored text, never as markup', async function () {
     const s = session!;

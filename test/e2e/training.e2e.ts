@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { REPO_ROOT, VsCodeSession } from './harness';
+import { closeSessionAfterSuite, REPO_ROOT, VsCodeSession } from './harness';
 
 /**
  * "LSTM Lens: Train on Workspace" in a real VS Code: on a small fixture
@@ -24,16 +24,7 @@ describe('training: Train on Workspace in a real VS Code (code-server + Chromium
     await session.waitForExtensionLog(/model ready: bundled/, 90_000);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && session) {
-      const dir = await session.captureFailure(this.currentTest.fullTitle());
-      console.error(`    failure screenshot and logs: ${dir}`);
-    }
-  });
-
-  after(async function () {
-    await session?.close();
-  });
+  closeSessionAfterSuite(() => session);
 
   it('shows files and characters before it starts, and starts on Fine-Tune', async function () {
     const page = session!.page;
