@@ -1,8 +1,6 @@
 import * as path from 'path';
 import { CompletionService, DEFAULT_SETTINGS, SearchSettings, lineSuffixAllowsCompletion, lineSuffixAt } from '../core/completion';
-import { autoClosedSuffix, typingView } from '../core/completion/typingView';
-
-export { autoClosedSuffix };
+import { typingViewAt } from '../core/completion/typingView';
 import { Engine } from '../core/engine';
 import { WasmOps, createFastestOps } from '../core/kernels/wasmOps';
 import { loadModel } from '../core/model/modelFiles';
@@ -133,7 +131,6 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
   let exactMatches = 0;
   let matchedChars = 0;
   const stepsBefore = service.states.stepsTaken;
-  let lineStart = text.lastIndexOf('\n', start - 1) + 1;
 
   for (let i = start; i < end; i++) {
     // Typing text[i]: the document changes at i, the cursor moves to i + 1.
@@ -143,12 +140,9 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
     service.states.stateAt(docId, version, text, i + 1);
     keystrokeUs.push((performance.now() - t) * 1000);
     const offset = i + 1;
-    if (text.charCodeAt(i) === 10) lineStart = offset;
     if (options.onProgress && (i - start) % 1000 === 999) options.onProgress(i - start + 1, end - start);
     if ((i - start) % every !== every - 1) continue;
-    let lineEnd = text.indexOf('\n', offset);
-    if (lineEnd < 0) lineEnd = text.length;
-    const view = typingView(text, offset, autoClosedSuffix(text.slice(lineStart, offset)), lineEnd);
+    const view = typingViewAt(text, offset);
     if (!lineSuffixAllowsCompletion(lineSuffixAt(view, offset))) continue;
     const request = { docId, version, text: view, offset };
     t = performance.now();

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { scoreText } from '../../src/cli/commands/evaluate';
 import { Engine } from '../../src/core/engine';
+import { scoreText } from '../../src/core/eval/scoreText';
 import { createFastestOps } from '../../src/core/kernels/wasmOps';
 import { loadModel } from '../../src/core/model/modelFiles';
 import { VOCAB_CHARS } from '../../src/core/vocab';

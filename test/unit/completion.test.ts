@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { autoClosedSuffix, benchCompletion } from '../../src/bench/completionBench';
+import { benchCompletion } from '../../src/bench/completionBench';
+import { autoClosedSuffix } from '../../src/core/completion/typingView';
 import {
   CompletionCache,
   CompletionService,

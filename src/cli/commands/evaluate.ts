@@ -5,10 +5,10 @@ import { DEFAULT_SETTINGS, SearchSettings } from '../../core/completion';
 import { collectCorpus } from '../../core/corpus';
 import { Engine } from '../../core/engine';
 import { KeystrokeCounts, addKeystrokeCounts, emptyKeystrokeCounts, keystrokeFigures, replayTyping } from '../../core/eval/keystrokeReplay';
+import { scoreText } from '../../core/eval/scoreText';
 import { createFastestOps } from '../../core/kernels/wasmOps';
 import { loadModel } from '../../core/model/modelFiles';
-import { StepModel } from '../../core/stepModel';
-import { NEWLINE_ID, encode } from '../../core/vocab';
+import { encode } from '../../core/vocab';
 import { UsageError, num, parseArgs, str } from '../args';
 import { bundledModelDir } from '../modelLocation';
 import { formatCount, note, printJson } from '../output';
@@ -22,29 +22,6 @@ export interface FileScore {
   chars: number;
   bitsPerChar: number;
   top1: number;
-}
-
-/**
- * Bits per character and top-1 accuracy of next-character prediction, with
- * the state reset at each file's start (the first character is predicted
- * from a newline, as the editor does at the top of a file).
- */
-export function scoreText(engine: StepModel, text: string): { bits: number; correct: number; chars: number } {
-  const ids = encode(text);
-  const state = engine.newState();
-  const logProbs = new Float32Array(engine.vocabSize);
-  engine.step(state, NEWLINE_ID, logProbs);
-  let nats = 0;
-  let correct = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const y = ids[i];
-    nats -= logProbs[y];
-    let best = 0;
-    for (let v = 1; v < logProbs.length; v++) if (logProbs[v] > logProbs[best]) best = v;
-    if (best === y) correct++;
-    if (i + 1 < ids.length) engine.step(state, y, logProbs);
-  }
-  return { bits: nats / Math.LN2, correct, chars: ids.length };
 }
 
 /** Bits per character `xz -9e` needs for the file on its own (null where xz is not installed). */
