@@ -37,10 +37,21 @@ while IFS=$'\t' read -r kind name version license language paths; do
       root="$tmp" ;;
     *) echo "unknown source kind $kind" >&2; exit 1 ;;
   esac
-  for p in $paths; do
-    mkdir -p "$dest/$(dirname "$p")"
-    cp -r "$root/$p" "$dest/$p"
-  done
+  # A path may be a glob (usr/lib/python3.11/*.py), matched inside the
+  # package; one that matches nothing fails, so a renamed file is noticed.
+  dest_abs=$(cd "$dest" && pwd)
+  (
+    cd "$root"
+    set -f
+    for pattern in $paths; do
+      set +f
+      # shellcheck disable=SC2206
+      matches=($pattern)
+      set -f
+      [ -e "${matches[0]}" ] || { echo "$name@$version has no $pattern" >&2; exit 1; }
+      cp -r --parents "${matches[@]}" "$dest_abs/"
+    done
+  )
   printf '%s\t%s\t%s\t%s\t%s\n' "$kind" "$name" "$version" "$license" "$language" > "$dest/.done"
   rm -rf "$tmp"
   echo "fetched $name@$version ($license)"

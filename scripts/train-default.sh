@@ -5,7 +5,8 @@
 # held-out files per language and on completion latency.
 #   bash scripts/train-default.sh sweep          # all candidates
 #   bash scripts/train-default.sh final 2 256 64  # the chosen one, longer
-# Budgets: SWEEP_MINUTES (default 5), FINAL_MINUTES (default 25).
+# Budgets: SWEEP_MINUTES (default 5), FINAL_MINUTES (default 25). FROM: the
+# model "final" continues (default: the sweep run of that size).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SWEEP_MINUTES=${SWEEP_MINUTES:-5}
@@ -51,6 +52,6 @@ case "${1:-sweep}" in
     done ;;
   final)
     layers=$2 hidden=$3 seq=$4
-    train "final-${layers}x${hidden}-T${seq}" "$FINAL_MINUTES" "$layers" "$hidden" "$seq" --from "$out/${layers}x${hidden}-T${seq}" ;;
+    train "final-${layers}x${hidden}-T${seq}" "$FINAL_MINUTES" "$layers" "$hidden" "$seq" --from "${FROM:-$out/${layers}x${hidden}-T${seq}}" ;;
   *) echo "usage: $0 sweep | final LAYERS HIDDEN SEQ" >&2; exit 2 ;;
 esac

@@ -16,6 +16,7 @@ export interface CompletionBenchOptions {
   multiline?: boolean;
   maxLines?: number;
   minCharProb?: number;
+  minExpectedSaving?: number;
   /** Offset where typing starts (the state there is built first, timed separately). Default 0. */
   startOffset?: number;
   /** Most characters to type. Default: to the end of the file. */
@@ -110,6 +111,7 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
     multiline: options.multiline ?? false,
     maxLines: options.maxLines ?? DEFAULT_SETTINGS.maxLines,
     minCharProb: options.minCharProb ?? DEFAULT_SETTINGS.minCharProb,
+    minExpectedSaving: options.minExpectedSaving ?? DEFAULT_SETTINGS.minExpectedSaving,
   };
   const every = Math.max(1, Math.floor(options.every ?? 1));
   const service = new CompletionService(engine);

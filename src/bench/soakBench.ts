@@ -141,6 +141,7 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
     multiline: DEFAULT_SETTINGS.multiline,
     maxLines: DEFAULT_SETTINGS.maxLines,
     minCharProb: DEFAULT_SETTINGS.minCharProb,
+    minExpectedSaving: DEFAULT_SETTINGS.minExpectedSaving,
   };
   const service = new CompletionService(engine, options.stateOptions);
   const rng = makeRng(options.seed ?? 1);

@@ -23,9 +23,10 @@ describe('inline completion in a real VS Code (code-server + Chromium)', functio
       logLevel: 'trace',
       viewport: { width: 1100, height: 640 },
       // The parameter-hint popup would cover the ghost text in the screenshot. No
-      // confidence floor: the scenario checks the editor's side of completion, so the
-      // model should always propose something (the floor is measured by eval --keystrokes).
-      settings: { 'editor.parameterHints.enabled': false, 'lstmLens.completion.minCharProb': 0 },
+      // cut for expected saving (whole lines): the scenario checks the editor's side
+      // of completion, so the model should always propose something (the cut is
+      // measured by eval --keystrokes).
+      settings: { 'editor.parameterHints.enabled': false, 'lstmLens.completion.minExpectedSaving': 0 },
     });
     await session.waitForExtensionLog(/model ready: bundled/, 90_000);
     await session.openFile('src/math.ts');

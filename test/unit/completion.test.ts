@@ -67,7 +67,7 @@ class ScriptModel implements StepModel {
   }
 }
 
-const SEARCH: SearchSettings = { maxChars: 80, beamWidth: 1, multiline: false, maxLines: 10, minCharProb: 0.02 };
+const SEARCH: SearchSettings = { maxChars: 80, beamWidth: 1, multiline: false, maxLines: 10, minCharProb: 0.02, minExpectedSaving: 0 };
 const never = () => false;
 
 /** Completes at the end of `prefix` (plus `suffix` after the cursor) with a model that knows `script`. */

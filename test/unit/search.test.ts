@@ -123,6 +123,18 @@ function assertSameResult(actual: SearchResult, expected: SearchResult, what: st
   assert.deepStrictEqual(actual.ids, expected.ids, `${what}: ids`);
   assert.strictEqual(actual.stop, expected.stop, `${what}: stop`);
   assert.ok(Math.abs(actual.logProb - expected.logProb) <= 1e-9, `${what}: logProb ${actual.logProb} vs ${expected.logProb}`);
+  assert.strictEqual(actual.charLogProbs.length, expected.charLogProbs.length, `${what}: charLogProbs`);
+  actual.charLogProbs.forEach((lp, i) => assert.ok(Math.abs(lp - expected.charLogProbs[i]) <= 1e-6, `${what}: charLogProbs[${i}]`));
+}
+
+/** Each character's log-prob found by feeding `ids` to the model from its start. */
+function refedLogProbs(model: TableModel, ids: number[]): number[] {
+  const { state, logProbs } = model.start();
+  return ids.map((id) => {
+    const lp = logProbs[id];
+    model.step(state, id, logProbs);
+    return lp;
+  });
 }
 
 const searches: [string, (model: StepModel, start: SearchStart, rules: StopRules) => SearchResult][] = [
@@ -153,6 +165,24 @@ describe('search', function () {
       const greedy = greedySearch(model, model.start(), rules());
       assert.strictEqual(greedy.text, '');
       assertSameResult(beamSearch(model, model.start(), { ...rules(), width: 1, nonWhitespace: true }), greedy, 'width 1');
+    });
+  });
+
+  describe('per-character log-probs', function () {
+    it('are the model’s log-prob of each character of the text, and add up to logProb (greedy and beam)', function () {
+      const pick = makeRng(11);
+      for (let seed = 1; seed <= 100; seed++) {
+        const model = randomModel(seed, { spread: 1 + pick() * 6, newlineBoost: pick() * 3 });
+        const r = rules({ maxChars: 1 + Math.floor(pick() * 30), minCharProb: [0, 0.01][Math.floor(pick() * 2)] });
+        for (const [name, search] of [...searches, ['beam width 5', (m: StepModel, s: SearchStart, rr: StopRules) => beamSearch(m, s, { ...rr, width: 5 })]] as typeof searches) {
+          const result = search(model, model.start(), r);
+          const expected = refedLogProbs(model, result.ids);
+          assert.strictEqual(result.charLogProbs.length, result.text.length, `${name} seed ${seed}: one per character`);
+          result.charLogProbs.forEach((lp, i) => assert.ok(Math.abs(lp - expected[i]) <= 1e-5, `${name} seed ${seed}: char ${i} ${lp} vs ${expected[i]}`));
+          const sum = result.charLogProbs.reduce((a, b) => a + b, 0);
+          assert.ok(Math.abs(sum - result.logProb) <= 1e-5, `${name} seed ${seed}: sum ${sum} vs logProb ${result.logProb}`);
+        }
+      }
     });
   });
 

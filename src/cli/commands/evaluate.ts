@@ -15,7 +15,7 @@ import { formatCount, note, printJson } from '../output';
 import { readSourceFile } from '../readSourceFile';
 
 export const EVAL_USAGE =
-  'eval --model DIR [--json] [--xz] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
+  'eval --model DIR [--json] [--xz] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
 
 export interface FileScore {
   file: string;
@@ -43,7 +43,7 @@ function summary(t: Totals) {
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, {
-    values: { model: 'string', baseline: 'string', 'train-corpus': 'string', order: 'int', beam: 'int', 'max-chars': 'int', 'min-char-prob': 'number' },
+    values: { model: 'string', baseline: 'string', 'train-corpus': 'string', order: 'int', beam: 'int', 'max-chars': 'int', 'min-char-prob': 'number', 'min-expected-saving': 'number' },
     switches: ['json', 'xz', 'keystrokes'],
   });
   if (a.positional.length === 0) throw new UsageError('name at least one file to evaluate');
@@ -58,6 +58,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     beamWidth: num(a, 'beam', DEFAULT_SETTINGS.beamWidth, 1, 16),
     maxChars: num(a, 'max-chars', DEFAULT_SETTINGS.maxChars, 1, 500),
     minCharProb: num(a, 'min-char-prob', DEFAULT_SETTINGS.minCharProb, 0, 1),
+    minExpectedSaving: num(a, 'min-expected-saving', DEFAULT_SETTINGS.minExpectedSaving, 0, 20),
     multiline: false,
     maxLines: DEFAULT_SETTINGS.maxLines,
   };

@@ -2,12 +2,17 @@ import { beamSearch, greedySearch, SearchResult, StopReason } from '../search';
 import { SearchStart, StepModel } from '../stepModel';
 import { NEWLINE_ID, charToId } from '../vocab';
 import { DocumentStates } from './documentStates';
+import { cutAtExpectedSaving } from './expectedSaving';
 import { cutBeforeSuffix, lineSuffixAllowsCompletion } from './lineSuffix';
 import { SearchSettings } from './settings';
 import { TextChangedError, TextSource, linePrefixAt, lineSuffixAt } from './textSource';
 
-/** Why a completion ended: a search stop, the existing line suffix, a loop cut off, the end of a block, or the line cap (multi-line). */
-export type CompletionStop = StopReason | 'suffix' | 'repetition' | 'block-end' | 'line-cap';
+/**
+ * Why a completion ended: a search stop, the existing line suffix, a loop cut
+ * off, the end of a block, the line cap (multi-line), or the cut where it
+ * saves the most keystrokes on average.
+ */
+export type CompletionStop = StopReason | 'suffix' | 'repetition' | 'block-end' | 'line-cap' | 'expected-saving';
 
 export interface Completion {
   /** Text to insert at the cursor (after the suggest widget's selected text, when there is one); may span lines ('\n'). */
@@ -100,7 +105,9 @@ function nextMacrotask(): Promise<void> {
  *
  * One line by default: the search stops at the end of the line, at
  * `maxChars`, or below `minCharProb`; a suffix of closing brackets cuts the
- * text where the suffix takes over. With `multiline`, a completion whose
+ * text where the suffix takes over; then the line is cut where it is
+ * expected to save the most keystrokes, and dropped when that is below
+ * `minExpectedSaving` (expectedSaving.ts). With `multiline`, a completion whose
  * first line opens a block (the next line is indented deeper than the
  * cursor's line) goes on line by line through the block and its closing
  * line (`}` ...), to at most `maxLines` lines; a line that opens nothing
@@ -151,6 +158,9 @@ export async function completeAt(
     line = cut;
   }
   line = line.trimEnd();
+  const kept = cutForSaving(line, first, settings.minExpectedSaving);
+  if (kept !== line) stop = 'expected-saving';
+  line = kept;
 
   if (multiline && stop === 'newline') {
     const prefix = linePrefixAt(text, stateOffset);
@@ -159,18 +169,37 @@ export async function completeAt(
       if (block === undefined) return undefined;
       if (block.lines.length > 0) {
         const full = line + block.lines.map((l) => '\n' + l).join('');
-        return { text: full, lines: block.lines.length + 1, stop: block.stop, logProb: first.logProb };
+        return { text: full, lines: block.lines.length + 1, stop: block.stop, logProb: prefixLogProb(first, line.length) };
       }
     }
     if (!/\S/.test(line) && settings.beamWidth > 1) {
       // No block after an empty line: fall back to the best line with text.
       const again = search(start, true);
-      line = trimRepetition(again.text).trimEnd();
-      stop = again.stop;
+      const untrimmed = trimRepetition(again.text).trimEnd();
+      line = cutForSaving(untrimmed, again, settings.minExpectedSaving);
+      stop = line !== untrimmed ? 'expected-saving' : again.stop;
+      return /\S/.test(line) ? { text: line, lines: 1, stop, logProb: prefixLogProb(again, line.length) } : undefined;
     }
   }
   if (!/\S/.test(line)) return undefined;
-  return { text: line, lines: 1, stop, logProb: first.logProb };
+  return { text: line, lines: 1, stop, logProb: prefixLogProb(first, line.length) };
+}
+
+/**
+ * `line` (a prefix of `result.text`) cut where it saves the most keystrokes
+ * on average, or '' when that is below `minExpected`; 0 turns the cut off.
+ */
+function cutForSaving(line: string, result: SearchResult, minExpected: number): string {
+  if (!(minExpected > 0)) return line;
+  const cut = cutAtExpectedSaving(result.charLogProbs, line.length, minExpected);
+  return cut.length < line.length ? line.slice(0, cut.length).trimEnd() : line;
+}
+
+/** ln P of the first `length` characters of a search's text. */
+function prefixLogProb(result: SearchResult, length: number): number {
+  let sum = 0;
+  for (let i = 0; i < length && i < result.charLogProbs.length; i++) sum += result.charLogProbs[i];
+  return sum;
 }
 
 /**

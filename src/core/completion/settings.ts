@@ -18,10 +18,12 @@ export interface LstmLensSettings {
   multiline: boolean;
   maxLines: number;
   minCharProb: number;
+  /** Cut suggestions where they save the most keystrokes on average; hide those expected to save less than this (0 = no cut). */
+  minExpectedSaving: number;
 }
 
 /** The part of the settings that decides a completion's text (the cache key is made of it). */
-export type SearchSettings = Pick<LstmLensSettings, 'maxChars' | 'beamWidth' | 'multiline' | 'maxLines' | 'minCharProb'>;
+export type SearchSettings = Pick<LstmLensSettings, 'maxChars' | 'beamWidth' | 'multiline' | 'maxLines' | 'minCharProb' | 'minExpectedSaving'>;
 
 type Spec =
   | { kind: 'boolean'; default: boolean }
@@ -39,10 +41,11 @@ export const SETTING_SPECS = {
   },
   debounceMs: { key: 'completion.debounceMs', spec: { kind: 'integer', default: 75, min: 0, max: 2000 } },
   maxChars: { key: 'completion.maxChars', spec: { kind: 'integer', default: 80, min: 1, max: 500 } },
-  beamWidth: { key: 'completion.beamWidth', spec: { kind: 'integer', default: 4, min: 1, max: 16 } },
+  beamWidth: { key: 'completion.beamWidth', spec: { kind: 'integer', default: 1, min: 1, max: 16 } },
   multiline: { key: 'completion.multiline', spec: { kind: 'boolean', default: false } },
   maxLines: { key: 'completion.maxLines', spec: { kind: 'integer', default: 10, min: 1, max: 50 } },
-  minCharProb: { key: 'completion.minCharProb', spec: { kind: 'number', default: 0.4, min: 0, max: 1 } },
+  minCharProb: { key: 'completion.minCharProb', spec: { kind: 'number', default: 0, min: 0, max: 1 } },
+  minExpectedSaving: { key: 'completion.minExpectedSaving', spec: { kind: 'number', default: 0.5, min: 0, max: 20 } },
 } as const satisfies Record<keyof LstmLensSettings, { key: string; spec: Spec }>;
 
 export const SETTINGS_SECTION = 'lstmLens';
@@ -128,5 +131,5 @@ export function completionEnabledFor(settings: Pick<LstmLensSettings, 'enable' |
 
 /** The settings that change a completion's text, as a short cache key. */
 export function searchKey(s: SearchSettings): string {
-  return `${s.maxChars}/${s.beamWidth}/${s.multiline ? s.maxLines : 0}/${s.minCharProb}`;
+  return `${s.maxChars}/${s.beamWidth}/${s.multiline ? s.maxLines : 0}/${s.minCharProb}/${s.minExpectedSaving}`;
 }

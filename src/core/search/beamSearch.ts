@@ -108,6 +108,8 @@ class BeamSearch {
   /** Back-pointers [maxChars, width]: the char a row added at a step, and its parent row at the step before. */
   private readonly charAt: Uint8Array;
   private readonly parentAt: Int32Array;
+  /** [maxChars, width]: a row's total log-prob at a step, to recover each character's own log-prob. */
+  private readonly scoreAt: Float64Array;
   private readonly candidates: TopCandidates;
 
   private alive = 1;
@@ -137,6 +139,7 @@ class BeamSearch {
     }
     this.charAt = new Uint8Array(this.rules.maxChars * width);
     this.parentAt = new Int32Array(this.rules.maxChars * width);
+    this.scoreAt = new Float64Array(this.rules.maxChars * width);
     this.candidates = new TopCandidates(width);
 
     // Row 0 is the empty hypothesis; copying leaves the caller's start untouched.
@@ -209,6 +212,7 @@ class BeamSearch {
       }
       this.charAt[step * width + next] = id;
       this.parentAt[step * width + next] = parent;
+      this.scoreAt[step * width + next] = score;
       nextRows.states.set(rows.stateRow[parent], next * this.stateSize);
       nextRows.score[next] = score;
       nextRows.hasNonWhitespace[next] = parentHasNonWhitespace || !isWhitespace(id) ? 1 : 0;
@@ -254,11 +258,14 @@ class BeamSearch {
   private result(): SearchResult {
     const finished = this.chosen();
     const ids = new Array<number>(finished.length);
+    const charLogProbs = new Array<number>(finished.length);
     let row = finished.row;
     for (let step = finished.length - 1; step >= 0; step--) {
-      ids[step] = this.charAt[step * this.width + row];
-      row = this.parentAt[step * this.width + row];
+      const at = step * this.width + row;
+      ids[step] = this.charAt[at];
+      row = this.parentAt[at];
+      charLogProbs[step] = this.scoreAt[at] - (step > 0 ? this.scoreAt[(step - 1) * this.width + row] : 0);
     }
-    return { text: decode(ids), ids, logProb: finished.logProb, stop: finished.stop };
+    return { text: decode(ids), ids, logProb: finished.logProb, charLogProbs, stop: finished.stop };
   }
 }

@@ -18,6 +18,7 @@ export function greedySearch(model: StepModel, start: SearchStart, rules: StopRu
   const state = new Float32Array(start.state);
   const logProbs = new Float32Array(start.logProbs);
   const ids: number[] = [];
+  const charLogProbs: number[] = [];
   let logProb = 0;
   let stop: StopReason = 'length';
 
@@ -33,11 +34,12 @@ export function greedySearch(model: StepModel, start: SearchStart, rules: StopRu
       break;
     }
     ids.push(id);
+    charLogProbs.push(logProbs[id]);
     logProb += logProbs[id];
     // The distribution after the last allowed character would never be read.
     if (ids.length < maxChars) model.step(state, id, logProbs);
   }
-  return { text: decode(ids), ids, logProb, stop };
+  return { text: decode(ids), ids, logProb, charLogProbs, stop };
 }
 
 /** Argmax over every id but UNK, lowest id on ties; -1 if no character has a finite log-prob. */

@@ -8,5 +8,7 @@ export interface SearchResult {
   ids: number[];
   /** Natural log of the text's probability given the prefix: the sum of its characters' log-probs (the stop character excluded). */
   logProb: number;
+  /** ln P of each character of `text` given what came before it (their sum is `logProb`). */
+  charLogProbs: number[];
   stop: StopReason;
 }

@@ -1,0 +1,120 @@
+import * as assert from 'assert';
+import { completeAt, DocumentStates, SearchSettings } from '../../src/core/completion';
+import { cutAtExpectedSaving } from '../../src/core/completion/expectedSaving';
+import { makeRng } from '../../src/core/params';
+import { StepModel } from '../../src/core/stepModel';
+import { VOCAB_SIZE, charToId } from '../../src/core/vocab';
+
+/** E(L) for every L, the slow way, to check the pruned scan against. */
+function bruteForceBest(logProbs: number[], maxLength: number): { length: number; expected: number } {
+  let best = { length: 0, expected: 0 };
+  for (let L = 1; L <= Math.min(maxLength, logProbs.length); L++) {
+    const expected = Math.exp(logProbs.slice(0, L).reduce((a, b) => a + b, 0)) * (L - 1);
+    if (expected > best.expected) best = { length: L, expected };
+  }
+  return best;
+}
+
+describe('expected-saving cut', () => {
+  it('keeps a confident line whole', () => {
+    const sure = new Array(20).fill(Math.log(0.999));
+    assert.strictEqual(cutAtExpectedSaving(sure, 20, 0.5).length, 20);
+  });
+
+  it('cuts before an unlikely character that follows a sure run', () => {
+    const lp = [...new Array(8).fill(Math.log(0.98)), Math.log(0.05), ...new Array(10).fill(Math.log(0.99))];
+    const cut = cutAtExpectedSaving(lp, lp.length, 0.5);
+    assert.strictEqual(cut.length, 8);
+    assert.ok(Math.abs(cut.expected - Math.pow(0.98, 8) * 7) < 1e-9);
+  });
+
+  it('goes on past a doubtful character when enough sure ones follow it', () => {
+    // One 0.6 character, then 30 near-certain ones: the long cut is worth more than the 3 characters before it.
+    const lp = [Math.log(0.99), Math.log(0.99), Math.log(0.99), Math.log(0.6), ...new Array(30).fill(Math.log(0.999))];
+    assert.strictEqual(cutAtExpectedSaving(lp, lp.length, 0.5).length, lp.length);
+  });
+
+  it('shows nothing when no cut is expected to save the minimum, or the text is one character', () => {
+    const lp = [Math.log(0.5), Math.log(0.5), Math.log(0.1)];
+    assert.strictEqual(cutAtExpectedSaving(lp, 3, 0.5).length, 0, 'E(2) = 0.25, E(3) = 0.05');
+    assert.strictEqual(cutAtExpectedSaving(lp, 3, 0.2).length, 2);
+    assert.strictEqual(cutAtExpectedSaving([0], 1, 0).length, 0, 'a single character saves nothing');
+    assert.strictEqual(cutAtExpectedSaving([], 0, 0).length, 0);
+  });
+
+  it('never looks past maxLength', () => {
+    const sure = new Array(20).fill(Math.log(0.999));
+    assert.strictEqual(cutAtExpectedSaving(sure, 7, 0.5).length, 7);
+  });
+
+  it('finds the same best cut as trying every length, on random log-probs', () => {
+    const rng = makeRng(3);
+    for (let trial = 0; trial < 2000; trial++) {
+      const n = Math.floor(rng() * 40);
+      const lp = Array.from({ length: n }, () => (rng() < 0.8 ? Math.log(0.5 + rng() * 0.5) : Math.log(rng() + 1e-9)));
+      const maxLength = Math.floor(rng() * (n + 3));
+      const slow = bruteForceBest(lp, maxLength);
+      const fast = cutAtExpectedSaving(lp, maxLength, 0);
+      assert.strictEqual(fast.length, slow.length, `trial ${trial}`);
+      assert.ok(Math.abs(fast.expected - slow.expected) < 1e-12, `trial ${trial}`);
+    }
+  });
+});
+
+/** A model that gives the next character of `script` probability `p` (the rest share 1 − p), then a likely newline. */
+class ScriptModel implements StepModel {
+  readonly vocabSize = VOCAB_SIZE;
+  readonly stateSize = 1;
+  constructor(
+    private readonly script: string,
+    private readonly p: number,
+  ) {}
+
+  newState(): Float32Array {
+    return new Float32Array(1);
+  }
+
+  step(state: Float32Array, id: number, logProbs: Float32Array): void {
+    const pos = state[0];
+    state[0] = pos >= 0 && pos < this.script.length && charToId(this.script.charCodeAt(pos)) === id ? pos + 1 : -1;
+    const next = state[0] >= 0 && state[0] < this.script.length ? charToId(this.script.charCodeAt(state[0])) : charToId(10);
+    logProbs.fill(Math.log((1 - this.p) / (VOCAB_SIZE - 1)));
+    logProbs[next] = Math.log(state[0] >= 0 && state[0] < this.script.length ? this.p : 0.99);
+  }
+
+  stepBatch(states: Float32Array, ids: ArrayLike<number>, n: number, logProbs: Float32Array): void {
+    for (let i = 0; i < n; i++) this.step(states.subarray(i, i + 1), ids[i], logProbs.subarray(i * VOCAB_SIZE, (i + 1) * VOCAB_SIZE));
+  }
+}
+
+describe('completeAt with the expected-saving cut', () => {
+  const base: SearchSettings = { maxChars: 80, beamWidth: 1, multiline: false, maxLines: 10, minCharProb: 0, minExpectedSaving: 0 };
+  const script = 'const answer = computeTheAnswerToEverything(42);';
+  const prefix = 'const ';
+
+  async function complete(p: number, settings: Partial<SearchSettings>) {
+    const model = new ScriptModel(script, p);
+    return completeAt(model, new DocumentStates(model), 'doc', prefix, prefix.length, { ...base, ...settings }, () => false);
+  }
+
+  it('0 leaves the whole line', async () => {
+    const c = await complete(0.9, {});
+    assert.strictEqual(c?.text, script.slice(prefix.length));
+  });
+
+  it('cuts an uncertain line where 0.9^L·(L − 1) peaks (L = 10 or 11) and says why it stopped', async () => {
+    for (const beamWidth of [1, 3]) {
+      const c = await complete(0.9, { minExpectedSaving: 0.5, beamWidth });
+      assert.ok(c, `beam ${beamWidth}`);
+      assert.ok(c.text.length === 10 || c.text.length === 11, `beam ${beamWidth}: ${JSON.stringify(c.text)}`);
+      assert.ok(script.slice(prefix.length).startsWith(c.text));
+      assert.strictEqual(c.stop, 'expected-saving');
+      assert.ok(Math.abs(c.logProb - c.text.length * Math.log(0.9)) < 1e-4, 'logProb is the shown text’s');
+    }
+  });
+
+  it('keeps a sure line whole and hides one that is not worth the minimum', async () => {
+    assert.strictEqual((await complete(0.999, { minExpectedSaving: 0.5 }))?.text, script.slice(prefix.length));
+    assert.strictEqual(await complete(0.9, { minExpectedSaving: 4 }), undefined, 'the best cut is worth about 3.1 keystrokes');
+  });
+});
