@@ -5,8 +5,10 @@
 #   its own) and a 6-gram Kneser-Ney baseline trained on the same training text;
 #   keystrokes saved and accept rate from a typing replay (eval --keystrokes,
 #   the editor's default settings) on the first KEYSTROKE_CHARS characters'
-#   worth of held-out files (sorted by path), for the model and the baseline.
-# Writes .cache/card/<language>.{bpc,keys}.json.
+#   worth of held-out files (sorted by path), for the model and the baseline;
+#   and the same replay of the model with the completion settings before the
+#   expected-saving cut (beam 4, confidence floor 0.4), side by side.
+# Writes .cache/card/<language>.{bpc,keys,keys-floor}.json.
 #   bash scripts/model-card-figures.sh [MODEL_DIR]   (default models/default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,4 +31,5 @@ for lang in typescript javascript python c; do
   echo "$lang: ${#files[@]} held-out files; keystroke replay on ${#subset[@]} files, $total bytes" >&2
   node "$cli" eval --model "$model" --json --xz --baseline ngram --train-corpus .cache/split/train "${files[@]}" > "$out/$lang.bpc.json"
   node "$cli" eval --model "$model" --json --keystrokes --baseline ngram --train-corpus .cache/split/train "${subset[@]}" > "$out/$lang.keys.json"
+  node "$cli" eval --model "$model" --json --keystrokes --beam 4 --min-char-prob 0.4 --min-expected-saving 0 "${subset[@]}" > "$out/$lang.keys-floor.json"
 done

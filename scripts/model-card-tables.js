@@ -61,6 +61,16 @@ if (fs.existsSync(card)) {
     );
   }
   console.log('');
+  console.log('### Completion settings, side by side (LSTM, same replay)\n');
+  console.log('| language | expected-saving cut (greedy, 0.5): keystrokes saved | accept rate | confidence floor (beam 4, 0.4): keystrokes saved | accept rate |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const lang of langs) {
+    const k = read(path.join(card, `${lang}.keys.json`));
+    const f = read(path.join(card, `${lang}.keys-floor.json`));
+    if (!k || !f) continue;
+    console.log(`| ${lang} | ${pct(k.keystrokesSaved)} | ${pct(k.acceptRate)} | ${pct(f.keystrokesSaved)} | ${pct(f.acceptRate)} |`);
+  }
+  console.log('');
 }
 if (process.argv.includes('--sweep')) {
   console.log('### Sweep\n');

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { SkipReason } from '../../src/core/corpus';
+import { conditionalExcludeTest } from '../../src/core/training/conditionalExclude';
 import { editorExcludeGlob, expandBraces } from '../../src/core/training/excludeGlob';
 import { ListedFolder, WorkspaceCorpus, selectWorkspaceCorpus } from '../../src/core/training/workspaceCorpus';
 
@@ -162,7 +163,18 @@ describe('workspace corpus: the editor exclude glob', () => {
   it('merges files.exclude and search.exclude, keeping only patterns set to true', () => {
     const r = editorExcludeGlob({ '**/.git': true, '**/tmp': false }, { '**/node_modules': true, '**/*.js': { when: '$(basename).ts' } });
     assert.strictEqual(r.glob, '{**/.git,**/node_modules}');
-    assert.deepStrictEqual(r.conditional, ['**/*.js']);
+    assert.deepStrictEqual(r.conditional, [{ pattern: '**/*.js', when: '$(basename).ts' }]);
+  });
+
+  it('leaves out a file whose `when` sibling exists, and only then', () => {
+    const root = path.join(path.sep, 'ws');
+    const onDisk = new Set(['src/a.ts', 'src/a.js', 'src/b.js', 'lib/c.js', 'lib/c.js.map', 'lib/c.ts', 'd.jsx', 'd.tsx'].map((p) => path.join(root, p)));
+    const { conditional } = editorExcludeGlob({ '**/*.js': { when: '$(basename).ts' }, '**/*.{map,jsx}': { when: '$(basename).tsx' }, 'x': { when: '' }, y: false });
+    const excluded = conditionalExcludeTest(conditional, (p) => onDisk.has(p));
+    const out = [...onDisk].filter((f) => excluded(root, f)).map((f) => path.relative(root, f).split(path.sep).join('/')).sort();
+    // c.js.map's basename is c.js, so its sibling would be c.js.tsx: absent.
+    assert.deepStrictEqual(out, ['d.jsx', 'lib/c.js', 'src/a.js']);
+    assert.strictEqual(conditionalExcludeTest([], () => true)(root, path.join(root, 'src/a.js')), false);
   });
 
   it('expands a pattern\'s own braces, since VS Code globs do not nest them', () => {

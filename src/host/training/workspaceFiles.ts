@@ -1,4 +1,6 @@
+import * as fs from 'fs';
 import * as vscode from 'vscode';
+import { conditionalExcludeTest } from '../../core/training/conditionalExclude';
 import { editorExcludeGlob } from '../../core/training/excludeGlob';
 import { ListedFolder } from '../../core/training/workspaceCorpus';
 
@@ -8,8 +10,10 @@ export const MAX_LISTED_FILES = 100_000;
 /**
  * Every file the editor shows in each workspace folder (multi-root: one
  * entry per folder), with files.exclude and search.exclude applied as that
- * folder's settings say. Only file-system folders count; remote or virtual
- * ones are reported and left out.
+ * folder's settings say, conditional entries too (`"**\/*.js": { "when":
+ * "$(basename).ts" }` leaves out a .js file beside its .ts). Only
+ * file-system folders count; remote or virtual ones are reported and left
+ * out.
  */
 export async function listWorkspaceFiles(log: vscode.LogOutputChannel, token?: vscode.CancellationToken): Promise<ListedFolder[]> {
   const listed: ListedFolder[] = [];
@@ -21,11 +25,14 @@ export async function listWorkspaceFiles(log: vscode.LogOutputChannel, token?: v
     const filesExclude = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, unknown>>('exclude');
     const searchExclude = vscode.workspace.getConfiguration('search', folder.uri).get<Record<string, unknown>>('exclude');
     const exclude = editorExcludeGlob(filesExclude, searchExclude);
-    if (exclude.conditional.length > 0) log.info(`training: conditional excludes not applied in ${folder.name}: ${exclude.conditional.join(', ')}`);
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), exclude.glob ? new vscode.RelativePattern(folder, exclude.glob) : null, MAX_LISTED_FILES, token);
     if (uris.length >= MAX_LISTED_FILES) log.warn(`training: ${folder.name} has more than ${MAX_LISTED_FILES} files; only the first ${MAX_LISTED_FILES} listed were considered`);
     log.info(`training: ${folder.name}: ${uris.length} files listed (excluding ${exclude.patterns.length} files.exclude/search.exclude patterns)`);
-    listed.push({ name: folder.name, root: folder.uri.fsPath, files: uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath) });
+    const excludedBySibling = conditionalExcludeTest(exclude.conditional, (p) => fs.existsSync(p));
+    const files = uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+    const kept = files.filter((f) => !excludedBySibling(folder.uri.fsPath, f));
+    if (kept.length < files.length) log.info(`training: ${folder.name}: ${files.length - kept.length} files left out by conditional excludes (${exclude.conditional.map((c) => `${c.pattern} when ${c.when}`).join(', ')})`);
+    listed.push({ name: folder.name, root: folder.uri.fsPath, files: kept });
   }
   return listed;
 }
