@@ -115,6 +115,13 @@ describe('lstm-lens command line (dist/cli.js)', function () {
     assert.strictEqual(lastJson(stdout).stoppedBecause, 'cancelled');
     const model = await loadModel(out);
     assert.deepStrictEqual(model.layout.spec.hidden, [64]);
+    // The manifest records the setup and how far the run got, as Train on Workspace's does.
+    const training = model.manifest.training;
+    assert.strictEqual(training?.stoppedBecause, 'cancelled');
+    assert.strictEqual(training?.seq, 16);
+    assert.strictEqual(training?.batch, 4);
+    assert.ok((training?.steps ?? 0) > 0 && (training?.charsSeen ?? 0) > 0, 'steps and characters seen');
+    assert.strictEqual(training?.corpus?.files, 6);
   });
 
   it('reports usage mistakes in one line with exit code 2', () => {

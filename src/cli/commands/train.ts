@@ -1,10 +1,11 @@
 import * as path from 'path';
 import { collectCorpus, formatSkipCounts, summarizeSkipped } from '../../core/corpus';
-import { newManifest, TrainingSummary } from '../../core/model/manifest';
+import { newManifest } from '../../core/model/manifest';
 import { Model, loadModel, saveModel } from '../../core/model/modelFiles';
 import { DEFAULT_SPEC, ModelSpec, describeSpec } from '../../core/modelSpec';
 import { initParams, paramLayout } from '../../core/params';
 import { TrainOutcome, TrainProgress, trainModel } from '../../core/train/trainer';
+import { TrainingReached, TrainingSetup, trainingSummary } from '../../core/train/trainingSummary';
 import { VOCAB_SIZE } from '../../core/vocab';
 import { ParsedArgs, UsageError, num, parseArgs, requireStr, str } from '../args';
 import { ProgressLine, formatCount, formatDuration, note, printJson } from '../output';
@@ -77,9 +78,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (corpus.files.length === 0) throw new Error('no source files to train on in the given paths (every file was skipped; see the counts above)');
 
   const threads = num(a, 'threads', 2, 1, 64);
-  const summaryBase = {
+  const setup: TrainingSetup = {
     engine: 'fused-' + (threads > 1 ? `${threads}threads` : '1thread'),
     startedFrom: fromDir ? path.resolve(fromDir) : undefined,
+    seq: num(a, 'seq', 64, 1, 4096),
+    batch: num(a, 'batch', 32, 1, 1024),
     learningRate: num(a, 'lr', 2e-3, 1e-6, 1),
     dropout: num(a, 'dropout', 0, 0, 0.9),
     clipNorm: num(a, 'clip', 5, 0),
@@ -102,9 +105,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     `epoch ${p.epoch + 1} step ${p.step}${p.phase === 'validate' ? ' validating' : ''}  train ${p.trainBitsPerChar.toFixed(3)} bpc` +
     `${p.valBitsPerChar !== undefined ? `  val ${p.valBitsPerChar.toFixed(3)} bpc` : ''}  ${formatCount(p.charsPerSecond)} chars/s  ETA ${formatDuration(p.etaSeconds)}`;
 
-  const save = async (params: Float32Array, summary: Partial<TrainingSummary>, metrics: Record<string, number | undefined>) => {
+  const save = async (params: Float32Array, reached: TrainingReached, metrics: Record<string, number | undefined>) => {
     const manifest = newManifest(spec, path.basename(out));
-    manifest.training = { ...summaryBase, ...summary } as TrainingSummary;
+    manifest.training = trainingSummary(setup, reached);
     manifest.metrics = metrics;
     await saveModel(out, { layout, params, manifest });
   };
@@ -113,12 +116,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
   let outcome: TrainOutcome;
   try {
     outcome = await trainModel(layout, initial, corpus.files.map((f) => ({ name: f.relPath, text: f.text })), {
-      seq: num(a, 'seq', 64, 1, 4096),
-      batch: num(a, 'batch', 32, 1, 1024),
-      learningRate: summaryBase.learningRate,
+      seq: setup.seq,
+      batch: setup.batch,
+      learningRate: setup.learningRate,
       lrDecay: num(a, 'lr-decay', 1, 0, 1),
-      dropout: summaryBase.dropout,
-      clipNorm: summaryBase.clipNorm,
+      dropout: setup.dropout,
+      clipNorm: setup.clipNorm,
       minutes: num(a, 'minutes', Infinity, 0),
       epochs: num(a, 'epochs', a.flags.minutes === undefined ? 10 : Infinity, 0),
       valFraction: num(a, 'val', 0.1, 0, 0.9),

@@ -12,6 +12,7 @@ import { ModelSpec, describeSpec } from '../modelSpec';
 import { paramLayout } from '../params';
 import { TrainOptions, TrainProgress, trainModel } from '../train/trainer';
 import { TextSource } from '../train/trainingData';
+import { TrainingReached, TrainingSetup, trainingSummary } from '../train/trainingSummary';
 import { heldOutOf } from './heldOut';
 import { HeldOutScore, scoreHeldOut } from './heldOutScore';
 import { SwapDecision, decideSwap } from './swapRule';
@@ -101,7 +102,7 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
   emit({ type: 'baseline', bitsPerChar: baseline?.bitsPerChar ?? null });
 
   const started = Date.now();
-  const summary = (extra: Partial<TrainingSummary>): TrainingSummary => ({
+  const setup: TrainingSetup = {
     engine: `fused-worker-${req.train.threads}thread${req.train.threads > 1 ? 's' : ''}`,
     startedFrom: req.startedFrom,
     seq: req.train.seq,
@@ -109,16 +110,9 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
     learningRate: req.train.learningRate,
     dropout: 0,
     clipNorm: 5,
-    epochs: 0,
-    steps: 0,
-    charsSeen: 0,
-    seconds: (Date.now() - started) / 1000,
-    charsPerSecond: 0,
-    stoppedBecause: 'running',
     corpus: req.corpus,
-    finishedAt: new Date().toISOString(),
-    ...extra,
-  });
+  };
+  const summary = (reached: TrainingReached): TrainingSummary => trainingSummary(setup, { seconds: (Date.now() - started) / 1000, ...reached });
   const manifestFor = (training: TrainingSummary, metrics: ModelManifest['metrics']): ModelManifest => ({ ...newManifest(req.spec, req.modelName), training, metrics });
 
   emit({ type: 'status', text: 'training' });
