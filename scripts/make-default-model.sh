@@ -4,6 +4,7 @@
 # cost under 1% held-out bits/char (else float32), finds and stores the named
 # concept cells on held-out code, and replaces models/default.
 #   bash scripts/make-default-model.sh .cache/sweep/final-1x256-T64
+# STARTED_FROM (optional): what the run continued, in words, for the manifest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=${1:?usage: make-default-model.sh TRAINED_MODEL_DIR}
@@ -37,7 +38,11 @@ const walk = (dir) => {
 };
 walk('.cache/split/train');
 fs.writeFileSync(process.argv[2], JSON.stringify({
-  training: { corpus: { files, chars: Object.values(byLanguage).reduce((a, b) => a + b, 0), sources, byLanguage } },
+  training: {
+    corpus: { files, chars: Object.values(byLanguage).reduce((a, b) => a + b, 0), sources, byLanguage },
+    // The CLI records an absolute path; STARTED_FROM says it in words for the card.
+    ...(process.env.STARTED_FROM ? { startedFrom: process.env.STARTED_FROM } : {}),
+  },
   notes: 'The bundled default model of LSTM Lens; see MODEL_CARD.md beside it.',
 }));
 JS

@@ -8,7 +8,7 @@ import { closeSessionAfterSuite, REPO_ROOT, VsCodeSession } from './harness';
  * workspace with a 15-second budget, the user confirms the corpus, sees the
  * progress notification and the status bar report training, and at the end
  * the status bar names the newly trained model (the swap happened without a
- * reload).
+ * reload). A second run, cancelled, leaves that model in place.
  */
 describe('training: Train on Workspace in a real VS Code (code-server + Chromium)', function () {
   this.timeout(300_000);
@@ -26,12 +26,16 @@ describe('training: Train on Workspace in a real VS Code (code-server + Chromium
 
   closeSessionAfterSuite(() => session);
 
-  it('shows files and characters before it starts, and starts on Fine-Tune', async function () {
-    const page = session!.page;
-    await session!.runCommand('LSTM Lens: Train on Workspace');
-    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /train on 6 files, [\d.k]+ characters/i });
+  /** Train on Workspace: the corpus summary (files, characters) comes first, and Fine-Tune starts the run. */
+  async function startFineTune(s: VsCodeSession): Promise<void> {
+    await s.runCommand('LSTM Lens: Train on Workspace');
+    const toast = s.page.locator('.notifications-toasts .notification-toast', { hasText: /train on 6 files, [\d.k]+ characters/i });
     await toast.waitFor({ state: 'visible', timeout: 30_000 });
     await toast.locator('.monaco-button', { hasText: 'Fine-Tune Current Model' }).click();
+  }
+
+  it('shows files and characters before it starts, and starts on Fine-Tune', async function () {
+    await startFineTune(session!);
   });
 
   it('shows progress (epoch, bits/char, chars/s, time left) and the training state in the status bar', async function () {
@@ -56,6 +60,16 @@ describe('training: Train on Workspace in a real VS Code (code-server + Chromium
     const file = await session!.screenshot('training-done');
     console.log(`    screenshot: ${file}`);
     assert.ok(fs.statSync(file).size > 10_000);
+  });
+
+  it('stops a second run on Cancel Training and keeps the working model', async function () {
+    const page = session!.page;
+    await startFineTune(session!);
+    await page.locator('.statusbar-item', { hasText: /LSTM: training/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await session!.runCommand('LSTM Lens: Cancel Training');
+    await session!.waitForExtensionLog(/training: cancel requested/, 30_000);
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'Training cancelled. The working model is unchanged.' }).waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('.statusbar-item', { hasText: 'LSTM: workspace (trained)' }).first().waitFor({ state: 'visible', timeout: 30_000 });
   });
 
   it('says so when Cancel Training is run with nothing running', async function () {

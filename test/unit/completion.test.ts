@@ -24,9 +24,8 @@ import {
 import { newManifest } from '../../src/core/model/manifest';
 import { saveModel } from '../../src/core/model/modelFiles';
 import { initParams, makeRng, paramLayout } from '../../src/core/params';
-import { StepModel } from '../../src/core/stepModel';
-import { VOCAB_SIZE, charToId } from '../../src/core/vocab';
-import { CountingModel, tinyEngine } from './helpers/tinyModels';
+import { VOCAB_SIZE } from '../../src/core/vocab';
+import { CountingModel, ScriptModel, tinyEngine } from './helpers/tinyModels';
 
 
 
@@ -36,35 +35,6 @@ function randomCode(length: number, seed: number): string {
   let s = '';
   while (s.length < length) s += words[Math.floor(rng() * words.length)] + (rng() < 0.5 ? ' ' : '');
   return s.slice(0, length);
-}
-
-/**
- * A model that knows one text by heart: its state is how much of `script`
- * the text fed so far has matched from the start, and it gives the next
- * script character probability 0.9 (the rest share 0.1). After the script,
- * a newline is likely. Documents in these tests are a prefix of the script,
- * so the best completion is the script's continuation, by construction.
- */
-class ScriptModel implements StepModel {
-  readonly vocabSize = VOCAB_SIZE;
-  readonly stateSize = 1;
-  constructor(private readonly script: string) {}
-
-  newState(): Float32Array {
-    return new Float32Array(1);
-  }
-
-  step(state: Float32Array, id: number, logProbs: Float32Array): void {
-    const pos = state[0];
-    state[0] = pos >= 0 && pos < this.script.length && charToId(this.script.charCodeAt(pos)) === id ? pos + 1 : -1;
-    const next = state[0] >= 0 && state[0] < this.script.length ? charToId(this.script.charCodeAt(state[0])) : charToId(10);
-    logProbs.fill(Math.log(0.1 / (VOCAB_SIZE - 1)));
-    logProbs[next] = Math.log(0.9);
-  }
-
-  stepBatch(states: Float32Array, ids: ArrayLike<number>, n: number, logProbs: Float32Array): void {
-    for (let i = 0; i < n; i++) this.step(states.subarray(i, i + 1), ids[i], logProbs.subarray(i * VOCAB_SIZE, (i + 1) * VOCAB_SIZE));
-  }
 }
 
 const SEARCH: SearchSettings = { maxChars: 80, beamWidth: 1, multiline: false, maxLines: 10, minCharProb: 0.02, minExpectedSaving: 0 };

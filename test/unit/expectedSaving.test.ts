@@ -2,8 +2,7 @@ import * as assert from 'assert';
 import { completeAt, DocumentStates, SearchSettings } from '../../src/core/completion';
 import { cutAtExpectedSaving } from '../../src/core/completion/expectedSaving';
 import { makeRng } from '../../src/core/params';
-import { StepModel } from '../../src/core/stepModel';
-import { VOCAB_SIZE, charToId } from '../../src/core/vocab';
+import { ScriptModel } from './helpers/tinyModels';
 
 /** E(L) for every L, the slow way, to check the pruned scan against. */
 function bruteForceBest(logProbs: number[], maxLength: number): { length: number; expected: number } {
@@ -60,32 +59,6 @@ describe('expected-saving cut', () => {
     }
   });
 });
-
-/** A model that gives the next character of `script` probability `p` (the rest share 1 − p), then a likely newline. */
-class ScriptModel implements StepModel {
-  readonly vocabSize = VOCAB_SIZE;
-  readonly stateSize = 1;
-  constructor(
-    private readonly script: string,
-    private readonly p: number,
-  ) {}
-
-  newState(): Float32Array {
-    return new Float32Array(1);
-  }
-
-  step(state: Float32Array, id: number, logProbs: Float32Array): void {
-    const pos = state[0];
-    state[0] = pos >= 0 && pos < this.script.length && charToId(this.script.charCodeAt(pos)) === id ? pos + 1 : -1;
-    const next = state[0] >= 0 && state[0] < this.script.length ? charToId(this.script.charCodeAt(state[0])) : charToId(10);
-    logProbs.fill(Math.log((1 - this.p) / (VOCAB_SIZE - 1)));
-    logProbs[next] = Math.log(state[0] >= 0 && state[0] < this.script.length ? this.p : 0.99);
-  }
-
-  stepBatch(states: Float32Array, ids: ArrayLike<number>, n: number, logProbs: Float32Array): void {
-    for (let i = 0; i < n; i++) this.step(states.subarray(i, i + 1), ids[i], logProbs.subarray(i * VOCAB_SIZE, (i + 1) * VOCAB_SIZE));
-  }
-}
 
 describe('completeAt with the expected-saving cut', () => {
   const base: SearchSettings = { maxChars: 80, beamWidth: 1, multiline: false, maxLines: 10, minCharProb: 0, minExpectedSaving: 0 };
