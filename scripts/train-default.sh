@@ -6,11 +6,16 @@
 #   bash scripts/train-default.sh sweep          # all candidates
 #   bash scripts/train-default.sh final 2 256 64  # the chosen one, longer
 # Budgets: SWEEP_MINUTES (default 5), FINAL_MINUTES (default 25). FROM: the
-# model "final" continues (default: the sweep run of that size).
+# model "final" continues (default: the sweep run of that size). OUT_NAME:
+# the final run's folder under .cache/sweep (default final-LxH-TT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SWEEP_MINUTES=${SWEEP_MINUTES:-5}
 FINAL_MINUTES=${FINAL_MINUTES:-25}
+# Adam's learning rate, its decay per epoch, and validations without improvement before stopping.
+LR=${LR:-0.002}
+LR_DECAY=${LR_DECAY:-0.95}
+PATIENCE=${PATIENCE:-4}
 out=.cache/sweep
 mkdir -p "$out"
 [ -f dist/cli.js ] || npm run compile
@@ -39,7 +44,7 @@ train() { # name minutes layers hidden seq [extra...]
   shift 5
   echo "training $name for $minutes min" >&2
   node "$cli" train --out "$out/$name" --layers "$layers" --hidden "$hidden" --seq "$seq" --minutes "$minutes" \
-    --lr 0.002 --lr-decay 0.95 --dropout 0.1 --val 0.08 --patience 4 --json "$@" .cache/split/train \
+    --lr "$LR" --lr-decay "$LR_DECAY" --dropout 0.1 --val 0.08 --patience "$PATIENCE" --json "$@" .cache/split/train \
     > "$out/$name.train.json" 2> "$out/$name.train.log"
   measure "$name"
 }
@@ -52,6 +57,6 @@ case "${1:-sweep}" in
     done ;;
   final)
     layers=$2 hidden=$3 seq=$4
-    train "final-${layers}x${hidden}-T${seq}" "$FINAL_MINUTES" "$layers" "$hidden" "$seq" --from "${FROM:-$out/${layers}x${hidden}-T${seq}}" ;;
+    train "${OUT_NAME:-final-${layers}x${hidden}-T${seq}}" "$FINAL_MINUTES" "$layers" "$hidden" "$seq" --from "${FROM:-$out/${layers}x${hidden}-T${seq}}" ;;
   *) echo "usage: $0 sweep | final LAYERS HIDDEN SEQ" >&2; exit 2 ;;
 esac
