@@ -2,7 +2,10 @@ import * as assert from 'assert';
 import { completeAt, DocumentStates, SearchSettings } from '../../src/core/completion';
 import { cutAtExpectedSaving } from '../../src/core/completion/expectedSaving';
 import { makeRng } from '../../src/core/params';
-import { ScriptModel } from './helpers/tinyModels';
+import { greedySearch } from '../../src/core/search';
+import { StepModel } from '../../src/core/stepModel';
+import { NEWLINE_ID } from '../../src/core/vocab';
+import { CountingModel, ScriptModel, tinyEngine } from './helpers/tinyModels';
 
 /** E(L) for every L, the slow way, to check the pruned scan against. */
 function bruteForceBest(logProbs: number[], maxLength: number): { length: number; expected: number } {
@@ -89,5 +92,41 @@ describe('completeAt with the expected-saving cut', () => {
   it('keeps a sure line whole and hides one that is not worth the minimum', async () => {
     assert.strictEqual((await complete(0.999, { minExpectedSaving: 0.5 }))?.text, script.slice(prefix.length));
     assert.strictEqual(await complete(0.9, { minExpectedSaving: 4 }), undefined, 'the best cut is worth about 3.1 keystrokes');
+  });
+});
+
+describe('greedy search bounded by the expected-saving cut', () => {
+  function startOf(model: StepModel) {
+    const state = model.newState();
+    const logProbs = new Float32Array(model.vocabSize);
+    model.step(state, NEWLINE_ID, logProbs);
+    return { state, logProbs };
+  }
+
+  it('stops early but leaves the cut exactly as the full search would, and steps the model less', () => {
+    const rng = makeRng(5);
+    let fullSteps = 0;
+    let boundSteps = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const words = ['const', 'x', '=', 'f(', ')', ';', 'return', 'value', '.map', '42'];
+      let script = '';
+      while (script.length < 120) script += words[Math.floor(rng() * words.length)] + ' ';
+      const inner: StepModel = trial % 3 === 0 ? tinyEngine(trial) : new ScriptModel(script, 0.5 + rng() * 0.499);
+      const minExpected = [0.25, 0.5, 1, 3][trial % 4];
+      const maxChars = 10 + Math.floor(rng() * 70);
+      const full = new CountingModel(inner);
+      const bound = new CountingModel(inner);
+      const a = greedySearch(full, startOf(full), { maxChars, stopAtNewline: true, minCharProb: 0 });
+      const b = greedySearch(bound, startOf(bound), { maxChars, stopAtNewline: true, minCharProb: 0, minExpectedSaving: minExpected });
+      assert.ok(a.text.startsWith(b.text), `trial ${trial}: the bounded text is a prefix`);
+      const cutA = cutAtExpectedSaving(a.charLogProbs, a.text.length, minExpected);
+      const cutB = cutAtExpectedSaving(b.charLogProbs, b.text.length, minExpected);
+      assert.strictEqual(cutB.length, cutA.length, `trial ${trial}: same cut`);
+      if (cutA.length > 0) assert.ok(Math.abs(cutB.expected - cutA.expected) < 1e-12, `trial ${trial}: same saving`);
+      if (b.text.length < a.text.length) assert.strictEqual(b.stop, 'saving-bound');
+      fullSteps += full.steps;
+      boundSteps += bound.steps;
+    }
+    assert.ok(boundSteps < fullSteps / 2, `bounded searches stepped ${boundSteps} times, full ones ${fullSteps}`);
   });
 });

@@ -144,12 +144,15 @@ export async function completeAt(
   if (isCancelled()) return undefined;
 
   const rules = { maxChars: settings.maxChars, stopAtNewline: true, minCharProb: settings.minCharProb };
-  const search = (from: SearchStart, nonWhitespace: boolean): SearchResult =>
-    settings.beamWidth <= 1 ? greedySearch(engine, from, rules) : beamSearch(engine, from, { ...rules, width: settings.beamWidth, nonWhitespace });
+  const search = (from: SearchStart, nonWhitespace: boolean, firstLine = false): SearchResult =>
+    settings.beamWidth <= 1
+      ? // Only a first line is cut for expected saving, so only its search may stop at the cut's bound.
+        greedySearch(engine, from, firstLine ? { ...rules, minExpectedSaving: settings.minExpectedSaving } : rules)
+      : beamSearch(engine, from, { ...rules, width: settings.beamWidth, nonWhitespace });
 
   const multiline = settings.multiline && settings.maxLines > 1 && blankSuffix;
   // In multi-line mode an empty first line is fine (after `{` the block starts on the next line).
-  const first = search(start, !multiline);
+  const first = search(start, !multiline, true);
   let line = trimRepetition(first.text);
   let stop: CompletionStop = line === first.text ? first.stop : 'repetition';
   if (!blankSuffix) {
@@ -159,7 +162,7 @@ export async function completeAt(
   }
   line = line.trimEnd();
   const kept = cutForSaving(line, first, settings.minExpectedSaving);
-  if (kept !== line) stop = 'expected-saving';
+  if (kept !== line || stop === 'saving-bound') stop = 'expected-saving';
   line = kept;
 
   if (multiline && stop === 'newline') {
@@ -174,10 +177,10 @@ export async function completeAt(
     }
     if (!/\S/.test(line) && settings.beamWidth > 1) {
       // No block after an empty line: fall back to the best line with text.
-      const again = search(start, true);
+      const again = search(start, true, true);
       const untrimmed = trimRepetition(again.text).trimEnd();
       line = cutForSaving(untrimmed, again, settings.minExpectedSaving);
-      stop = line !== untrimmed ? 'expected-saving' : again.stop;
+      stop = line !== untrimmed || again.stop === 'saving-bound' ? 'expected-saving' : again.stop;
       return /\S/.test(line) ? { text: line, lines: 1, stop, logProb: prefixLogProb(again, line.length) } : undefined;
     }
   }

@@ -10,7 +10,11 @@ import { StopReason, StopRules, compileStopRules } from './stopRules';
  * other character is taken instead. Ties go to the lowest id. If the chosen
  * character is below the probability floor the text ends there ('floor');
  * the floor is checked before the stop characters, so an unlikely newline
- * reads as 'floor'. Beam search with width 1 makes exactly these choices.
+ * reads as 'floor'. Beam search with width 1 makes exactly these choices
+ * (except for `minExpectedSaving`, which only greedy search reads: it ends
+ * the text by 'saving-bound' once P(text so far) × (maxChars − 1), the most
+ * any longer prefix could save, is no more than the best saving of a prefix
+ * so far or than the minimum).
  */
 export function greedySearch(model: StepModel, start: SearchStart, rules: StopRules): SearchResult {
   const { maxChars, logFloor, stopBefore } = compileStopRules(rules, model.vocabSize);
@@ -21,6 +25,8 @@ export function greedySearch(model: StepModel, start: SearchStart, rules: StopRu
   const charLogProbs: number[] = [];
   let logProb = 0;
   let stop: StopReason = 'length';
+  const minSaving = rules.minExpectedSaving ?? 0;
+  let bestSaving = 0;
 
   while (ids.length < maxChars) {
     const id = mostLikelyKnownChar(logProbs, model.vocabSize);
@@ -36,6 +42,14 @@ export function greedySearch(model: StepModel, start: SearchStart, rules: StopRu
     ids.push(id);
     charLogProbs.push(logProbs[id]);
     logProb += logProbs[id];
+    if (minSaving > 0) {
+      const p = Math.exp(logProb);
+      bestSaving = Math.max(bestSaving, p * (ids.length - 1));
+      if (ids.length < maxChars && p * (maxChars - 1) <= Math.max(bestSaving, minSaving)) {
+        stop = 'saving-bound';
+        break;
+      }
+    }
     // The distribution after the last allowed character would never be read.
     if (ids.length < maxChars) model.step(state, id, logProbs);
   }

@@ -10,6 +10,14 @@ export interface StopRules {
   minCharProb: number;
   /** Extra characters that end the text, e.g. ';' or ')'. */
   stopAtChars?: string;
+  /**
+   * Greedy search only (beam search ignores it): when set above 0, stop once
+   * no longer text could be cut to save more keystrokes on average than a
+   * prefix already found, or reach this many (the expected-saving cut,
+   * completion/expectedSaving.ts, picks the length afterwards, so the
+   * characters it would never show are not searched).
+   */
+  minExpectedSaving?: number;
 }
 
 export const DEFAULT_STOP_RULES: Readonly<StopRules> = Object.freeze({
@@ -23,10 +31,11 @@ export type CharStopReason = 'newline' | 'stop-char';
 
 /**
  * Why a text ended: a stop character came next ('newline', 'stop-char'), the
- * next character fell below the probability floor ('floor'), or the text
- * reached `maxChars` ('length').
+ * next character fell below the probability floor ('floor'), the text
+ * reached `maxChars` ('length'), or no longer text could be worth more under
+ * the expected-saving cut ('saving-bound').
  */
-export type StopReason = CharStopReason | 'floor' | 'length';
+export type StopReason = CharStopReason | 'floor' | 'length' | 'saving-bound';
 
 /** Fills the rules a caller left out with the defaults. */
 export function resolveStopRules(partial: Partial<StopRules> = {}): StopRules {
@@ -35,6 +44,7 @@ export function resolveStopRules(partial: Partial<StopRules> = {}): StopRules {
     stopAtNewline: partial.stopAtNewline ?? DEFAULT_STOP_RULES.stopAtNewline,
     minCharProb: partial.minCharProb ?? DEFAULT_STOP_RULES.minCharProb,
     stopAtChars: partial.stopAtChars,
+    minExpectedSaving: partial.minExpectedSaving,
   };
 }
 
