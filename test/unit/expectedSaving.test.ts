@@ -44,6 +44,16 @@ describe('expected-saving cut', () => {
     assert.strictEqual(cutAtExpectedSaving([], 0, 0).length, 0);
   });
 
+  it('with minLength, never cuts before it (only indentation would be left)', () => {
+    // Sure indentation, then an unsure word: alone, E peaks inside the indentation.
+    const lp = [...new Array(8).fill(Math.log(0.99)), Math.log(0.3), ...new Array(5).fill(Math.log(0.9))];
+    assert.strictEqual(cutAtExpectedSaving(lp, lp.length, 0.5).length, 8);
+    const visible = cutAtExpectedSaving(lp, lp.length, 0.5, 9);
+    assert.ok(visible.length >= 9, `cut at ${visible.length}`);
+    const best = Math.max(...[9, 10, 11, 12, 13, 14].map((L) => Math.exp(lp.slice(0, L).reduce((a, b) => a + b, 0)) * (L - 1)));
+    assert.ok(Math.abs(visible.expected - best) < 1e-12);
+  });
+
   it('never looks past maxLength', () => {
     const sure = new Array(20).fill(Math.log(0.999));
     assert.strictEqual(cutAtExpectedSaving(sure, 7, 0.5).length, 7);
@@ -109,7 +119,8 @@ describe('greedy search bounded by the expected-saving cut', () => {
     let boundSteps = 0;
     for (let trial = 0; trial < 300; trial++) {
       const words = ['const', 'x', '=', 'f(', ')', ';', 'return', 'value', '.map', '42'];
-      let script = '';
+      // The script starts after the newline startOf feeds, some lines indented.
+      let script = '\n' + ' '.repeat(4 * Math.floor(rng() * 3));
       while (script.length < 120) script += words[Math.floor(rng() * words.length)] + ' ';
       const inner: StepModel = trial % 3 === 0 ? tinyEngine(trial) : new ScriptModel(script, 0.5 + rng() * 0.499);
       const minExpected = [0.25, 0.5, 1, 3][trial % 4];
@@ -119,8 +130,10 @@ describe('greedy search bounded by the expected-saving cut', () => {
       const a = greedySearch(full, startOf(full), { maxChars, stopAtNewline: true, minCharProb: 0 });
       const b = greedySearch(bound, startOf(bound), { maxChars, stopAtNewline: true, minCharProb: 0, minExpectedSaving: minExpected });
       assert.ok(a.text.startsWith(b.text), `trial ${trial}: the bounded text is a prefix`);
-      const cutA = cutAtExpectedSaving(a.charLogProbs, a.text.length, minExpected);
-      const cutB = cutAtExpectedSaving(b.charLogProbs, b.text.length, minExpected);
+      // As completeAt cuts: never inside the leading indentation.
+      const minLength = Math.max(0, a.text.search(/[^ \t]/)) + 1;
+      const cutA = cutAtExpectedSaving(a.charLogProbs, a.text.length, minExpected, minLength);
+      const cutB = cutAtExpectedSaving(b.charLogProbs, b.text.length, minExpected, minLength);
       assert.strictEqual(cutB.length, cutA.length, `trial ${trial}: same cut`);
       if (cutA.length > 0) assert.ok(Math.abs(cutB.expected - cutA.expected) < 1e-12, `trial ${trial}: same saving`);
       if (b.text.length < a.text.length) assert.strictEqual(b.stop, 'saving-bound');

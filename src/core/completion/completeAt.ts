@@ -194,7 +194,10 @@ export async function completeAt(
  */
 function cutForSaving(line: string, result: SearchResult, minExpected: number): string {
   if (!(minExpected > 0)) return line;
-  const cut = cutAtExpectedSaving(result.charLogProbs, line.length, minExpected);
+  // A cut inside the leading indentation would leave only whitespace, which is never shown: cut after it.
+  const firstVisible = line.search(/\S/);
+  if (firstVisible < 0) return line;
+  const cut = cutAtExpectedSaving(result.charLogProbs, line.length, minExpected, firstVisible + 1);
   return cut.length < line.length ? line.slice(0, cut.length).trimEnd() : line;
 }
 

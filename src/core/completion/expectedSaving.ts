@@ -26,19 +26,20 @@ export interface ExpectedSavingCut {
 }
 
 /**
- * The prefix length L ≤ `maxLength` with the largest E(L), or length 0 when
- * that largest E is below `minExpected` (nothing worth showing). Ties keep
- * the shorter prefix. `charLogProbs[i]` is ln P of character i given the
- * ones before it.
+ * The prefix length L, `minLength` ≤ L ≤ `maxLength`, with the largest E(L),
+ * or length 0 when that largest E is below `minExpected` (nothing worth
+ * showing). Ties keep the shorter prefix. `charLogProbs[i]` is ln P of
+ * character i given the ones before it. `minLength` lets a caller rule out
+ * cuts it could not show (only the indentation of a line).
  */
-export function cutAtExpectedSaving(charLogProbs: ArrayLike<number>, maxLength: number, minExpected: number): ExpectedSavingCut {
+export function cutAtExpectedSaving(charLogProbs: ArrayLike<number>, maxLength: number, minExpected: number, minLength = 1): ExpectedSavingCut {
   const n = Math.min(maxLength, charLogProbs.length);
   let logP = 0;
   let best: ExpectedSavingCut = { length: 0, expected: 0 };
   for (let L = 1; L <= n; L++) {
     logP += charLogProbs[L - 1];
     const expected = Math.exp(logP) * (L - 1);
-    if (expected > best.expected) best = { length: L, expected };
+    if (L >= minLength && expected > best.expected) best = { length: L, expected };
     // E(L') ≤ P(first L right)·(n − 1) for every longer L': stop once that cannot win.
     if (Math.exp(logP) * (n - 1) <= best.expected) break;
   }

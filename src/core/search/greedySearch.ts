@@ -1,5 +1,5 @@
 import { SearchStart, StepModel } from '../stepModel';
-import { UNK_ID, decode } from '../vocab';
+import { TAB_ID, UNK_ID, charToId, decode } from '../vocab';
 import { SearchResult } from './searchResult';
 import { StopReason, StopRules, compileStopRules } from './stopRules';
 
@@ -16,6 +16,8 @@ import { StopReason, StopRules, compileStopRules } from './stopRules';
  * any longer prefix could save, is no more than the best saving of a prefix
  * so far or than the minimum).
  */
+const SPACE_ID = charToId(32);
+
 export function greedySearch(model: StepModel, start: SearchStart, rules: StopRules): SearchResult {
   const { maxChars, logFloor, stopBefore } = compileStopRules(rules, model.vocabSize);
   // Own copies: the caller's start is reused for other searches.
@@ -27,6 +29,8 @@ export function greedySearch(model: StepModel, start: SearchStart, rules: StopRu
   let stop: StopReason = 'length';
   const minSaving = rules.minExpectedSaving ?? 0;
   let bestSaving = 0;
+  // The cut never ends inside leading whitespace (completeAt), so such prefixes do not count as found.
+  let seenVisible = false;
 
   while (ids.length < maxChars) {
     const id = mostLikelyKnownChar(logProbs, model.vocabSize);
@@ -44,7 +48,8 @@ export function greedySearch(model: StepModel, start: SearchStart, rules: StopRu
     logProb += logProbs[id];
     if (minSaving > 0) {
       const p = Math.exp(logProb);
-      bestSaving = Math.max(bestSaving, p * (ids.length - 1));
+      seenVisible ||= id !== SPACE_ID && id !== TAB_ID;
+      if (seenVisible) bestSaving = Math.max(bestSaving, p * (ids.length - 1));
       if (ids.length < maxChars && p * (maxChars - 1) <= Math.max(bestSaving, minSaving)) {
         stop = 'saving-bound';
         break;
