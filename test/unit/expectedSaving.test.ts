@@ -99,6 +99,20 @@ describe('completeAt with the expected-saving cut', () => {
     }
   });
 
+  it('in multi-line mode, a cut first line gets no block after it; a whole one does', async () => {
+    const blockScript = '\nfunction f(value, other, third) {\n  return value + 1;\n}\n';
+    const run = async (p: number) => {
+      const model = new ScriptModel(blockScript, p);
+      const prefix = '\nfunction f(';
+      return completeAt(model, new DocumentStates(model), 'doc', prefix, prefix.length, { ...base, multiline: true, maxLines: 5, minExpectedSaving: 0.5 }, () => false);
+    };
+    const unsure = await run(0.8);
+    assert.strictEqual(unsure?.lines, 1);
+    assert.strictEqual(unsure?.stop, 'expected-saving');
+    const sure = await run(0.999);
+    assert.strictEqual(sure?.text, 'value, other, third) {\n  return value + 1;\n}');
+  });
+
   it('keeps a sure line whole and hides one that is not worth the minimum', async () => {
     assert.strictEqual((await complete(0.999, { minExpectedSaving: 0.5 }))?.text, script.slice(prefix.length));
     assert.strictEqual(await complete(0.9, { minExpectedSaving: 4 }), undefined, 'the best cut is worth about 3.1 keystrokes');
