@@ -7,8 +7,9 @@ import { heatmapFrame, injectedMarkup, readHeatmap, waitForHeatmap } from './hea
 /**
  * The activation heatmap in a real VS Code: the panel opens beside the editor
  * on a file full of markup-like text and shows it as colored text, switches
- * cells, moves the editor's cursor on click, follows the active editor, and
- * comes back with its tracks after a reload (panel serializer).
+ * cells, moves the editor's cursor on click, follows the active editor,
+ * finds the cells of a selection, and comes back with its tracks after a
+ * reload (panel serializer).
  */
 describe('heatmap panel in a real VS Code (code-server + Chromium)', function () {
   this.timeout(300_000);
@@ -103,6 +104,23 @@ describe('heatmap panel in a real VS Code (code-server + Chromium)', function ()
     if (process.env.E2E_UPDATE_README_IMAGE === '1') fs.copyFileSync(file, path.join(REPO_ROOT, 'docs', 'images', 'heatmap.png'));
     console.log(`    screenshot: ${file}`);
     await s.runCommand('View: Toggle Primary Side Bar Visibility');
+  });
+
+  it('Find Cells for Selection makes the cells that stand out over the selected code the tracks', async function () {
+    const s = session!;
+    const before = await readHeatmap(await heatmapFrame(s));
+    await s.openFile('src/labels.ts');
+    await s.press('Control+Home');
+    await s.press('Shift+End');
+    await s.runCommand('LSTM Lens: Find Cells for Selection');
+    const found = await s.waitForExtensionLog(/heatmap: find cells for selection (\d+)–(\d+) of the window: (\d+) cells/, 60_000);
+    assert.ok(Number(found.match[3]) > 0, found.line);
+    const shown = await waitForHeatmap(
+      s,
+      (h) => h.fileName.endsWith('labels.ts') && h.tracks.length >= 1 && h.tracks.length <= 3 && h.tracks.every((t) => /layer \d+ [hc]\[\d+\]$/.test(t)) && h.tracks.join() !== before.tracks.join(),
+      'up to three cells as the tracks',
+    );
+    assert.ok(shown.levels.some((l) => l !== 'z'), 'the code is colored by the first of them');
   });
 
   it('comes back with the same tracks after the window reloads (panel serializer + saved state)', async function () {

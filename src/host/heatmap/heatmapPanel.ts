@@ -304,14 +304,19 @@ export class HeatmapController implements vscode.Disposable {
       void vscode.window.showInformationMessage('LSTM Lens: select some code first, then run Find Cells for Selection.');
       return;
     }
-    this.show();
+    // Revealing a panel that is already in view can move it to another group, which reloads its webview and drops what is posted meanwhile.
+    if (!this.panel?.visible) this.show();
     this.target = editor.document;
     const rec = await this.recordingFor(editor.document);
     if (!rec) return;
     const start = editor.document.offsetAt(editor.selection.start) - rec.win.start;
     const end = editor.document.offsetAt(editor.selection.end) - rec.win.start;
     const entries = selectionCells(rec.act, start, end);
-    if (entries.length === 0) return;
+    this.log.info(`heatmap: find cells for selection ${start}–${end} of the window: ${entries.length} cells (${entries.slice(0, 3).map((e) => e.title).join(', ')})`);
+    if (entries.length === 0) {
+      void vscode.window.showInformationMessage('LSTM Lens: no cell stands out over the selection; select a longer span, or one outside the recorded window.');
+      return;
+    }
     this.view = { ...this.view, tracks: entries.slice(0, 3).map((e) => ({ type: 'cell', ...e.ref })) };
     this.sendTracks();
     this.sendSelection(editor);
