@@ -64,6 +64,12 @@ export class HeatmapController implements vscode.Disposable {
   private panelSubs: vscode.Disposable[] = [];
   private readonly subs: vscode.Disposable[] = [];
   private view: ViewState = defaultViewState();
+  /**
+   * The host changed the view (Find Cells for Selection) after the webview
+   * last had it: if the webview reloads before the change reaches it, its
+   * saved state is older than the host's and must not win.
+   */
+  private viewChangedByHost = false;
   private target: vscode.TextDocument | undefined;
   private rec: Recording | undefined;
   private readonly checkpoints = new StateCheckpoints();
@@ -160,7 +166,8 @@ export class HeatmapController implements vscode.Disposable {
   private async onMessage(msg: WebviewMessage): Promise<void> {
     switch (msg.type) {
       case 'ready':
-        if (msg.state) this.view = msg.state;
+        if (msg.state && !this.viewChangedByHost) this.view = msg.state;
+        this.viewChangedByHost = false;
         if (this.rec && this.rec.version === this.target?.version && this.rec.uri === this.target.uri.toString()) this.sendAll();
         else this.scheduleRecord(0);
         return;
@@ -304,7 +311,7 @@ export class HeatmapController implements vscode.Disposable {
       void vscode.window.showInformationMessage('LSTM Lens: select some code first, then run Find Cells for Selection.');
       return;
     }
-    // Revealing a panel that is already in view can move it to another group, which reloads its webview and drops what is posted meanwhile.
+    // Revealing a panel that is already in view can move it to another group and reload its webview.
     if (!this.panel?.visible) this.show();
     this.target = editor.document;
     const rec = await this.recordingFor(editor.document);
@@ -318,6 +325,7 @@ export class HeatmapController implements vscode.Disposable {
       return;
     }
     this.view = { ...this.view, tracks: entries.slice(0, 3).map((e) => ({ type: 'cell', ...e.ref })) };
+    this.viewChangedByHost = true;
     this.sendTracks();
     this.sendSelection(editor);
   }
