@@ -8,6 +8,8 @@
  */
 
 export const VOCAB_SIZE = 98;
+/** ' ', the first printable character. */
+export const SPACE_ID = 0;
 export const NEWLINE_ID = 95;
 export const TAB_ID = 96;
 export const UNK_ID = 97;

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as fc from 'fast-check';
-import { UNK_CHAR, UNK_ID, VOCAB_CHARS, VOCAB_SIZE, charToId, decode, encode } from '../../src/core/vocab';
+import { NEWLINE_ID, SPACE_ID, TAB_ID, UNK_CHAR, UNK_ID, VOCAB_CHARS, VOCAB_SIZE, charToId, decode, encode } from '../../src/core/vocab';
 import { fuzzParams } from './helpers/fuzzParams';
 
 /** What the vocabulary should make of one UTF-16 code unit. */
@@ -62,6 +62,7 @@ describe('fuzz: vocabulary encode/decode', () => {
       assert.strictEqual(VOCAB_CHARS[id], expected, `code ${code}`);
       if (expected === UNK_CHAR) assert.strictEqual(id, UNK_ID);
     }
+    assert.deepStrictEqual([SPACE_ID, NEWLINE_ID, TAB_ID], [charToId(32), charToId(10), charToId(9)], 'the named ids are those characters');
   });
 
   it('writes into a caller-provided buffer without touching bytes past the text', () => {

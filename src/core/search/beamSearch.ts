@@ -1,5 +1,5 @@
 import { SearchStart, StepModel } from '../stepModel';
-import { NEWLINE_ID, TAB_ID, UNK_ID, charToId, decode } from '../vocab';
+import { NEWLINE_ID, SPACE_ID, TAB_ID, UNK_ID, decode } from '../vocab';
 import { SearchResult } from './searchResult';
 import { CompiledStopRules, StopReason, StopRules, compileStopRules } from './stopRules';
 import { TopCandidates } from './topCandidates';
@@ -48,7 +48,6 @@ export function beamSearch(model: StepModel, start: SearchStart, options: BeamOp
 
 /** Offered in place of a char id: the hypothesis ends here, by the floor rule. */
 const FLOOR_FINISH = -1;
-const SPACE_ID = charToId(32);
 
 function isWhitespace(id: number): boolean {
   return id === SPACE_ID || id === TAB_ID || id === NEWLINE_ID;

@@ -1,5 +1,5 @@
 import { SearchStart, StepModel } from '../stepModel';
-import { TAB_ID, UNK_ID, charToId, decode } from '../vocab';
+import { SPACE_ID, TAB_ID, UNK_ID, decode } from '../vocab';
 import { SearchResult } from './searchResult';
 import { StopReason, StopRules, compileStopRules } from './stopRules';
 
@@ -16,8 +16,6 @@ import { StopReason, StopRules, compileStopRules } from './stopRules';
  * any longer prefix could save, is no more than the best saving of a prefix
  * so far or than the minimum).
  */
-const SPACE_ID = charToId(32);
-
 export function greedySearch(model: StepModel, start: SearchStart, rules: StopRules): SearchResult {
   const { maxChars, logFloor, stopBefore } = compileStopRules(rules, model.vocabSize);
   // Own copies: the caller's start is reused for other searches.
