@@ -16,12 +16,8 @@ rm -rf "$work" && mkdir -p "$work"
 node - "$work/patch.json" <<'JS'
 const fs = require('fs');
 const path = require('path');
-const sources = [];
-for (const line of fs.readFileSync('corpus/sources.tsv', 'utf8').split('\n')) {
-  if (!line.trim() || line.startsWith('#')) continue;
-  const [kind, name, version, license] = line.split('\t');
-  sources.push(`${kind}:${name}@${version} (${license})`);
-}
+const { readCorpusSources } = require('./scripts/corpus-sources');
+const sources = readCorpusSources('corpus/sources.tsv').map((s) => `${s.kind}:${s.name}@${s.version} (${s.license})`);
 const byExt = { '.ts': 'typescript', '.js': 'javascript', '.py': 'python', '.c': 'c', '.h': 'c' };
 const byLanguage = {};
 let files = 0;

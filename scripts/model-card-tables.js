@@ -6,6 +6,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { readCorpusSources } = require('./corpus-sources');
 
 const root = path.resolve(__dirname, '..');
 const langs = ['typescript', 'javascript', 'python', 'c'];
@@ -35,9 +36,8 @@ console.log('| source | package | version | license | language | files | size |'
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 let totalFiles = 0;
 let totalBytes = 0;
-for (const line of fs.readFileSync(path.join(root, 'corpus', 'sources.tsv'), 'utf8').split('\n')) {
-  if (!line.trim() || line.startsWith('#')) continue;
-  const [kind, name, version, license, language] = line.split('\t');
+// The shipped model's list, whatever CORPUS_SOURCES says.
+for (const { kind, name, version, license, language } of readCorpusSources('corpus/sources.tsv')) {
   const dir = path.join(root, '.cache', 'corpus', `${name}@${version}`);
   const size = fs.existsSync(dir) ? walkBytes(dir) : { files: 0, bytes: 0 };
   totalFiles += size.files;

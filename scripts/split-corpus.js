@@ -9,6 +9,7 @@
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
+const { readCorpusSources } = require('./corpus-sources');
 
 const HELDOUT_SHARE = 0.1;
 const root = path.resolve(__dirname, '..');
@@ -32,12 +33,7 @@ function walk(dir, rel = '') {
 // Only the packages corpus/sources.tsv (or CORPUS_SOURCES) lists now: a folder
 // left in the cache by an earlier list must not slip into training or the
 // held-out set.
-const listed = new Set();
-for (const line of fs.readFileSync(path.resolve(root, process.env.CORPUS_SOURCES ?? 'corpus/sources.tsv'), 'utf8').split('\n')) {
-  if (!line.trim() || line.startsWith('#')) continue;
-  const [, name, version] = line.split('\t');
-  listed.add(`${name}@${version}`);
-}
+const listed = new Set(readCorpusSources().map((s) => `${s.name}@${s.version}`));
 
 fs.rmSync(out, { recursive: true, force: true });
 const summary = {};
