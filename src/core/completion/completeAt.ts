@@ -177,10 +177,11 @@ export async function completeAt(
     }
     if (!/\S/.test(line) && settings.beamWidth > 1) {
       // No block after an empty line: fall back to the best line with text.
-      const again = search(start, true, true);
+      // Beam search (this branch needs width > 1) never stops at the cut's bound.
+      const again = search(start, true);
       const untrimmed = trimRepetition(again.text).trimEnd();
       line = cutForSaving(untrimmed, again, settings.minExpectedSaving);
-      stop = line !== untrimmed || again.stop === 'saving-bound' ? 'expected-saving' : again.stop;
+      stop = line !== untrimmed ? 'expected-saving' : again.stop;
       return /\S/.test(line) ? { text: line, lines: 1, stop, logProb: prefixLogProb(again, line.length) } : undefined;
     }
   }
