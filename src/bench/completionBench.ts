@@ -17,6 +17,8 @@ export interface CompletionBenchOptions {
   maxLines?: number;
   minCharProb?: number;
   minExpectedSaving?: number;
+  /** The document cache (documentMatch.ts); default on, as in the editor. */
+  documentMatch?: boolean;
   /** Offset where typing starts (the state there is built first, timed separately). Default 0. */
   startOffset?: number;
   /** Most characters to type. Default: to the end of the file. */
@@ -112,6 +114,7 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
     maxLines: options.maxLines ?? DEFAULT_SETTINGS.maxLines,
     minCharProb: options.minCharProb ?? DEFAULT_SETTINGS.minCharProb,
     minExpectedSaving: options.minExpectedSaving ?? DEFAULT_SETTINGS.minExpectedSaving,
+    documentMatch: options.documentMatch ?? DEFAULT_SETTINGS.documentMatch,
   };
   const every = Math.max(1, Math.floor(options.every ?? 1));
   const service = new CompletionService(engine);

@@ -142,6 +142,7 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
     maxLines: DEFAULT_SETTINGS.maxLines,
     minCharProb: DEFAULT_SETTINGS.minCharProb,
     minExpectedSaving: DEFAULT_SETTINGS.minExpectedSaving,
+    documentMatch: DEFAULT_SETTINGS.documentMatch,
   };
   const service = new CompletionService(engine, options.stateOptions);
   const rng = makeRng(options.seed ?? 1);

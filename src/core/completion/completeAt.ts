@@ -1,6 +1,7 @@
 import { beamSearch, greedySearch, SearchResult, StopReason } from '../search';
 import { SearchStart, StepModel } from '../stepModel';
 import { NEWLINE_ID, charToId } from '../vocab';
+import { DocumentMatchModel, MATCH_HISTORY_CHARS } from './documentMatch';
 import { DocumentStates } from './documentStates';
 import { cutAtExpectedSaving } from './expectedSaving';
 import { cutBeforeSuffix, lineSuffixAllowsCompletion } from './lineSuffix';
@@ -112,6 +113,8 @@ function nextMacrotask(): Promise<void> {
  * cursor's line) goes on line by line through the block and its closing
  * line (`}` ...), to at most `maxLines` lines; a line that opens nothing
  * stays a one-line completion. Beam search of `beamWidth` (greedy at 1).
+ * With `documentMatch`, the searches also follow what came after the same
+ * characters earlier in the document (documentMatch.ts).
  */
 export async function completeAt(
   engine: StepModel,
@@ -142,13 +145,21 @@ export async function completeAt(
   }
   if (selected) start = feedText(engine, start, selected.text);
   if (isCancelled()) return undefined;
+  // With the document cache, searches run on the model plus matches in the text before the cursor.
+  let model = engine;
+  if (settings.documentMatch) {
+    const history = text.slice(Math.max(0, stateOffset - MATCH_HISTORY_CHARS), stateOffset).replace(/\r/g, '') + (selected?.text ?? '');
+    const withMatch = new DocumentMatchModel(engine, history);
+    start = withMatch.extend(start);
+    model = withMatch;
+  }
 
   const rules = { maxChars: settings.maxChars, stopAtNewline: true, minCharProb: settings.minCharProb };
   const search = (from: SearchStart, nonWhitespace: boolean, firstLine = false): SearchResult =>
     settings.beamWidth <= 1
       ? // Only a first line is cut for expected saving, so only its search may stop at the cut's bound.
-        greedySearch(engine, from, firstLine ? { ...rules, minExpectedSaving: settings.minExpectedSaving } : rules)
-      : beamSearch(engine, from, { ...rules, width: settings.beamWidth, nonWhitespace });
+        greedySearch(model, from, firstLine ? { ...rules, minExpectedSaving: settings.minExpectedSaving } : rules)
+      : beamSearch(model, from, { ...rules, width: settings.beamWidth, nonWhitespace });
 
   const multiline = settings.multiline && settings.maxLines > 1 && blankSuffix;
   // In multi-line mode an empty first line is fine (after `{` the block starts on the next line).
@@ -168,7 +179,7 @@ export async function completeAt(
   if (multiline && stop === 'newline') {
     const prefix = linePrefixAt(text, stateOffset);
     if (prefix !== null) {
-      const block = await continueBlock(engine, start, line, indentWidth(prefix + (selected?.text ?? '') + line), settings, search, isCancelled);
+      const block = await continueBlock(model, start, line, indentWidth(prefix + (selected?.text ?? '') + line), settings, search, isCancelled);
       if (block === undefined) return undefined;
       if (block.lines.length > 0) {
         const full = line + block.lines.map((l) => '\n' + l).join('');

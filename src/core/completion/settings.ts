@@ -20,10 +20,12 @@ export interface LstmLensSettings {
   minCharProb: number;
   /** Cut suggestions where they save the most keystrokes on average; hide those expected to save less than this (0 = no cut). */
   minExpectedSaving: number;
+  /** Mix in what followed the same characters earlier in the document (the document cache, documentMatch.ts). */
+  documentMatch: boolean;
 }
 
 /** The part of the settings that decides a completion's text (the cache key is made of it). */
-export type SearchSettings = Pick<LstmLensSettings, 'maxChars' | 'beamWidth' | 'multiline' | 'maxLines' | 'minCharProb' | 'minExpectedSaving'>;
+export type SearchSettings = Pick<LstmLensSettings, 'maxChars' | 'beamWidth' | 'multiline' | 'maxLines' | 'minCharProb' | 'minExpectedSaving' | 'documentMatch'>;
 
 type Spec =
   | { kind: 'boolean'; default: boolean }
@@ -46,6 +48,7 @@ export const SETTING_SPECS = {
   maxLines: { key: 'completion.maxLines', spec: { kind: 'integer', default: 10, min: 1, max: 50 } },
   minCharProb: { key: 'completion.minCharProb', spec: { kind: 'number', default: 0, min: 0, max: 1 } },
   minExpectedSaving: { key: 'completion.minExpectedSaving', spec: { kind: 'number', default: 0.5, min: 0, max: 20 } },
+  documentMatch: { key: 'completion.documentMatch', spec: { kind: 'boolean', default: true } },
 } as const satisfies Record<keyof LstmLensSettings, { key: string; spec: Spec }>;
 
 export const SETTINGS_SECTION = 'lstmLens';
@@ -131,5 +134,5 @@ export function completionEnabledFor(settings: Pick<LstmLensSettings, 'enable' |
 
 /** The settings that change a completion's text, as a short cache key. */
 export function searchKey(s: SearchSettings): string {
-  return `${s.maxChars}/${s.beamWidth}/${s.multiline ? s.maxLines : 0}/${s.minCharProb}/${s.minExpectedSaving}`;
+  return `${s.maxChars}/${s.beamWidth}/${s.multiline ? s.maxLines : 0}/${s.minCharProb}/${s.minExpectedSaving}/${s.documentMatch ? 'match' : 'model'}`;
 }

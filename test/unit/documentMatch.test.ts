@@ -1,0 +1,98 @@
+import * as assert from 'assert';
+import { completeAt, DocumentStates, SearchSettings } from '../../src/core/completion';
+import { DocumentMatchModel, MATCH_WEIGHTS, matchNext, mixMatch } from '../../src/core/completion/documentMatch';
+import { feedText, startAfter } from '../../src/core/completion/completeAt';
+import { beamSearch, greedySearch } from '../../src/core/search';
+import { StepModel } from '../../src/core/stepModel';
+import { VOCAB_SIZE, charToId } from '../../src/core/vocab';
+import { tinyEngine } from './helpers/tinyModels';
+
+/** A model that knows nothing: every character equally likely, whatever came before. */
+class UniformModel implements StepModel {
+  readonly vocabSize = VOCAB_SIZE;
+  readonly stateSize = 1;
+  newState(): Float32Array {
+    return new Float32Array(1);
+  }
+  step(state: Float32Array, _id: number, logProbs: Float32Array): void {
+    state[0]++;
+    logProbs.fill(-Math.log(VOCAB_SIZE));
+  }
+  stepBatch(states: Float32Array, ids: ArrayLike<number>, n: number, logProbs: Float32Array): void {
+    for (let i = 0; i < n; i++) this.step(states.subarray(i, i + 1), ids[i], logProbs.subarray(i * VOCAB_SIZE, (i + 1) * VOCAB_SIZE));
+  }
+}
+
+const weightOf = (length: number) => MATCH_WEIGHTS.find((m) => m.length === length)!.weight;
+const logSumExp = (a: Float32Array) => {
+  const m = Math.max(...a);
+  return m + Math.log(a.reduce((s, v) => s + Math.exp(v - m), 0));
+};
+
+describe('document match (the document cache)', () => {
+  it('predicts the character after the latest earlier occurrence, trying the longest match first', () => {
+    // "alphaBetaGam" (12) occurs earlier, "log(alphaBetaGam" (16) does not.
+    const history = 'let alphaBetaGamma = 1;\nlog(alphaBetaGam';
+    assert.deepStrictEqual(matchNext(history, history), { id: charToId('m'.charCodeAt(0)), weight: weightOf(12) });
+    // Two earlier occurrences of the 8 characters: the later one's next character wins.
+    const twice = 'x abcdefgh1 y abcdefgh2 z abcdefgh';
+    assert.deepStrictEqual(matchNext(twice, twice), { id: charToId('2'.charCodeAt(0)), weight: weightOf(8) });
+    // A 16-character match outranks a later 8-character one.
+    const both = 'ONE_two_THREE_fourX ... THREE_fourY ... ONE_two_THREE_four';
+    assert.deepStrictEqual(matchNext(both, both), { id: charToId('X'.charCodeAt(0)), weight: weightOf(16) });
+  });
+
+  it('finds nothing when the tail does not occur before itself, or is shorter than the shortest match', () => {
+    assert.strictEqual(matchNext('abcdefgh', 'abcdefgh'), null);
+    assert.strictEqual(matchNext('one two three four five', 'one two three four five'), null);
+    assert.strictEqual(matchNext('abcdefghXabcdefgh', 'efgh'), null);
+    assert.strictEqual(matchNext('', 'abcdefghij'), null);
+  });
+
+  it('mixing keeps a distribution and gives the predicted character (1 − w)·p + w', () => {
+    const engine = tinyEngine(3);
+    const start = startAfter(engine, 'some text');
+    const lp = new Float32Array(start.logProbs);
+    const id = charToId('q'.charCodeAt(0));
+    const p = Math.exp(lp[id]);
+    mixMatch(lp, { id, weight: 0.4 });
+    assert.ok(Math.abs(logSumExp(lp)) < 1e-5, `sums to ${Math.exp(logSumExp(lp))}`);
+    assert.ok(Math.abs(Math.exp(lp[id]) - (0.6 * p + 0.4)) < 1e-6);
+    const other = charToId('z'.charCodeAt(0));
+    assert.ok(Math.abs(Math.exp(lp[other]) - 0.6 * Math.exp(start.logProbs[other])) < 1e-7);
+  });
+
+  it('lets a model that knows nothing continue a name the document repeats, and a search follow it', () => {
+    const history = 'x = aVeryLongIdentifierName;\ny = aVeryLongIdentifier';
+    const inner = new UniformModel();
+    const model = new DocumentMatchModel(inner, history);
+    const start = model.extend(startAfter(inner, history));
+    const result = greedySearch(model, start, { maxChars: 40, stopAtNewline: true, minCharProb: 0.3 });
+    assert.strictEqual(result.text, 'Name;');
+    // Beam search steps the states in batches; it must find the same text.
+    const beam = beamSearch(model, start, { maxChars: 40, stopAtNewline: true, minCharProb: 0.3, width: 3, nonWhitespace: true });
+    assert.strictEqual(beam.text, 'Name;');
+  });
+
+  it('carries the recent characters in the state, so feeding text moves the match along', () => {
+    const history = 'call(firstArgument, secondArgument);\n';
+    const inner = new UniformModel();
+    const model = new DocumentMatchModel(inner, history);
+    const start = model.extend(startAfter(inner, history));
+    const at = feedText(model, start, 'call(firstArgum');
+    const best = at.logProbs.indexOf(Math.max(...at.logProbs));
+    assert.strictEqual(best, charToId('e'.charCodeAt(0)));
+  });
+
+  it('completeAt uses it only when documentMatch is on, and reads CRLF text like LF', async () => {
+    const settings: SearchSettings = { maxChars: 40, beamWidth: 1, multiline: false, maxLines: 1, minCharProb: 0.3, minExpectedSaving: 0, documentMatch: true };
+    const inner = new UniformModel();
+    for (const eol of ['\n', '\r\n']) {
+      const doc = `x = aVeryLongIdentifierName;${eol}y = aVeryLongIdentifier`;
+      const on = await completeAt(inner, new DocumentStates(inner), 'doc', doc, doc.length, settings, () => false);
+      assert.strictEqual(on?.text, 'Name;', JSON.stringify(eol));
+      const off = await completeAt(inner, new DocumentStates(inner), 'doc', doc, doc.length, { ...settings, documentMatch: false }, () => false);
+      assert.strictEqual(off, undefined);
+    }
+  });
+});
