@@ -131,7 +131,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       signal: controller.signal,
       onProgress: (p) => progress.update(describe(p), p.phase === 'validate'),
       onCheckpoint: async (c) => {
-        await save(c.params, { steps: c.step, stoppedBecause: 'checkpoint', seconds: (Date.now() - started) / 1000, finishedAt: new Date().toISOString() }, {
+        await save(c.params, { seq: setup.seq, batch: setup.batch, epochs: c.epoch, steps: c.step, charsSeen: c.charsSeen, stoppedBecause: 'checkpoint', seconds: (Date.now() - started) / 1000, finishedAt: new Date().toISOString() }, {
           trainBitsPerChar: c.trainBitsPerChar,
           valBitsPerChar: c.valBitsPerChar,
         });

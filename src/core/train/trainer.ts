@@ -81,6 +81,9 @@ export interface Checkpoint {
   valBitsPerChar?: number;
   trainBitsPerChar: number;
   step: number;
+  /** Training characters read so far in this run, and the epoch (from 0) it is in. */
+  charsSeen: number;
+  epoch: number;
 }
 
 export type StopReason = 'epochs' | 'time' | 'early-stop' | 'cancelled';
@@ -213,7 +216,7 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
       badEvals = 0;
       if (opts.onCheckpoint && elapsed() - lastCheckpoint >= opts.checkpointEverySeconds) {
         lastCheckpoint = elapsed();
-        await opts.onCheckpoint({ params: best.params, valBitsPerChar: res.bpc, trainBitsPerChar: lastTrainBpc, step: steps });
+        await opts.onCheckpoint({ params: best.params, valBitsPerChar: res.bpc, trainBitsPerChar: lastTrainBpc, step: steps, charsSeen, epoch });
       }
       return false;
     }

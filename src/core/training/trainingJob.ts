@@ -122,7 +122,7 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
     onProgress: (progress) => emit({ type: 'progress', progress }),
     onCheckpoint: async (c) => {
       // A checkpoint is a recovery point beside the working model, never over it.
-      const manifest = manifestFor(summary({ steps: c.step, stoppedBecause: 'checkpoint' }), { trainBitsPerChar: c.trainBitsPerChar, valBitsPerChar: c.valBitsPerChar });
+      const manifest = manifestFor(summary({ epochs: c.epoch, steps: c.step, charsSeen: c.charsSeen, stoppedBecause: 'checkpoint' }), { trainBitsPerChar: c.trainBitsPerChar, valBitsPerChar: c.valBitsPerChar });
       await saveModel(req.checkpointDir, { layout, params: c.params, manifest });
       emit({ type: 'checkpoint', valBitsPerChar: c.valBitsPerChar, dir: req.checkpointDir });
     },
@@ -204,7 +204,7 @@ async function compareKeystrokes(
   }
   if (chars === 0) return null;
   emit({ type: 'status', text: `measuring keystrokes saved on ${chars} held-out characters` });
-  const settings = { maxChars: DEFAULT_SETTINGS.maxChars, beamWidth: DEFAULT_SETTINGS.beamWidth, multiline: false, maxLines: 1, minCharProb: DEFAULT_SETTINGS.minCharProb, minExpectedSaving: DEFAULT_SETTINGS.minExpectedSaving };
+  const settings = { maxChars: DEFAULT_SETTINGS.maxChars, beamWidth: DEFAULT_SETTINGS.beamWidth, multiline: false, maxLines: 1, minCharProb: DEFAULT_SETTINGS.minCharProb, minExpectedSaving: DEFAULT_SETTINGS.minExpectedSaving, documentMatch: DEFAULT_SETTINGS.documentMatch };
   const saved = async (layout: ReturnType<typeof paramLayout>, params: Float32Array): Promise<number> => {
     const engine = new Engine({ layout, params, manifest: newManifest(layout.spec, 'compare') }, createFastestOps());
     const total: KeystrokeCounts = emptyKeystrokeCounts();
