@@ -27,7 +27,7 @@ export const MATCH_WEIGHTS: readonly { length: number; weight: number }[] = Obje
 /** The longest match length: how many recent characters a state keeps. */
 export const MATCH_TAIL = MATCH_WEIGHTS[0].length;
 
-/** How far back in the document a match is looked for (a search of the text is one lastIndexOf per step). */
+/** How far back in the document a match is looked for (each step scans it backwards, once per match length tried). */
 export const MATCH_HISTORY_CHARS = 20_000;
 
 /** A tail slot that holds no character yet (the start of a document) or one outside the vocabulary. */
@@ -47,9 +47,11 @@ export interface MatchPrediction {
  */
 export function matchNext(history: string, tail: string): MatchPrediction | null {
   // Most steps match nothing: one scan for the shortest length settles that before the longer ones are tried.
-  if (occurrence(history, tail, MATCH_WEIGHTS[MATCH_WEIGHTS.length - 1].length) < 0) return null;
+  const shortest = MATCH_WEIGHTS[MATCH_WEIGHTS.length - 1].length;
+  const shortestAt = occurrence(history, tail, shortest);
+  if (shortestAt < 0) return null;
   for (const { length, weight } of MATCH_WEIGHTS) {
-    const at = occurrence(history, tail, length);
+    const at = length === shortest ? shortestAt : occurrence(history, tail, length);
     if (at < 0) continue;
     const id = charToId(history.charCodeAt(at + length));
     if (id === UNK_ID) continue;
@@ -107,10 +109,7 @@ export class DocumentMatchModel implements StepModel {
     state.set(start.state);
     state.fill(NO_CHAR, this.innerSize);
     const recent = this.history.slice(-MATCH_TAIL);
-    for (let i = 0; i < recent.length; i++) {
-      const id = charToId(recent.charCodeAt(i));
-      state[this.stateSize - recent.length + i] = id === UNK_ID ? NO_CHAR : id;
-    }
+    for (let i = 0; i < recent.length; i++) this.push(state, charToId(recent.charCodeAt(i)));
     const logProbs = new Float32Array(start.logProbs);
     this.mix(state, logProbs);
     return { state, logProbs };
