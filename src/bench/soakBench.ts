@@ -135,15 +135,8 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
   const ops = options.ops ?? createFastestOps();
   const engine = new Engine(model, ops);
   if (ops instanceof WasmOps) ops.warmUp();
-  const settings: SearchSettings = options.settings ?? {
-    maxChars: DEFAULT_SETTINGS.maxChars,
-    beamWidth: DEFAULT_SETTINGS.beamWidth,
-    multiline: DEFAULT_SETTINGS.multiline,
-    maxLines: DEFAULT_SETTINGS.maxLines,
-    minCharProb: DEFAULT_SETTINGS.minCharProb,
-    minExpectedSaving: DEFAULT_SETTINGS.minExpectedSaving,
-    documentMatch: DEFAULT_SETTINGS.documentMatch,
-  };
+  // The editor's defaults (DEFAULT_SETTINGS holds every search setting among the others).
+  const settings: SearchSettings = options.settings ?? DEFAULT_SETTINGS;
   const service = new CompletionService(engine, options.stateOptions);
   const rng = makeRng(options.seed ?? 1);
   const cps = options.charsPerSecond ?? 5;

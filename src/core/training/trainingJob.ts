@@ -204,7 +204,7 @@ async function compareKeystrokes(
   }
   if (chars === 0) return null;
   emit({ type: 'status', text: `measuring keystrokes saved on ${chars} held-out characters` });
-  const settings = { maxChars: DEFAULT_SETTINGS.maxChars, beamWidth: DEFAULT_SETTINGS.beamWidth, multiline: false, maxLines: 1, minCharProb: DEFAULT_SETTINGS.minCharProb, minExpectedSaving: DEFAULT_SETTINGS.minExpectedSaving, documentMatch: DEFAULT_SETTINGS.documentMatch };
+  const settings = { ...DEFAULT_SETTINGS, multiline: false, maxLines: 1 };
   const saved = async (layout: ReturnType<typeof paramLayout>, params: Float32Array): Promise<number> => {
     const engine = new Engine({ layout, params, manifest: newManifest(layout.spec, 'compare') }, createFastestOps());
     const total: KeystrokeCounts = emptyKeystrokeCounts();
