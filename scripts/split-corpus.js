@@ -1,24 +1,44 @@
 #!/usr/bin/env node
 // Splits the fetched corpus (.cache/corpus/<package>@<version>/, see
-// fetch-corpus.sh) into training text and a held-out test set per language
-// that training never sees: a file goes to held-out when the first 32 bits
-// of sha1("<package>/<path>") fall under HELDOUT_SHARE, so the split is
-// stable across machines and runs. Writes .cache/split/train/<package>/... and
-// .cache/split/heldout/<language>/<package>/..., and prints a summary.
+// fetch-corpus.sh) by *package*, as corpus/sources lists them: every file of
+// a train package goes to training, every file of a validation or test
+// package to that set, so validation and test measure code from projects
+// training never saw. Writes .cache/split/<split>/<language>/<package>/...
+// and corpus/split-summary.json (committed: what the card's figures are on).
+//
+// On the way:
+// - only files of the package's language are kept (by extension);
+// - duplicates are dropped by a hash of the normalised text (LF, no trailing
+//   blanks): a file vendored into a test package and a train package is kept
+//   in test only, and a file in two train packages is trained on once;
+// - a train package gives at most TRAIN_CAP bytes, a validation or test
+//   package at most EVAL_CAP (whole files, in a stable order by a hash of
+//   their path), so no package dominates and evaluations stay short.
+// Minified, generated, data-like, binary and huge files are left to the
+// corpus rules of `lstm-lens train` and `eval` (src/core/corpus), the same
+// rules the editor applies to a workspace.
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
-const { readCorpusSources } = require('./corpus-sources');
+const { readCorpusSources, SPLITS } = require('./corpus-sources');
 
-const HELDOUT_SHARE = 0.1;
+const TRAIN_CAP = Number(process.env.TRAIN_CAP ?? 1.5 * 1024 * 1024);
+const EVAL_CAP = Number(process.env.EVAL_CAP ?? 64 * 1024);
 const root = path.resolve(__dirname, '..');
 const corpus = path.join(root, '.cache', 'corpus');
 const out = path.join(root, '.cache', 'split');
 
-// Held-out files are grouped by what they are, not by the package they come
-// from: rxjs ships .json and .js beside its .ts, CPython's headers are C.
-const LANGUAGE_BY_EXTENSION = { '.ts': 'typescript', '.tsx': 'typescript', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.py': 'python', '.c': 'c', '.h': 'c' };
+const EXTENSIONS = {
+  typescript: ['.ts', '.tsx', '.mts', '.cts'],
+  javascript: ['.js', '.jsx', '.mjs', '.cjs'],
+  python: ['.py'],
+  c: ['.c', '.h'],
+  cpp: ['.cc', '.cpp', '.cxx', '.hpp', '.hh', '.hxx', '.h', '.ipp', '.inl'],
+  go: ['.go'],
+  rust: ['.rs'],
+  shell: ['.sh', '.bash'],
+};
 
 function walk(dir, rel = '') {
   const files = [];
@@ -27,38 +47,61 @@ function walk(dir, rel = '') {
     if (entry.isDirectory()) files.push(...walk(dir, r));
     else if (entry.isFile() && entry.name !== '.done') files.push(r);
   }
-  return files.sort();
+  return files;
 }
 
-// Only the packages corpus/sources.tsv (or CORPUS_SOURCES) lists now: a folder
-// left in the cache by an earlier list must not slip into training or the
-// held-out set.
-const listed = new Set(readCorpusSources().map((s) => `${s.name}@${s.version}`));
+const hashOf = (s) => crypto.createHash('sha1').update(s).digest();
+const normalised = (text) => text.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').trim();
 
+const sources = readCorpusSources();
 fs.rmSync(out, { recursive: true, force: true });
-const summary = {};
-for (const pkg of fs.readdirSync(corpus).sort()) {
-  const done = path.join(corpus, pkg, '.done');
-  if (!fs.existsSync(done)) continue;
-  if (!listed.has(pkg)) {
-    console.error(`skipping ${pkg}: fetched earlier, not in the sources list`);
-    continue;
-  }
-  const [, , , license] = fs.readFileSync(done, 'utf8').trim().split('\t');
-  for (const rel of walk(path.join(corpus, pkg))) {
-    const h = crypto.createHash('sha1').update(`${pkg}/${rel}`).digest().readUInt32BE(0) / 2 ** 32;
-    const heldout = h < HELDOUT_SHARE;
-    const language = LANGUAGE_BY_EXTENSION[path.extname(rel)] ?? 'other';
-    const dest = heldout ? path.join(out, 'heldout', language, pkg, rel) : path.join(out, 'train', pkg, rel);
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.copyFileSync(path.join(corpus, pkg, rel), dest);
-    const s = (summary[`${language}`] ??= { train: { files: 0, bytes: 0 }, heldout: { files: 0, bytes: 0 }, licenses: new Set() });
-    const bucket = heldout ? s.heldout : s.train;
-    bucket.files++;
-    bucket.bytes += fs.statSync(dest).size;
-    s.licenses.add(license);
+const seen = new Map(); // content hash -> "split:package"
+const summary = { trainCapBytes: TRAIN_CAP, evalCapBytes: EVAL_CAP, languages: {}, packages: [] };
+// Test first, then validation, then train: a duplicate is kept where it
+// matters most, and training never holds a copy of an evaluation file.
+for (const split of ['test', 'validation', 'train']) {
+  for (const s of sources.filter((x) => x.split === split)) {
+    const pkg = `${s.name}@${s.version}`;
+    const dir = path.join(corpus, pkg);
+    if (!fs.existsSync(path.join(dir, '.done'))) throw new Error(`${pkg} is not fetched: run scripts/fetch-corpus.sh`);
+    const exts = EXTENSIONS[s.language];
+    if (!exts) throw new Error(`${pkg}: unknown language ${s.language}`);
+    const cap = split === 'train' ? TRAIN_CAP : EVAL_CAP;
+    const files = walk(dir)
+      .filter((rel) => exts.includes(path.extname(rel).toLowerCase()))
+      .sort((a, b) => Buffer.compare(hashOf(`${pkg}/${a}`), hashOf(`${pkg}/${b}`)));
+    const row = { package: pkg, kind: s.kind, license: s.license, language: s.language, split, files: 0, bytes: 0, duplicates: 0, overCap: 0 };
+    for (const rel of files) {
+      const bytes = fs.readFileSync(path.join(dir, rel));
+      const key = hashOf(normalised(bytes.toString('utf8'))).toString('hex');
+      if (seen.has(key)) {
+        row.duplicates++;
+        continue;
+      }
+      if (row.bytes + bytes.length > cap && row.files > 0) {
+        row.overCap++;
+        continue;
+      }
+      seen.set(key, `${split}:${pkg}`);
+      const dest = path.join(out, split, s.language, pkg, rel);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.writeFileSync(dest, bytes);
+      row.files++;
+      row.bytes += bytes.length;
+    }
+    summary.packages.push(row);
+    const lang = (summary.languages[s.language] ??= Object.fromEntries(SPLITS.map((x) => [x, { packages: 0, files: 0, bytes: 0 }])));
+    lang[split].packages++;
+    lang[split].files += row.files;
+    lang[split].bytes += row.bytes;
+    if (row.files === 0) console.error(`warning: ${pkg} (${split}) gave no ${s.language} files`);
   }
 }
-for (const [lang, s] of Object.entries(summary)) {
-  console.log(`${lang.padEnd(11)} train ${String(s.train.files).padStart(4)} files ${String(s.train.bytes).padStart(9)} B   held-out ${String(s.heldout.files).padStart(3)} files ${String(s.heldout.bytes).padStart(8)} B   (${[...s.licenses].join(', ')})`);
+summary.packages.sort((a, b) => a.language.localeCompare(b.language) || SPLITS.indexOf(a.split) - SPLITS.indexOf(b.split) || a.package.localeCompare(b.package));
+fs.writeFileSync(path.join(root, 'corpus', 'split-summary.json'), JSON.stringify(summary, null, 1) + '\n');
+const kb = (n) => `${(n / 1024).toFixed(0)} KiB`.padStart(10);
+for (const [lang, l] of Object.entries(summary.languages)) {
+  console.log(`${lang.padEnd(11)} ${SPLITS.map((x) => `${x} ${String(l[x].packages).padStart(3)} pkgs ${String(l[x].files).padStart(5)} files ${kb(l[x].bytes)}`).join('   ')}`);
 }
+const dups = summary.packages.reduce((n, p) => n + p.duplicates, 0);
+console.log(`duplicates dropped: ${dups} files`);

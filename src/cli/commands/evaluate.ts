@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { KneserNeyModel } from '../../core/baseline/kneserNeyModel';
 import { DEFAULT_SETTINGS, SearchSettings } from '../../core/completion';
-import { collectCorpus } from '../../core/corpus';
+import { INDENT_STYLES, collectCorpus, isIndentStyle, reindent } from '../../core/corpus';
 import { Engine } from '../../core/engine';
 import { KeystrokeCounts, addKeystrokeCounts, emptyKeystrokeCounts, keystrokeFigures, replayTyping } from '../../core/eval/keystrokeReplay';
 import { scoreText } from '../../core/eval/scoreText';
@@ -15,7 +15,7 @@ import { formatCount, note, printJson } from '../output';
 import { readSourceFile } from '../readSourceFile';
 
 export const EVAL_USAGE =
-  'eval --model DIR [--json] [--xz] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
+  'eval --model DIR [--json] [--xz] [--reindent tab|2|4|8] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
 
 export interface FileScore {
   file: string;
@@ -43,7 +43,7 @@ function summary(t: Totals) {
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, {
-    values: { model: 'string', baseline: 'string', 'train-corpus': 'string', order: 'int', beam: 'int', 'max-chars': 'int', 'min-char-prob': 'number', 'min-expected-saving': 'number' },
+    values: { model: 'string', reindent: 'string', baseline: 'string', 'train-corpus': 'string', order: 'int', beam: 'int', 'max-chars': 'int', 'min-char-prob': 'number', 'min-expected-saving': 'number' },
     switches: ['json', 'xz', 'keystrokes', 'no-document-match'],
   });
   if (a.positional.length === 0) throw new UsageError('name at least one file to evaluate');
@@ -53,6 +53,9 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (baselineKind && !trainCorpus) throw new UsageError('--baseline ngram needs --train-corpus PATH (the text the model was trained on)');
   const order = num(a, 'order', 6, 1, 7);
   const keystrokes = Boolean(a.flags.keystrokes);
+  // A style shift: every file re-indented before it is scored (and typed).
+  const reindentTo = str(a, 'reindent');
+  if (reindentTo !== undefined && !isIndentStyle(reindentTo)) throw new UsageError(`--reindent must be one of ${INDENT_STYLES.join(', ')}, not ${JSON.stringify(reindentTo)}`);
   // The editor's defaults, so that the replay measures what a user gets.
   const search: SearchSettings = {
     beamWidth: num(a, 'beam', DEFAULT_SETTINGS.beamWidth, 1, 16),
@@ -91,7 +94,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   let xzOk = true;
   const started = Date.now();
   for (const file of a.positional) {
-    const text = readSourceFile(file);
+    const text = reindentTo ? reindent(readSourceFile(file), reindentTo) : readSourceFile(file);
     const s = scoreText(engine, text);
     lstm.bits += s.bits;
     lstm.correct += s.correct;
@@ -127,6 +130,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const result = {
     ...summary(lstm),
     seconds: (Date.now() - started) / 1000,
+    ...(reindentTo ? { reindentedTo: reindentTo } : {}),
     ...(a.flags.xz ? { xzBitsPerChar: xzOk ? xzBits / lstm.chars : null } : {}),
     ...(keystrokes ? { ...keystrokeFigures(typing), keystrokeCounts: typing, completionSettings: search } : {}),
     ...(baseline ? { baseline: { kind: 'ngram-kneser-ney', order, ...summary(base), ...(keystrokes ? { ...keystrokeFigures(baseTyping), keystrokeCounts: baseTyping } : {}) } } : {}),

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { collectCorpus, formatSkipCounts, summarizeSkipped } from '../../core/corpus';
+import { augmentIndentation, collectCorpus, formatSkipCounts, summarizeSkipped } from '../../core/corpus';
 import { newManifest } from '../../core/model/manifest';
 import { Model, loadModel, saveModel } from '../../core/model/modelFiles';
 import { DEFAULT_SPEC, ModelSpec, describeSpec } from '../../core/modelSpec';
@@ -11,7 +11,7 @@ import { ParsedArgs, UsageError, num, parseArgs, requireStr, str } from '../args
 import { ProgressLine, formatCount, formatDuration, note, printJson } from '../output';
 
 export const TRAIN_USAGE =
-  'train --out DIR [--from MODEL] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--dropout X] [--clip X] [--minutes M] [--epochs E] [--val X] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
+  'train --out DIR [--from MODEL] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--dropout X] [--clip X] [--minutes M] [--epochs E] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
 
 const FLAGS = {
   values: {
@@ -29,6 +29,9 @@ const FLAGS = {
     minutes: 'number',
     epochs: 'number',
     val: 'number',
+    'val-from': 'string',
+    'eval-every': 'number',
+    reindent: 'number',
     patience: 'int',
     threads: 'int',
     seed: 'int',
@@ -77,6 +80,22 @@ export async function trainCommand(argv: string[]): Promise<number> {
   note(`corpus: ${corpus.files.length} files, ${formatCount(corpus.totalChars)} characters${corpus.skipped.length ? `; ${formatSkipCounts(summarizeSkipped(corpus.skipped))}` : ''}`);
   if (corpus.files.length === 0) throw new Error('no source files to train on in the given paths (every file was skipped; see the counts above)');
 
+  // Validation from text given apart (whole held-out packages), so that every
+  // choice is made on code from projects the model never trained on.
+  const valFrom = str(a, 'val-from');
+  if (valFrom !== undefined && a.flags.val !== undefined) throw new UsageError('give either --val (a share of the training files) or --val-from (validation text apart), not both');
+  const valCorpus = valFrom ? await collectCorpus(valFrom.split(',').filter(Boolean)) : null;
+  if (valCorpus) {
+    if (valCorpus.files.length === 0) throw new Error(`no source files to validate on in --val-from ${valFrom}`);
+    note(`validation: ${valCorpus.files.length} files, ${formatCount(valCorpus.totalChars)} characters`);
+  }
+  const reindentShare = num(a, 'reindent', 0, 0, 1);
+  const trainSources = augmentIndentation(
+    corpus.files.map((f) => ({ name: f.relPath, text: f.text })),
+    reindentShare,
+    num(a, 'seed', 1),
+  );
+
   const threads = num(a, 'threads', 2, 1, 64);
   const setup: TrainingSetup = {
     engine: 'fused-' + (threads > 1 ? `${threads}threads` : '1thread'),
@@ -86,7 +105,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
     learningRate: num(a, 'lr', 2e-3, 1e-6, 1),
     dropout: num(a, 'dropout', 0, 0, 0.9),
     clipNorm: num(a, 'clip', 5, 0),
-    corpus: { files: corpus.files.length, chars: corpus.totalChars, sources: a.positional.map((p) => path.resolve(p)) },
+    corpus: {
+      files: corpus.files.length,
+      chars: corpus.totalChars,
+      sources: a.positional.map((p) => path.resolve(p)),
+      ...(valCorpus && valFrom ? { validation: { files: valCorpus.files.length, chars: valCorpus.totalChars, sources: valFrom.split(',').filter(Boolean).map((p) => path.resolve(p)) } } : {}),
+      ...(reindentShare > 0 ? { reindentShare } : {}),
+    },
   };
 
   const controller = new AbortController();
@@ -115,7 +140,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const started = Date.now();
   let outcome: TrainOutcome;
   try {
-    outcome = await trainModel(layout, initial, corpus.files.map((f) => ({ name: f.relPath, text: f.text })), {
+    outcome = await trainModel(layout, initial, trainSources, {
       seq: setup.seq,
       batch: setup.batch,
       learningRate: setup.learningRate,
@@ -125,7 +150,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
       minutes: num(a, 'minutes', Infinity, 0),
       epochs: num(a, 'epochs', a.flags.minutes === undefined ? 10 : Infinity, 0),
       valFraction: num(a, 'val', 0.1, 0, 0.9),
+      valSources: valCorpus ? valCorpus.files.map((f) => ({ name: f.relPath, text: f.text })) : undefined,
       patience: num(a, 'patience', 3, 1),
+      evalEverySeconds: num(a, 'eval-every', 60, 1),
       threads,
       seed,
       signal: controller.signal,

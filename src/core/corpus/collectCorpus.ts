@@ -20,6 +20,7 @@ export const SKIP_REASONS = [
   'binary',
   'not-utf8',
   'minified',
+  'generated',
   'too-large',
   'empty',
   'ignored-folder',

@@ -4,3 +4,4 @@
 export * from './collectCorpus';
 export * from './contentCheck';
 export * from './sourceFiles';
+export * from './reindent';

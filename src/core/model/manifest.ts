@@ -11,6 +11,10 @@ export interface CorpusSummary {
   sources?: string[];
   /** Characters per language or file extension. */
   byLanguage?: Record<string, number>;
+  /** Validation text given apart (held-out packages): where from, how much. */
+  validation?: { files: number; chars: number; sources: string[] };
+  /** Share of training files re-indented to another style (augmentation). */
+  reindentShare?: number;
 }
 
 export interface TrainingSummary {

@@ -3,7 +3,7 @@ import { Ops } from '../kernels/ops';
 import { ParamLayout } from '../params';
 import { Adam, clipByGlobalNorm } from './adam';
 import { GradientSource, LocalGradientSource, ParallelGradientSource, SourceData } from './gradientSource';
-import { StreamBatches, TextSource, fitBatchShape, splitTrainVal } from './trainingData';
+import { StreamBatches, TextSource, fitBatchShape, splitGivenVal, splitTrainVal } from './trainingData';
 
 const LN2 = Math.log(2);
 
@@ -23,8 +23,13 @@ export interface TrainOptions {
   epochs: number;
   /** Stop after this much wall time (Infinity = no limit). */
   minutes: number;
-  /** Share of the text held out for validation. */
+  /** Share of the text held out for validation (ignored when valSources is given). */
   valFraction: number;
+  /**
+   * Validation text given apart from the training text, e.g. whole packages
+   * that no training file came from: then every source trains.
+   */
+  valSources?: TextSource[];
   /** Stop when validation has not improved for this many evaluations. */
   patience: number;
   /** Evaluate at least this often (and at every epoch's end). */
@@ -118,7 +123,7 @@ export interface TrainOutcome {
  */
 export async function trainModel(layout: ParamLayout, initial: Float32Array, sources: TextSource[], options: Partial<TrainOptions> = {}): Promise<TrainOutcome> {
   const opts: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options };
-  const split = splitTrainVal(sources, opts.valFraction);
+  const split = opts.valSources ? splitGivenVal(sources, opts.valSources) : splitTrainVal(sources, opts.valFraction);
   if (split.train.length < 2) throw new Error('the training text is empty: nothing to learn from');
   const { B, T } = fitBatchShape(split.train.length, opts.batch, opts.seq);
   const valShape = split.val.length > 2 ? fitBatchShape(split.val.length, B, T) : { B: 0, T };

@@ -12,8 +12,8 @@ export interface DataSplit {
   val: Uint8Array;
   trainFiles: number;
   valFiles: number;
-  /** How validation was chosen: whole held-out files, or the tail of the text. */
-  valBy: 'files' | 'tail' | 'none';
+  /** How validation was chosen: whole held-out files, the tail of the text, or given apart. */
+  valBy: 'files' | 'tail' | 'none' | 'given';
 }
 
 /** Joins texts so every file starts on a fresh line, as it would in an editor. */
@@ -50,6 +50,11 @@ export function splitTrainVal(sources: TextSource[], valFraction: number): DataS
   const all = join(sources.map((s) => s.text));
   const cut = Math.floor(all.length * (1 - valFraction));
   return { train: all.subarray(0, cut), val: all.subarray(cut), trainFiles: sources.length, valFiles: 0, valBy: 'tail' };
+}
+
+/** Training on every source and validating on text given apart (held-out packages). */
+export function splitGivenVal(sources: TextSource[], val: TextSource[]): DataSplit {
+  return { train: join(sources.map((s) => s.text)), val: join(val.map((s) => s.text)), trainFiles: sources.length, valFiles: val.length, valBy: 'given' };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { TextSource, splitTrainVal } from '../train/trainingData';
+import { DataSplit, TextSource, splitTrainVal } from '../train/trainingData';
 import { encode } from '../vocab';
 
 export interface HeldOut {
@@ -7,7 +7,7 @@ export interface HeldOut {
   bytes: Uint8Array;
   /** The whole files held out (empty when the split is the tail of the text). */
   files: TextSource[];
-  by: 'files' | 'tail' | 'none';
+  by: DataSplit['valBy'];
 }
 
 /**
