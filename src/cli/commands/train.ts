@@ -2,6 +2,7 @@ import * as path from 'path';
 import { augmentIndentation, collectCorpus, formatSkipCounts, summarizeSkipped } from '../../core/corpus';
 import { newManifest } from '../../core/model/manifest';
 import { Model, loadModel, saveModel } from '../../core/model/modelFiles';
+import { widenParams } from '../../core/model/widenParams';
 import { DEFAULT_SPEC, ModelSpec, describeSpec } from '../../core/modelSpec';
 import { initParams, paramLayout } from '../../core/params';
 import { TrainOutcome, TrainProgress, trainModel } from '../../core/train/trainer';
@@ -11,12 +12,13 @@ import { ParsedArgs, UsageError, num, parseArgs, requireStr, str } from '../args
 import { ProgressLine, formatCount, formatDuration, note, printJson } from '../output';
 
 export const TRAIN_USAGE =
-  'train --out DIR [--from MODEL] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--dropout X] [--clip X] [--minutes M] [--epochs E] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
+  'train --out DIR [--from MODEL [--widen N]] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--dropout X] [--clip X] [--minutes M] [--epochs E] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
 
 const FLAGS = {
   values: {
     out: 'string',
     from: 'string',
+    widen: 'int',
     layers: 'int',
     hidden: 'int',
     embed: 'int',
@@ -71,10 +73,14 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
   const fromDir = str(a, 'from');
   const from = fromDir ? await loadModel(fromDir) : null;
-  const spec = specFromFlags(a, from);
-  const layout = paramLayout(spec);
   const seed = num(a, 'seed', 1);
-  const initial = from ? from.params : initParams(layout, seed);
+  const widen = a.flags.widen === undefined ? undefined : num(a, 'widen', 0, 1, 4096);
+  if (widen !== undefined && !from) throw new UsageError('--widen grows a model given with --from; there is none');
+  // A wider model that starts from what the --from model learned (the same outputs at step 0).
+  const widened = from && widen !== undefined ? widenParams(from.layout, from.params, widen, seed) : null;
+  const spec = widened ? widened.layout.spec : specFromFlags(a, from);
+  const layout = widened ? widened.layout : paramLayout(spec);
+  const initial = widened ? widened.params : from ? from.params : initParams(layout, seed);
 
   const corpus = await collectCorpus(a.positional);
   note(`corpus: ${corpus.files.length} files, ${formatCount(corpus.totalChars)} characters${corpus.skipped.length ? `; ${formatSkipCounts(summarizeSkipped(corpus.skipped))}` : ''}`);
