@@ -2,7 +2,8 @@
 # Turns a training run into the bundled model (models/default): names it,
 # records the corpus in its manifest, keeps half-precision weights when they
 # cost under 1% held-out bits/char (else float32), finds and stores the named
-# concept cells on held-out code, and replaces models/default.
+# concept cells on the validation packages (code from projects it never
+# trained on; the test packages stay for the card), and replaces models/default.
 #   bash scripts/make-default-model.sh .cache/sweep/final-1x256-T64
 # STARTED_FROM (optional): what the run continued, in words, for the manifest.
 set -euo pipefail
@@ -17,22 +18,21 @@ node - "$work/patch.json" <<'JS'
 const fs = require('fs');
 const path = require('path');
 const { readCorpusSources } = require('./scripts/corpus-sources');
-const sources = readCorpusSources('corpus/sources.tsv').map((s) => `${s.kind}:${s.name}@${s.version} (${s.license})`);
-const byExt = { '.ts': 'typescript', '.js': 'javascript', '.py': 'python', '.c': 'c', '.h': 'c' };
+const sources = readCorpusSources().filter((s) => s.split === 'train').map((s) => `${s.kind}:${s.name}@${s.version} (${s.license})`);
 const byLanguage = {};
 let files = 0;
-const walk = (dir) => {
+// .cache/split/train/<language>/<package>/...
+const walk = (dir, lang) => {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p);
+    if (e.isDirectory()) walk(p, lang);
     else if (e.isFile()) {
       files++;
-      const lang = byExt[path.extname(e.name)] ?? 'other';
       byLanguage[lang] = (byLanguage[lang] ?? 0) + fs.statSync(p).size;
     }
   }
 };
-walk('.cache/split/train');
+for (const lang of fs.readdirSync('.cache/split/train')) walk(path.join('.cache/split/train', lang), lang);
 fs.writeFileSync(process.argv[2], JSON.stringify({
   training: {
     corpus: { files, chars: Object.values(byLanguage).reduce((a, b) => a + b, 0), sources, byLanguage },
@@ -43,7 +43,7 @@ fs.writeFileSync(process.argv[2], JSON.stringify({
 }));
 JS
 
-mapfile -t heldout < <(find .cache/split/heldout -type f \( -name '*.ts' -o -name '*.js' -o -name '*.py' -o -name '*.c' -o -name '*.h' \) | sort)
+mapfile -t heldout < <(find .cache/split/validation -type f | sort)
 for dtype in float32 float16; do
   node "$cli" export --model "$src" --out "$work/$dtype" --dtype "$dtype" --name "lstm-lens default" --manifest "$work/patch.json"
   node "$cli" eval --model "$work/$dtype" --json "${heldout[@]}" > "$work/$dtype.eval.json" 2>/dev/null
@@ -55,11 +55,11 @@ chosen=$(node -e '
   console.log(f16 < f32 * 1.01 ? "float16" : "float32");')
 echo "keeping $chosen weights" >&2
 
-# Named cells, found on held-out code (never seen in training), stored in the
-# manifest. The files alternate between languages, so that the character cap
-# does not leave some out.
-mapfile -t mixed < <(for lang in typescript python javascript c; do
-  find ".cache/split/heldout/$lang" -type f \( -name '*.ts' -o -name '*.js' -o -name '*.py' -o -name '*.c' -o -name '*.h' \) | sort | awk -v l="$lang" '{print NR "\t" $0}'
+# Named cells, found on the validation packages (never seen in training),
+# stored in the manifest. The files alternate between languages, so that the
+# character cap does not leave some out.
+mapfile -t mixed < <(for dir in .cache/split/validation/*/; do
+  find "$dir" -type f | sort | awk '{print NR "\t" $0}'
 done | sort -n -s -k1,1 | cut -f2)
 node "$cli" cells --model "$work/$chosen" --json --save --max-chars 40000 "${mixed[@]}" > "$work/cells.json"
 rm -rf models/default.new && cp -r "$work/$chosen" models/default.new

@@ -1,44 +1,71 @@
 #!/usr/bin/env bash
-# Measures a model for its model card on the held-out split (run
-# train-default.sh first, which fetches and splits the corpus), per language:
-#   bits/char and top-1 on every held-out file, beside xz -9e (each file on
-#   its own) and a 6-gram Kneser-Ney baseline trained on the same training text;
-#   keystrokes saved and accept rate from a typing replay (eval --keystrokes,
-#   the editor's default settings) on the first KEYSTROKE_CHARS characters'
-#   worth of held-out files (sorted by path), for the model and the baseline;
-#   and the same replay of the model with the completion settings before the
-#   expected-saving cut (beam 4, confidence floor 0.4), side by side; and both
-#   replays again without the document cache (--no-document-match), to show
-#   what the model alone does.
-# Writes <language>.{bpc,keys,keys-nomatch,keys-floor}.json to CARD_OUT (default
-# .cache/card). BASELINE=none leaves the n-gram out (to compare candidate
-# models quickly: the baseline does not change with the model), and
-# OLD_SETTINGS=none the replay with the settings before the cut.
+# Measures a model for its model card on the *test packages* (whole projects
+# that no training text came from, and that no choice was made on; run
+# fetch-corpus.sh and split-corpus.js first), per language:
+#   LSTM bits/char and top-1 on every test file, beside xz -9e (each file on
+#   its own), a 6-gram Kneser-Ney model trained on that language's training
+#   text, and the previous bundled model (PREVIOUS, a model folder);
+#   the LSTM on the same files re-indented with tabs, 2, 4 and 8 spaces (the
+#   first REINDENT_CHARS characters' worth of files);
+#   keystrokes saved and accept rate from the typing replay with the editor's
+#   defaults (eval --keystrokes) for the LSTM and the 6-gram, on the first
+#   KEYSTROKE_CHARS characters' worth of test files (sorted by path).
+# Writes <language>.{bpc,previous,tab,2,4,8,keys}.json to CARD_OUT (default
+# bench/results/card), each with the command that made it.
 #   bash scripts/model-card-figures.sh [MODEL_DIR]   (default models/default)
+# BASELINE=none leaves the n-gram out; PREVIOUS=none the previous model;
+# LANGS="go rust" measures only those.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-models/default}
 KEYSTROKE_CHARS=${KEYSTROKE_CHARS:-20000}
+REINDENT_CHARS=${REINDENT_CHARS:-40000}
 cli=${CLI:-dist/cli.js}
-out=${CARD_OUT:-.cache/card}
-baseline=()
-[ "${BASELINE:-ngram}" = none ] || baseline=(--baseline ngram --train-corpus .cache/split/train)
+out=${CARD_OUT:-bench/results/card}
+previous=${PREVIOUS:-.cache/previous-model}
 mkdir -p "$out"
-declare -A patterns=([typescript]='*.ts' [javascript]='*.js' [python]='*.py' [c]='*.[ch]')
-for lang in typescript javascript python c; do
-  mapfile -t files < <(find ".cache/split/heldout/$lang" -type f -name "${patterns[$lang]}" | sort)
-  [ "${#files[@]}" -gt 0 ] || { echo "no held-out $lang files: run scripts/train-default.sh sweep first" >&2; exit 1; }
-  subset=()
-  total=0
-  for f in "${files[@]}"; do
-    [ "$total" -ge "$KEYSTROKE_CHARS" ] && break
-    subset+=("$f")
+langs=${LANGS:-$(ls .cache/split/test)}
+
+first_chars() { # limit file...: the first files whose sizes add up to limit
+  local limit=$1 total=0 f
+  shift
+  for f in "$@"; do
+    [ "$total" -ge "$limit" ] && break
+    echo "$f"
     total=$((total + $(wc -c < "$f")))
   done
-  echo "$lang: ${#files[@]} held-out files; keystroke replay on ${#subset[@]} files, $total bytes" >&2
-  node "$cli" eval --model "$model" --json --xz "${baseline[@]}" "${files[@]}" > "$out/$lang.bpc.json"
-  node "$cli" eval --model "$model" --json --keystrokes "${baseline[@]}" "${subset[@]}" > "$out/$lang.keys.json"
-  node "$cli" eval --model "$model" --json --keystrokes --no-document-match "${baseline[@]}" "${subset[@]}" > "$out/$lang.keys-nomatch.json"
-  [ "${OLD_SETTINGS:-yes}" = none ] ||
-    node "$cli" eval --model "$model" --json --keystrokes --beam 4 --min-char-prob 0.4 --min-expected-saving 0 --no-document-match "${subset[@]}" > "$out/$lang.keys-floor.json"
+}
+
+run() { # output-file command...: runs it, keeps its JSON with the command beside it
+  local dest=$1
+  shift
+  "$@" > "$dest.tmp"
+  node -e '
+    const fs = require("fs");
+    const [dest, model, ...cmd] = process.argv.slice(1);
+    const r = JSON.parse(fs.readFileSync(dest + ".tmp", "utf8").trim().split("\n").pop());
+    const manifest = JSON.parse(fs.readFileSync(model + "/model.json", "utf8"));
+    r.provenance = { command: cmd.join(" ").replace(/\S*\.cache\/split\/test\/\S*/g, "").replace(/\s+/g, " ").trim() + " <test files>",
+      weights: manifest.weightsManifest[0].paths[0], date: new Date().toISOString(), machine: `${require("os").cpus()[0].model}, ${require("os").cpus().length} cores, Node ${process.version}` };
+    fs.writeFileSync(dest, JSON.stringify(r) + "\n");
+    fs.unlinkSync(dest + ".tmp");' "$dest" "$model" "$@"
+}
+
+for lang in $langs; do
+  mapfile -t files < <(find ".cache/split/test/$lang" -type f | sort)
+  [ "${#files[@]}" -gt 0 ] || { echo "no $lang test files: run scripts/fetch-corpus.sh and scripts/split-corpus.js" >&2; exit 1; }
+  mapfile -t typed < <(first_chars "$KEYSTROKE_CHARS" "${files[@]}")
+  mapfile -t shifted < <(first_chars "$REINDENT_CHARS" "${files[@]}")
+  baseline=()
+  [ "${BASELINE:-ngram}" = none ] || baseline=(--baseline ngram --train-corpus ".cache/split/train/$lang")
+  echo "$lang: ${#files[@]} test files; replay on ${#typed[@]}, re-indented on ${#shifted[@]}" >&2
+  run "$out/$lang.bpc.json" node "$cli" eval --model "$model" --json --xz "${baseline[@]}" "${files[@]}"
+  if [ "$previous" != none ] && [ -d "$previous" ]; then
+    run "$out/$lang.previous.json" node "$cli" eval --model "$previous" --json "${files[@]}"
+  fi
+  run "$out/$lang.asis.json" node "$cli" eval --model "$model" --json "${shifted[@]}"
+  for style in tab 2 4 8; do
+    run "$out/$lang.$style.json" node "$cli" eval --model "$model" --json --reindent "$style" "${shifted[@]}"
+  done
+  run "$out/$lang.keys.json" node "$cli" eval --model "$model" --json --keystrokes "${baseline[@]}" "${typed[@]}"
 done
