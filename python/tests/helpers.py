@@ -12,6 +12,7 @@ sys.path.insert(0, PYTHON_DIR)
 
 CLI_JS = os.path.join(REPO, "dist", "cli.js")
 TORCH_CLI = os.path.join(PYTHON_DIR, "lstm_lens_torch.py")
+RUN_LOCAL = os.path.join(PYTHON_DIR, "run_local.py")
 DEFAULT_MODEL = os.path.join(REPO, "models", "default")
 # A small real corpus (four TypeScript files, so validation holds out whole files).
 CORPUS_DIR = os.path.join(REPO, "src", "core", "corpus")
@@ -63,7 +64,8 @@ def temp_dir(test) -> str:
 
 
 def fresh_torch_model(directory, hidden=(24, 16), embed=0, seed=3, dtype="float32"):
-    """A model PyTorch wrote: random weights (scaled up so predictions are far from uniform)."""
+    """A model PyTorch wrote: random weights, scaled up (the head most) so that
+    predictions are sharp, far from uniform."""
     import numpy as np
     from lstmlens.model_files import Model, Spec, new_manifest, save_model
     from lstmlens.network import CharLSTM
@@ -72,6 +74,6 @@ def fresh_torch_model(directory, hidden=(24, 16), embed=0, seed=3, dtype="float3
     spec = Spec(VOCAB_SIZE, embed, list(hidden))
     net = CharLSTM(spec)
     net.init_fresh(seed)
-    weights = {k: (v * 3).astype(np.float32) for k, v in net.keras_weights().items()}
+    weights = {k: (v * (12 if k == "dense/kernel" else 3)).astype(np.float32) for k, v in net.keras_weights().items()}
     save_model(directory, Model(spec, weights, new_manifest(spec, "torch-test")), dtype)
     return directory

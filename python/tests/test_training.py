@@ -10,7 +10,7 @@ import unittest
 
 import numpy as np
 
-from helpers import CORPUS_DIR, DEFAULT_MODEL, TORCH_CLI, last_json, node, node_eval, run, temp_dir, torch_cli
+from helpers import CORPUS_DIR, DEFAULT_MODEL, RUN_LOCAL, TORCH_CLI, last_json, node, node_eval, run, temp_dir, torch_cli
 
 from lstmlens.corpus import collect_corpus
 from lstmlens.model_files import load_model
@@ -61,8 +61,8 @@ class TrainingTest(unittest.TestCase):
         one, two = os.path.join(d, "one"), os.path.join(d, "two")
         args = ["train", "--steps", "4", "--threads", "1", "--val", "0.2", "--eval-every", "1e9", *SMALL[:-2], CORPUS_DIR]
         torch_cli(*args[:1], "--out", one, *args[1:], env=env_one_thread())
-        stdout = run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", TORCH_CLI, args[0], "--out", two, *args[1:]],
-                     env=env_one_thread())
+        # torchrun's environment, set by run_local.py (Debian's torchrun fails under Python 3.11; see README).
+        stdout = run([sys.executable, RUN_LOCAL, "--nproc", "2", TORCH_CLI, args[0], "--out", two, *args[1:]], env=env_one_thread())
         result = last_json(stdout)
         self.assertEqual(result["processes"], 2)
         self.assertEqual(result["steps"], 4)
