@@ -15,16 +15,18 @@ CORPUS=("$@")
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 SHAPE=(--layers 2 --hidden 256 --embed 64 --seq 64 --batch 32)
+# The load average says how much other work shared the cores during the run.
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "lstm-lens train (fused, 2 threads), $MINUTES min" >&2
 node dist/cli.js train --out "$WORK/fused" --minutes "$MINUTES" --threads 2 "${SHAPE[@]}" --json "${CORPUS[@]}" > "$WORK/fused.out"
 echo "PyTorch (CPU, all cores), $MINUTES min" >&2
 /usr/bin/python3 python/lstm_lens_torch.py train --out "$WORK/torch" --minutes "$MINUTES" --device cpu "${SHAPE[@]}" "${CORPUS[@]}" > "$WORK/torch.out"
 
-/usr/bin/python3 - "$WORK" "$MINUTES" "${CORPUS[*]}" <<'PY'
+/usr/bin/python3 - "$WORK" "$MINUTES" "${CORPUS[*]}" "$LOAD_BEFORE" <<'PY'
 import json, os, platform, subprocess, sys
 import torch
-work, minutes, corpus = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+work, minutes, corpus, load_before = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
 last = lambda f: json.loads(open(os.path.join(work, f)).read().strip().splitlines()[-1])
 fused, pt = last("fused.out"), last("torch.out")
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
@@ -33,7 +35,8 @@ print(json.dumps({
     "date": subprocess.run(["date", "-u", "+%Y-%m-%dT%H:%M:%SZ"], capture_output=True, text=True).stdout.strip(),
     "command": "bench/torch-vs-fused.sh %g %s" % (minutes, corpus),
     "machine": {"cpu": cpu, "cores": os.cpu_count(), "node": subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip(),
-                "torch": torch.__version__, "torchThreads": torch.get_num_threads()},
+                "torch": torch.__version__, "torchThreads": torch.get_num_threads(),
+                "loadAverageBefore": [float(x) for x in load_before.split()], "loadAverageAfter": list(os.getloadavg())},
     "shape": {"layers": 2, "hidden": 256, "embed": 64, "seq": 64, "batch": 32},
     "minutesEach": minutes,
     "fused": dict(pick(fused), engine="lstm-lens train, fused wasm, 2 threads"),

@@ -53,7 +53,7 @@ def train_command(argv) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     p.add_argument("--dtype", choices=["float32", "float16"], default="float32", help="weight encoding in the saved model")
-    p.add_argument("--threads", type=int, default=0, help="CPU threads per process (0: the cores shared among local processes)")
+    p.add_argument("--threads", type=int, default=0, help="torch intra-op CPU threads per process (0: one; the BLAS library has its own pool)")
     p.add_argument("--max-corpus-mb", type=float, default=None, help="most megabytes of source text read (default: the extension's CLI cap)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     a = p.parse_args(argv)

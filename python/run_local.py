@@ -30,9 +30,14 @@ def main(argv) -> int:
     n = int(argv[1])
     command = [sys.executable] + argv[2:]
     port = str(free_port())
+    # N processes share the cores: split the BLAS pools unless told otherwise.
+    blas = str(max(1, (os.cpu_count() or 1) // n))
+    base = dict(os.environ)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        base.setdefault(var, blas)
     procs = []
     for rank in range(n):
-        env = dict(os.environ, RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(n), LOCAL_WORLD_SIZE=str(n),
+        env = dict(base, RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(n), LOCAL_WORLD_SIZE=str(n),
                    GROUP_RANK="0", MASTER_ADDR="127.0.0.1", MASTER_PORT=port)
         procs.append(subprocess.Popen(command, env=env))
     # The first failure stops the rest: a lone survivor would wait on its peers forever.

@@ -194,9 +194,11 @@ def train(cfg: TrainConfig) -> Optional[dict]:
 
 def _train(cfg: TrainConfig, procs: Dist) -> Optional[dict]:
     if procs.device.type == "cpu":
-        # N processes on one machine share its cores.
-        local = int(os.environ.get("LOCAL_WORLD_SIZE", "1"))
-        torch.set_num_threads(cfg.threads or max(1, (os.cpu_count() or 1) // local))
+        # One intra-op thread by default: the matrix products run in the BLAS
+        # library's own thread pool (OpenBLAS: OPENBLAS_NUM_THREADS), and two
+        # pools on the same cores thrash (2x256 on 2 cores: 137 chars/s with
+        # torch at 2 threads, 2,264 at 1, bench/torch_lstm.py).
+        torch.set_num_threads(cfg.threads or 1)
     torch.manual_seed(cfg.seed)
     start_model = load_model(cfg.from_dir) if cfg.from_dir else None
     spec = _spec(cfg, start_model)
