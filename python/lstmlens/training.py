@@ -30,6 +30,8 @@ from .network import CharLSTM, from_model
 from .vocab import VOCAB_SIZE, encode, utf16_length
 
 LN2 = math.log(2)
+# Why a run stopped, by the code the main process sends the others.
+STOP_REASONS = {1: "time", 2: "steps"}
 
 
 @dataclass
@@ -112,14 +114,14 @@ class StreamBatches:
         self.B, self.T = b, t
         self.row_length = (len(data) - 1) // b
         self.windows = self.row_length // t
-        self.data = torch.from_numpy(data.astype(np.int64)).to(device)
+        self.data = torch.from_numpy(np.ascontiguousarray(data, dtype=np.uint8)).to(device)  # 1 byte a character on the device
         rows = torch.arange(b0, b1, device=device)
         # [rows, T] offsets of window 0; window w adds w*T.
         self.base = rows[:, None] * self.row_length + torch.arange(t, device=device)[None, :]
 
     def window(self, w: int):
         idx = self.base + w * self.T
-        return self.data[idx], self.data[idx + 1]
+        return self.data[idx].long(), self.data[idx + 1].long()
 
 
 def _rows(b: int, rank: int, world: int):
@@ -312,16 +314,17 @@ def _train(cfg: TrainConfig, procs: Dist) -> Optional[dict]:
         for w in range(train_data.windows):
             # The main process's clock decides, so that every process stops
             # (and validates) at the same step: one all-reduce of two flags.
-            reason = None
+            stop_code = 0
             eval_due = False
             if procs.main:
-                reason = "time" if elapsed() >= deadline else "steps" if steps >= cfg.steps else None
+                stop_code = 1 if elapsed() >= deadline else 2 if steps >= cfg.steps else 0
                 eval_due = w > 0 and elapsed() - last_eval >= cfg.eval_every_seconds
-            stop_flag, eval_flag = procs.sum([reason is not None, eval_due]) if procs.world > 1 else [reason is not None, eval_due]
-            if stop_flag:
-                stopped = reason or "stopped"
+            if procs.world > 1:
+                stop_code, eval_due = (int(v) for v in procs.sum([stop_code, eval_due]))
+            if stop_code:
+                stopped = STOP_REASONS[stop_code]
                 break
-            if eval_flag and after_eval(evaluate()):
+            if eval_due and after_eval(evaluate()):
                 stopped = "early-stop"
                 break
             step_start = time.time()

@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -21,12 +22,20 @@ CORPUS_DIR = os.path.join(REPO, "src", "core", "corpus")
 AWKWARD_TEXT = "function add(a, b) {\r\n\treturn a + b; // \u00e9t\u00e9 \U0001F600\r\n}\n\nconst x = add(1, 2);\n"
 
 
-def run(cmd, **kw):
-    """Runs a command; returns stdout, failing with both streams on a non-zero exit."""
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
-    if r.returncode != 0:
-        raise AssertionError("%s exited %d\nstdout: %s\nstderr: %s" % (" ".join(cmd), r.returncode, r.stdout[-2000:], r.stderr[-4000:]))
-    return r.stdout
+def run(cmd, timeout=600, **kw):
+    """Runs a command; returns stdout, failing with both streams on a non-zero
+    exit. A command still running after `timeout` seconds is killed with every
+    process it started (a DDP worker left waiting on its peers would hang CI)."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, **kw)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, err = p.communicate()
+        raise AssertionError("%s ran past %d s\nstderr: %s" % (" ".join(cmd), timeout, err[-4000:]))
+    if p.returncode != 0:
+        raise AssertionError("%s exited %d\nstdout: %s\nstderr: %s" % (" ".join(cmd), p.returncode, out[-2000:], err[-4000:]))
+    return out
 
 
 def last_json(stdout: str) -> dict:
