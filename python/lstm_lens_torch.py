@@ -4,7 +4,7 @@ evaluate, and read or write the model folder the extension loads.
 
   train --out DIR [--from DIR] [--layers N --hidden N --embed N --seq N --batch N]
         [--lr X] [--clip X] [--minutes M] [--epochs E] [--steps S] [--val X]
-        [--patience N] [--seed N] [--device auto|cpu|cuda] [--dtype float32|float16]
+        [--patience N] [--eval-every S] [--seed N] [--device auto|cpu|cuda] [--dtype float32|float16]
         [--threads N] [--max-corpus-mb MB] PATH...
       last stdout line: JSON with valBitsPerChar (and chars/s, steps, ...)
   eval --model DIR [--json] [--probs] [--device auto|cpu|cuda] FILE...

@@ -198,8 +198,8 @@ def _train(cfg: TrainConfig, procs: Dist) -> Optional[dict]:
     if procs.device.type == "cpu":
         # One intra-op thread by default: the matrix products run in the BLAS
         # library's own thread pool (OpenBLAS: OPENBLAS_NUM_THREADS), and two
-        # pools on the same cores thrash (2x256 on 2 cores: 137 chars/s with
-        # torch at 2 threads, 2,264 at 1, bench/torch_lstm.py).
+        # pools on the same cores thrash (2x256 on 2 cores, bench/torch_lstm.py
+        # while other work ran: 137 chars/s with torch at 2 threads, 2,264 at 1).
         torch.set_num_threads(cfg.threads or 1)
     torch.manual_seed(cfg.seed)
     start_model = load_model(cfg.from_dir) if cfg.from_dir else None
