@@ -7,6 +7,7 @@ import { HOST_LAG_BENCH_USAGE } from './commands/benchHostLag';
 import { SOAK_BENCH_USAGE } from './commands/benchSoak';
 import { cellsCommand, CELLS_USAGE } from './commands/cells';
 import { completeCommand, COMPLETE_USAGE } from './commands/complete';
+import { corpusCommand, CORPUS_USAGE } from './commands/corpus';
 import { evalCommand, EVAL_USAGE } from './commands/evaluate';
 import { exportCommand, EXPORT_USAGE } from './commands/exportModel';
 import { trainCommand, TRAIN_USAGE } from './commands/train';
@@ -21,7 +22,8 @@ const USAGE = `usage: lstm-lens <command> ...
   ${SOAK_BENCH_USAGE}
   ${ACTIVATION_BENCH_USAGE}
   ${CELLS_USAGE}
-  ${EXPORT_USAGE}`;
+  ${EXPORT_USAGE}
+  ${CORPUS_USAGE}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   train: trainCommand,
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   bench: benchCommand,
   cells: cellsCommand,
   export: exportCommand,
+  corpus: corpusCommand,
 };
 
 /**
@@ -45,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   try {
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (train, eval, complete, bench, cells, export)`);
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (train, eval, complete, bench, cells, export, corpus)`);
     return await command(rest);
   } catch (err) {
     const e = err as Error;

@@ -15,7 +15,7 @@ import { formatCount, note, printJson } from '../output';
 import { readSourceFile } from '../readSourceFile';
 
 export const EVAL_USAGE =
-  'eval --model DIR [--json] [--xz] [--reindent tab|2|4|8] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
+  'eval --model DIR [--json [--probs]] [--xz] [--reindent tab|2|4|8] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
 
 export interface FileScore {
   file: string;
@@ -44,9 +44,10 @@ function summary(t: Totals) {
 export async function evalCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, {
     values: { model: 'string', reindent: 'string', baseline: 'string', 'train-corpus': 'string', order: 'int', beam: 'int', 'max-chars': 'int', 'min-char-prob': 'number', 'min-expected-saving': 'number' },
-    switches: ['json', 'xz', 'keystrokes', 'no-document-match'],
+    switches: ['json', 'probs', 'xz', 'keystrokes', 'no-document-match'],
   });
   if (a.positional.length === 0) throw new UsageError('name at least one file to evaluate');
+  if (a.flags.probs && !a.flags.json) throw new UsageError('--probs adds to the JSON output: pass --json too');
   const baselineKind = str(a, 'baseline');
   if (baselineKind !== undefined && baselineKind !== 'ngram') throw new UsageError(`--baseline must be ngram, not ${JSON.stringify(baselineKind)}`);
   const trainCorpus = str(a, 'train-corpus');
@@ -84,6 +85,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     xzBitsPerChar?: number | null;
     keystrokes?: Keystrokes;
     baseline?: { bitsPerChar: number; top1: number; keystrokes?: Keystrokes };
+    probs?: number[][];
   })[] = [];
   const typing = emptyKeystrokeCounts();
   const baseTyping = emptyKeystrokeCounts();
@@ -95,11 +97,14 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const started = Date.now();
   for (const file of a.positional) {
     const text = reindentTo ? reindent(readSourceFile(file), reindentTo) : readSourceFile(file);
-    const s = scoreText(engine, text);
+    // --probs: the whole next-character distribution before each character (to check other implementations against).
+    const probs: number[][] = [];
+    const s = scoreText(engine, text, a.flags.probs ? (logProbs) => probs.push(Array.from(logProbs, Math.exp)) : undefined);
     lstm.bits += s.bits;
     lstm.correct += s.correct;
     lstm.chars += s.chars;
     const row: (typeof files)[number] = { file, chars: s.chars, bitsPerChar: s.chars ? s.bits / s.chars : NaN, top1: s.chars ? s.correct / s.chars : NaN };
+    if (a.flags.probs) row.probs = probs;
     if (a.flags.xz && s.chars > 0) {
       row.xzBitsPerChar = xzBitsPerChar(text);
       if (row.xzBitsPerChar === null) xzOk = false;

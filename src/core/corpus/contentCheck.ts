@@ -34,7 +34,7 @@ export type ContentVerdict =
 export const BINARY_SNIFF_BYTES = 8 * 1024;
 
 /** Above this share of control bytes in the sniffed prefix, text is taken to be binary. */
-const MAX_CONTROL_BYTE_SHARE = 0.1;
+export const MAX_CONTROL_BYTE_SHARE = 0.1;
 
 /** Below this many characters the average-line-length rule is not applied. */
 export const AVERAGE_CHECK_MIN_CHARS = 2048;
