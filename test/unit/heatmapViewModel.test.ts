@@ -61,14 +61,18 @@ describe('heatmap view model', () => {
       if (l === 0 && k === 'h' && j === 1) return labels.inComment[t] - 0.5 + jitter(t, j);
       return jitter(t, j + 10 * l);
     });
-    const entries = conceptCells(act, text, 0, 'typescript', { inIfCondition: { layer: 1, cell: 0, kind: 'h', r: 0.77, randomR: 0.2 } });
+    const entries = conceptCells(act, text, 0, 'typescript', {
+      inIfCondition: { layer: 1, cell: 0, kind: 'h', r: 0.77, auroc: 0.91, randomR: 0.2, randomAuroc: 0.68 },
+      indentDepth: { layer: 0, cell: 2, kind: 'c', r: 0.5, rho: -0.93, randomR: 0.1, randomRho: 0.41 },
+    });
     assert.strictEqual(entries[0].title, 'inIfCondition · layer 1 h[0]');
-    assert.match(entries[0].detail, /model card: r = 0\.770 · random model 0\.200/);
+    assert.match(entries[0].detail, /model card: AUROC 0\.910 · r = 0\.770 · random model AUROC 0\.680/);
+    assert.match(entries[1].detail, /model card: ρ = -0\.930 · r = 0\.500 · random model ρ = 0\.410/);
     const str = entries.find((e) => e.title.startsWith('inString ·') && e.detail.startsWith('this file'));
     const com = entries.find((e) => e.title.startsWith('inComment ·') && e.detail.startsWith('this file'));
     assert.deepStrictEqual(str?.ref, { layer: 1, cell: 3, kind: 'c' });
     assert.deepStrictEqual(com?.ref, { layer: 0, cell: 1, kind: 'h' });
-    assert.match(str!.detail, /r = 0\.99\d · AUROC 1\.000/);
+    assert.match(str!.detail, /this file: AUROC 1\.000 · r = 0\.99\d/);
   });
 
   it('measures concepts on a window with labels from the whole file (the scanner state at the window start)', () => {

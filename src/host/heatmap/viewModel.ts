@@ -5,9 +5,9 @@
  */
 import { Activations, CellRef, cellValues, describeCell } from '../../core/cells/activations';
 import { gateSaturation } from '../../core/cells/gateSaturation';
-import { rankCellsForConcept } from '../../core/cells/rankCellsForConcept';
+import { rankCellsForConcepts } from '../../core/cells/rankCellsForConcept';
 import { SpanCellScore, rankCellsForSpan } from '../../core/cells/rankCellsForSpan';
-import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptName } from '../../core/concepts/conceptNames';
+import { BINARY_CONCEPTS, CONCEPT_NAMES } from '../../core/concepts/conceptNames';
 import { labelConcepts } from '../../core/concepts/labelConcepts';
 import { Language } from '../../core/concepts/language';
 import { NamedCell } from '../../core/model/manifest';
@@ -81,24 +81,40 @@ export function conceptCells(
   const out: CellEntry[] = [];
   for (const [name, c] of Object.entries(named ?? {})) {
     const ref: CellRef = { layer: c.layer, cell: c.cell, kind: c.kind };
-    const random = typeof c.randomR === 'number' ? ` · random model ${fmt(c.randomR)}` : '';
-    const auroc = typeof c.auroc === 'number' ? ` · AUROC ${fmt(c.auroc)}` : '';
-    out.push({ ref, title: `${name} · ${describeCell(ref)}`, detail: `model card: r = ${fmt(c.r)}${auroc}${random}` });
+    out.push({ ref, title: `${name} · ${describeCell(ref)}`, detail: `model card: ${namedScore(c)}` });
   }
   const labels = labelConcepts(fullText, language);
-  for (const name of CONCEPT_NAMES) {
-    const best = bestOnWindow(act, labels[name].subarray(windowStart, windowStart + act.chars), name);
-    if (!best) continue;
+  // One ranking pass for all concepts: each cell's values are sorted once.
+  const rankings = rankCellsForConcepts(
+    act,
+    CONCEPT_NAMES.map((name) => ({ labels: labels[name].subarray(windowStart, windowStart + act.chars), binary: BINARY_CONCEPTS.includes(name) })),
+    { top: 1, probe: false },
+  );
+  CONCEPT_NAMES.forEach((name, k) => {
+    const ranking = rankings[k];
+    if (ranking.constant) return;
+    const best = ranking.cells[0];
     const ref: CellRef = { layer: best.layer, cell: best.cell, kind: best.kind };
-    const auroc = best.auroc !== undefined ? ` · AUROC ${fmt(best.auroc)}` : '';
-    out.push({ ref, title: `${name} · ${describeCell(ref)}`, detail: `this file: r = ${fmt(best.r)}${auroc}` });
-  }
+    out.push({ ref, title: `${name} · ${describeCell(ref)}`, detail: `this file: ${scoreText(best.auroc, best.rho)} · r = ${fmt(best.r)}` });
+  });
   return out;
 }
 
-function bestOnWindow(act: Activations, labels: ArrayLike<number>, name: ConceptName) {
-  const ranking = rankCellsForConcept(act, labels, { top: 1, aurocCells: 1, probe: false, binary: BINARY_CONCEPTS.includes(name) });
-  return ranking.constant ? undefined : ranking.cells[0];
+/** A named cell's stored scores: the one it was ranked by, r, and the random model's. */
+function namedScore(c: NamedCell): string {
+  const own = scoreText(numberOr(c.auroc), numberOr(c.rho));
+  const random = scoreText(numberOr(c.randomAuroc), numberOr(c.randomRho), numberOr(c.randomR));
+  return `${own ? `${own} · ` : ''}r = ${fmt(c.r)}${random ? ` · random model ${random}` : ''}`;
+}
+
+function scoreText(auroc: number | undefined, rho: number | undefined, r?: number): string {
+  if (auroc !== undefined) return `AUROC ${fmt(auroc)}`;
+  if (rho !== undefined) return `ρ = ${fmt(rho)}`;
+  return r !== undefined ? `r = ${fmt(r)}` : '';
+}
+
+function numberOr(x: unknown): number | undefined {
+  return typeof x === 'number' ? x : undefined;
 }
 
 /** Cells whose mean inside [start, end) of the window differs most from outside (LSTMVis hypothesis selection). */
