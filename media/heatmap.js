@@ -16,7 +16,7 @@
     hidden: /** @type {number[]} */ ([]),
     modelName: '',
     doc: /** @type {null | {fileName: string, text: string, offset: number, startLine: number, totalChars: number, note: string}} */ (null),
-    tracks: /** @type {{spec: any, label: string, values: number[], scale: number}[]} */ ([]),
+    tracks: /** @type {{spec: any, label: string, values: number[], limit: number, levels: number[]}[]} */ ([]),
     cursor: -1,
   };
   const saved = vscode.getState();
@@ -47,9 +47,8 @@
     if (a.type === 'surprise' || b.type === 'surprise') return a.type === b.type;
     return a.layer === b.layer && a.cell === b.cell && a.kind === b.kind;
   }
-  function levelClass(v, scale) {
-    if (!isFinite(v)) return 'z';
-    const q = Math.round(Math.max(-1, Math.min(1, v / scale)) * LEVELS);
+  /** The class of a color step the host computed (src/core/cells/colorScale.ts). */
+  function levelClass(q) {
     return q > 0 ? 'p' + q : q < 0 ? 'n' + -q : 'z';
   }
 
@@ -103,7 +102,8 @@
   const note = el('p', 'note', '');
   const legend = el('div', 'legend');
   for (let q = -LEVELS; q <= LEVELS; q++) legend.append(el('span', 'sw ' + (q > 0 ? 'p' + q : q < 0 ? 'n' + -q : 'z'), q === -LEVELS ? '−1' : q === 0 ? '0' : q === LEVELS ? '+1' : '\u00a0'));
-  legend.append(el('span', 'muted', ' value ÷ track scale (h: 1; c: its largest |value|; surprise: 8 bits)'));
+  const legendNote = el('span', 'muted', '');
+  legend.append(legendNote);
 
   const main = el('div', 'main');
   const code = el('div', 'code');
@@ -227,6 +227,14 @@
     });
   }
 
+  /** What full color means for the primary track: its limit (99th percentile of |value| for a cell, 8 bits for surprise). */
+  function renderLegend() {
+    const t = model.tracks[0];
+    legendNote.textContent = t
+      ? ' ' + t.label + ': full color at ±' + Number(t.limit.toPrecision(3)) + (t.spec.type === 'surprise' ? ' bits' : ' (99th percentile of |value| in this window)')
+      : '';
+  }
+
   // ------------------------------------------------------------------ code view
 
   /** Window index of the first character of each rendered line. */
@@ -272,12 +280,12 @@
       const c = text.charCodeAt(i);
       const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length;
       if (pair) shown = text.slice(i, i + 2);
-      const span = el('span', 'ch ' + (primary ? levelClass(primary.values[i], primary.scale) : 'z') + (ch === '\n' ? ' nl' : ''), ch === '\n' ? ' ' : shown);
+      const span = el('span', 'ch ' + (primary ? levelClass(primary.levels[i]) : 'z') + (ch === '\n' ? ' nl' : ''), ch === '\n' ? ' ' : shown);
       span.dataset.i = String(i);
       charSpans[i] = span;
       /** @type {HTMLElement} */ (txt).append(span);
       extra.forEach((t, k) => {
-        strips[k].append(el('span', 'ch ' + levelClass(t.values[i], t.scale), ch === '\n' ? ' ' : shown));
+        strips[k].append(el('span', 'ch ' + levelClass(t.levels[i]), ch === '\n' ? ' ' : shown));
       });
       if (pair) i++;
       if (ch === '\n' && i + 1 < text.length) startLine(i + 1);
@@ -307,7 +315,7 @@
     tooltip.append(el('div', 'tt-head', position(i) + ' · ' + JSON.stringify(ch)));
     for (const tr of model.tracks) {
       const r = el('div', 'tt-row');
-      r.append(el('span', 'sw ' + levelClass(tr.values[i], tr.scale), '\u00a0\u00a0'), el('span', '', ' ' + tr.label + ': '), el('b', 'tt-value', Number(tr.values[i]).toFixed(4)));
+      r.append(el('span', 'sw ' + levelClass(tr.levels[i]), '\u00a0\u00a0'), el('span', '', ' ' + tr.label + ': '), el('b', 'tt-value', Number(tr.values[i]).toFixed(4)));
       tooltip.append(r);
     }
     tooltip.hidden = false;
@@ -419,16 +427,16 @@
         let lo = Infinity;
         let hi = -Infinity;
         for (let i = a; i < b && i < n; i++) {
-          const v = Math.max(-1, Math.min(1, t.values[i] / t.scale));
+          const v = t.levels[i] / LEVELS;
           if (v < lo) lo = v;
           if (v > hi) hi = v;
         }
         if (hi > 0) {
-          g.fillStyle = 'rgb(214,47,39)';
+          g.fillStyle = 'rgb(214,47,39)'; // colorScale SPARK_COLORS
           g.fillRect(x, mid - hi * (mid - 1), 1, hi * (mid - 1));
         }
         if (lo < 0) {
-          g.fillStyle = 'rgb(49,113,196)';
+          g.fillStyle = 'rgb(33,102,196)'; // colorScale SPARK_COLORS
           g.fillRect(x, mid, 1, -lo * (mid - 1));
         }
       }
@@ -538,6 +546,7 @@
           syncInputs();
         }
         renderChips();
+        renderLegend();
         renderCode();
         renderSparks();
         break;

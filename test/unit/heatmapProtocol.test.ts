@@ -77,7 +77,11 @@ describe('heatmap protocol', () => {
     // Exactly one script, carrying the nonce and loaded from media/.
     const scripts = html.match(/<script\b[^>]*>/g) ?? [];
     assert.deepStrictEqual(scripts, ['<script nonce="abc123XYZ" src="https://webview.example/media/heatmap.js">']);
-    assert.doesNotMatch(html, /<style|\sstyle=|\son\w+=/);
+    assert.doesNotMatch(html, /\sstyle=|\son\w+=/);
+    // One style element, the color steps, allowed by the same nonce.
+    assert.match(csp, /style-src https:\/\/webview\.example 'nonce-abc123XYZ'(;|$)/);
+    assert.deepStrictEqual(html.match(/<style\b[^>]*>/g), ['<style nonce="abc123XYZ">']);
+    assert.match(html, /<style nonce="abc123XYZ">\.p1\{background:rgba\(/);
   });
 
   it('makes a fresh nonce for every shell', () => {

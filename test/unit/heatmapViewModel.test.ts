@@ -11,7 +11,9 @@ import { ModelSpec } from '../../src/core/modelSpec';
 import { initParams, paramLayout } from '../../src/core/params';
 import { exportHeatmapHtml } from '../../src/host/heatmap/exportHtml';
 import { hypothesisInWindow } from '../../src/host/heatmap/hypothesis';
-import { SURPRISE_FULL_SCALE_BITS, buildTrack, conceptCells, gateChart, selectionCells } from '../../src/host/heatmap/viewModel';
+import { SURPRISE_LIMIT_BITS, levelClass, levelStyleRules, levelsOf, robustLimit } from '../../src/core/cells/colorScale';
+import { buildTrack, conceptCells, gateChart, selectionCells } from '../../src/host/heatmap/viewModel';
+import { webviewHtml } from '../../src/host/heatmap/webviewHtml';
 
 const SHAPES = [
   { layer: 0, kind: 'h' as CellKind, units: 6 },
@@ -40,18 +42,45 @@ describe('heatmap view model', () => {
   const text = "const a = 'quoted text';\n// a comment line\nif (a && b) { call('x'); }\n".repeat(4);
   const labels = labelConcepts(text, 'typescript');
 
-  it('builds tracks with the exact values, h on a fixed scale, c on its largest |value|, surprise in bits', () => {
+  it('builds tracks with the exact values, a robust limit for h and c, surprise in bits, and the color steps', () => {
     const act = synthetic(text.length, (t, l, k, j) => (k === 'c' ? 3 : 1) * Math.sin(t / 5 + j + l));
     const h = buildTrack(act, { type: 'cell', layer: 1, cell: 2, kind: 'h' });
     assert.deepStrictEqual(h.values, Array.from(cellValues(act, { layer: 1, cell: 2, kind: 'h' })));
-    assert.strictEqual(h.scale, 1);
+    assert.strictEqual(h.limit, robustLimit(cellValues(act, { layer: 1, cell: 2, kind: 'h' })));
+    assert.deepStrictEqual(h.levels, levelsOf(h.values, h.limit));
     assert.strictEqual(h.label, 'layer 1 h[2]');
     const c = buildTrack(act, { type: 'cell', layer: 0, cell: 4, kind: 'c' }, { inString: { layer: 0, cell: 4, kind: 'c', r: 0.9 } });
-    assert.strictEqual(c.scale, Math.max(...c.values.map(Math.abs)));
+    assert.strictEqual(c.limit, robustLimit(cellValues(act, { layer: 0, cell: 4, kind: 'c' })));
     assert.strictEqual(c.label, 'inString · layer 0 c[4]');
     const s = buildTrack(act, { type: 'surprise' });
     assert.deepStrictEqual(s.values, Array.from(act.surprise));
-    assert.strictEqual(s.scale, SURPRISE_FULL_SCALE_BITS);
+    assert.strictEqual(s.limit, SURPRISE_LIMIT_BITS);
+    assert.deepStrictEqual(s.levels, levelsOf(act.surprise, SURPRISE_LIMIT_BITS));
+  });
+
+  it('a c cell with one huge outlier still shows its on/off swing at full contrast', () => {
+    // On (+2) for a third of the text, off (−2) elsewhere, and one spike of 500.
+    const act = synthetic(text.length, (t, l, k, j) => (k === 'c' && j === 1 ? (t === 10 ? 500 : t % 30 < 10 ? 2 : -2) : 0));
+    const track = buildTrack(act, { type: 'cell', layer: 0, cell: 1, kind: 'c' });
+    const full = track.levels.filter((q) => Math.abs(q) === 8).length;
+    assert.ok(full >= track.levels.length - 1, `${full} of ${track.levels.length} characters at full color`);
+    // Scaled by its largest |value| the swing would have been invisible: 2/500 rounds to step 0.
+    assert.strictEqual(levelsOf([2, -2], 500).join(), '0,0');
+  });
+
+  it('the exported page and the panel draw with the same limits, steps and colors', () => {
+    const act = synthetic(text.length, (t, l, k, j) => (k === 'c' ? 3 : 1) * Math.sin(t / 5 + j + l) + (t === 3 ? 40 : 0));
+    const tracks = [buildTrack(act, { type: 'cell', layer: 0, cell: 2, kind: 'c' }), buildTrack(act, { type: 'surprise' })];
+    const html = exportHeatmapHtml({ fileName: 'a.ts', text, tracks, modelName: 'tiny' });
+    const pres = [...html.matchAll(/<pre class="code">([\s\S]*?)<\/pre>/g)].map((m) => [...m[1].matchAll(/<span class="(\w+)/g)].map((x) => x[1]));
+    assert.deepStrictEqual(pres, tracks.map((t) => t.levels.map(levelClass)), 'each character has the step the panel draws');
+    const panel = webviewHtml({ cspSource: 'x', scriptUri: 'y', styleUri: 'z' });
+    // The light theme's step colors: the same rules in both pages.
+    const lightRules = levelStyleRules('prefers-color-scheme').filter((r) => r.startsWith('.p'));
+    for (const rule of lightRules) {
+      assert.ok(html.includes(rule), `export has ${rule}`);
+      assert.ok(panel.includes(rule), `panel has ${rule}`);
+    }
   });
 
   it('finds the planted concept cells on the window and lists the model card cells first', () => {

@@ -164,9 +164,8 @@ function heatmapFiles(result: CellsForConcepts, sources: ConceptSource[]): Heatm
       text: src.text,
       tracks: chosen.map((c) => ({
         label: `${describeCell(c.ref)}: ${c.label}`,
+        // Limit: the 99th percentile of |value| over this file (colorScale.robustLimit, heatmapHtml's default), as in the panel.
         values: cellValues(act, c.ref, seg.start, seg.end),
-        // h lives in [-1, 1]; c is unbounded, so it is scaled to its largest value.
-        ...(c.ref.kind === 'h' ? { scale: 1 } : {}),
       })),
     };
   });

@@ -457,16 +457,18 @@ export function registerHeatmap(extensionUri: vscode.Uri, store: ModelStore, log
   ];
 }
 
-/** Starting tracks: the model's named string and comment cells, else the best ones measured on this file. */
+/**
+ * The starting view: one concept cell as every character's background, the
+ * way the 2015 figures show a cell: the model's named string cell, else the
+ * best string cell measured on this file, else the comment cell.
+ */
 function defaultTracks(concepts: CellEntry[], named: Record<string, NamedCell> | undefined): TrackSpec[] {
-  const picks: TrackSpec[] = [];
   for (const name of ['inString', 'inComment']) {
     const c = named?.[name];
-    const entry = c ? undefined : concepts.find((e) => e.title.startsWith(`${name} ·`) && e.detail.startsWith('this file'));
-    const ref = c ? { layer: c.layer, cell: c.cell, kind: c.kind } : entry?.ref;
-    if (ref && !picks.some((p) => p.type === 'cell' && p.layer === ref.layer && p.cell === ref.cell && p.kind === ref.kind)) picks.push({ type: 'cell', ...ref });
+    const ref = c ? { layer: c.layer, cell: c.cell, kind: c.kind } : concepts.find((e) => e.title.startsWith(`${name} ·`) && e.detail.startsWith('this file'))?.ref;
+    if (ref) return [{ type: 'cell', ...ref }];
   }
-  return picks.length ? picks : [{ type: 'cell', layer: 0, cell: 0, kind: 'h' }];
+  return [{ type: 'cell', layer: 0, cell: 0, kind: 'h' }];
 }
 
 function shapeOf(loaded: LoadedModel): ModelShape {

@@ -4,6 +4,7 @@
  * Plain data for postMessage; no vscode import, so it is tested in Node.
  */
 import { Activations, CellRef, cellValues, describeCell } from '../../core/cells/activations';
+import { SURPRISE_LIMIT_BITS, levelsOf, robustLimit } from '../../core/cells/colorScale';
 import { gateSaturation } from '../../core/cells/gateSaturation';
 import { rankCellsForConcepts } from '../../core/cells/rankCellsForConcept';
 import { SpanCellScore, rankCellsForSpan } from '../../core/cells/rankCellsForSpan';
@@ -13,16 +14,15 @@ import { Language } from '../../core/concepts/language';
 import { NamedCell } from '../../core/model/manifest';
 import { TrackSpec } from './protocol';
 
-/** Surprise is drawn at full color from this many bits up (a character the model gave 1/256). */
-export const SURPRISE_FULL_SCALE_BITS = 8;
-
 export interface TrackPayload {
   spec: TrackSpec;
   label: string;
   /** One value per recorded character of the window. */
   values: number[];
-  /** The value drawn at full color; values are divided by it. */
-  scale: number;
+  /** The |value| drawn at full color (colorScale: robust for cells, fixed bits for surprise). */
+  limit: number;
+  /** Each value's color step, −LEVELS … LEVELS: the webview only draws these. */
+  levels: number[];
 }
 
 /** One line of a cell list: click it to add the cell as a track. */
@@ -52,18 +52,12 @@ export function trackLabel(spec: TrackSpec, named?: Record<string, NamedCell>): 
   return name ? `${name} · ${describeCell(spec)}` : describeCell(spec);
 }
 
-/** The values of one track over the window, with its color scale: h is in [−1, 1]; c is scaled to its largest |value|. */
+/** The values of one track over the window, with its limit and color steps (colorScale, shared with the exported page). */
 export function buildTrack(act: Activations, spec: TrackSpec, named?: Record<string, NamedCell>): TrackPayload {
   const label = trackLabel(spec, named);
-  if (spec.type === 'surprise') return { spec, label, values: Array.from(act.surprise), scale: SURPRISE_FULL_SCALE_BITS };
-  const v = cellValues(act, spec);
-  let scale = 1;
-  if (spec.kind === 'c') {
-    scale = 0;
-    for (let i = 0; i < v.length; i++) scale = Math.max(scale, Math.abs(v[i]));
-    if (!(scale > 0)) scale = 1;
-  }
-  return { spec, label, values: Array.from(v), scale };
+  const v = spec.type === 'surprise' ? act.surprise : cellValues(act, spec);
+  const limit = spec.type === 'surprise' ? SURPRISE_LIMIT_BITS : robustLimit(v);
+  return { spec, label, values: Array.from(v), limit, levels: levelsOf(v, limit) };
 }
 
 /**
