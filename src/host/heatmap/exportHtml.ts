@@ -4,7 +4,7 @@
  * allows no script; this only maps the panel's tracks onto it. No vscode import.
  */
 import { heatmapHtml } from '../../core/cells/heatmapHtml';
-import { TrackPayload } from './viewModel';
+import { TrackPayload } from './protocol';
 
 export interface ExportInput {
   fileName: string;

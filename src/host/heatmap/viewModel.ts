@@ -12,32 +12,7 @@ import { BINARY_CONCEPTS, CONCEPT_NAMES } from '../../core/concepts/conceptNames
 import { labelConcepts } from '../../core/concepts/labelConcepts';
 import { Language } from '../../core/concepts/language';
 import { NamedCell } from '../../core/model/manifest';
-import { TrackSpec } from './protocol';
-
-export interface TrackPayload {
-  spec: TrackSpec;
-  label: string;
-  /** One value per recorded character of the window. */
-  values: number[];
-  /** The |value| drawn at full color (colorScale: robust for cells, fixed bits for surprise). */
-  limit: number;
-  /** Each value's color step, −LEVELS … LEVELS: the webview only draws these. */
-  levels: number[];
-}
-
-/** One line of a cell list: click it to add the cell as a track. */
-export interface CellEntry {
-  ref: CellRef;
-  title: string;
-  detail: string;
-}
-
-export interface GateChartLayer {
-  layer: number;
-  steps: number;
-  /** Per gate (i, f, o): for each unit, the fraction of steps left- (< 0.1) and right-saturated (> 0.9). */
-  gates: { name: string; left: number[]; right: number[] }[];
-}
+import { CellEntry, GateChartLayer, TrackPayload, TrackSpec } from './protocol';
 
 /** "inString" for a cell named in the manifest, else undefined. */
 export function nameOf(ref: CellRef, named: Record<string, NamedCell> | undefined): string | undefined {

@@ -1,5 +1,5 @@
 /**
- * The panel's HTML shell: no workspace text ever appears in it (media/heatmap.js
+ * The panel's HTML shell: no workspace text ever appears in it (src/webview/heatmap.ts
  * builds the view with textContent from posted messages). The
  * Content-Security-Policy allows only the extension's own stylesheet, the one
  * style element and the one script carrying this load's nonce: no inline
