@@ -143,7 +143,10 @@ function section(title: string, open: boolean): HTMLDetailsElement {
 }
 const conceptSec = section('Concept cells', true);
 const conceptList = el('ul', 'cells concept-cells');
-conceptSec.append(el('p', 'muted', 'Click a cell to show it as the top track.'), conceptList);
+conceptSec.append(
+  el('p', 'muted', 'Per concept, the cells that stand out in this file: AUROC (yes/no concepts) or ρ (counts), beside the best a random model of the same shape reaches on the same text. Click a cell to show it as the top track.'),
+  conceptList,
+);
 const selectionSec = section('Cells for selection', true);
 const selectionList = el('ul', 'cells selection-cells');
 const SELECTION_HINT = 'Select code in the editor: cells whose mean inside the selection differs most from outside.';
@@ -468,7 +471,10 @@ function drawSparks(): void {
 
 function renderCellList(list: HTMLElement, entries: CellEntry[]): void {
   clear(list);
+  let group: string | undefined;
   for (const e of entries) {
+    if (e.group !== undefined && e.group !== group) list.append(el('li', 'group-head', e.group));
+    group = e.group;
     const li = el('li', 'cell-entry');
     const b = el('button', 'cell-pick');
     b.append(el('span', 'cell-title', e.title), el('span', 'cell-detail', e.detail));

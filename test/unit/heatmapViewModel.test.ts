@@ -12,7 +12,8 @@ import { initParams, paramLayout } from '../../src/core/params';
 import { exportHeatmapHtml } from '../../src/host/heatmap/exportHtml';
 import { hypothesisInWindow } from '../../src/host/heatmap/hypothesis';
 import { SURPRISE_LIMIT_BITS, levelClass, levelStyleRules, levelsOf, robustLimit } from '../../src/core/cells/colorScale';
-import { buildTrack, conceptCells, gateChart, selectionCells } from '../../src/host/heatmap/viewModel';
+import { CONCEPT_CANDIDATES, conceptCells } from '../../src/host/heatmap/conceptCells';
+import { buildTrack, gateChart, selectionCells } from '../../src/host/heatmap/viewModel';
 import { webviewHtml } from '../../src/host/heatmap/webviewHtml';
 
 const SHAPES = [
@@ -101,7 +102,35 @@ describe('heatmap view model', () => {
     const com = entries.find((e) => e.title.startsWith('inComment ·') && e.detail.startsWith('this file'));
     assert.deepStrictEqual(str?.ref, { layer: 1, cell: 3, kind: 'c' });
     assert.deepStrictEqual(com?.ref, { layer: 0, cell: 1, kind: 'h' });
-    assert.match(str!.detail, /this file: AUROC 1\.000 · r = 0\.99\d/);
+    assert.match(str!.detail, /this file: AUROC 1\.000 · r = 0\.99\d · random model: measuring…/);
+    assert.strictEqual(str!.group, 'inString');
+  });
+
+  it('lists per concept the cells that beat the random-init control, with the control beside each', () => {
+    // Three string cells of decreasing quality; the control's best string cell is middling.
+    const act = synthetic(text.length, (t, l, k, j) => {
+      const s = labels.inString[t];
+      if (l === 0 && k === 'c' && j === 0) return 2 * s + jitter(t, 1);
+      if (l === 0 && k === 'c' && j === 1) return s + 4 * jitter(t, 2) * 10;
+      return jitter(t, j + 10 * l + (k === 'c' ? 5 : 0));
+    });
+    const control = synthetic(text.length, (t, l, k, j) => (l === 1 && k === 'h' && j === 0 ? labels.inString[t] + 12 * jitter(t, 3) : jitter(t, j + 30 * l)));
+    const entries = conceptCells(act, text, 0, 'typescript', undefined, control);
+    const strings = entries.filter((e) => e.group === 'inString');
+    assert.ok(strings.length >= 1 && strings.length <= CONCEPT_CANDIDATES);
+    assert.deepStrictEqual(strings[0].ref, { layer: 0, cell: 0, kind: 'c' });
+    const auroc = (e: { detail: string }) => Number(/this file: AUROC (\d\.\d+)/.exec(e.detail)![1]);
+    const controlAuroc = Number(/random model AUROC (\d\.\d+)/.exec(strings[0].detail)![1]);
+    assert.ok(controlAuroc > 0.5 && controlAuroc < 1, `control ${controlAuroc}`);
+    for (const e of strings) {
+      assert.match(e.detail, /random model AUROC \d\.\d{3}/, 'the control beside every listed cell');
+      assert.ok(auroc(e) > controlAuroc, `${e.title}: ${auroc(e)} beats the control`);
+    }
+    // A concept no real cell beats the control on still lists its best cell, flagged.
+    const weakAct = synthetic(text.length, (t, l, k, j) => jitter(t, j + 10 * l));
+    const weak = conceptCells(weakAct, text, 0, 'typescript', undefined, control).filter((e) => e.group === 'inString');
+    assert.strictEqual(weak.length, 1);
+    assert.match(weak[0].detail, /not above the random model/);
   });
 
   it('measures concepts on a window with labels from the whole file (the scanner state at the window start)', () => {

@@ -157,8 +157,8 @@ function rankAll(act: Activations, labels: Record<ConceptName, Float32Array>, op
   return out;
 }
 
-/** A randomly initialised engine of the same shape (its own kernels and memory, dropped after use). */
-function randomEngineLike(engine: RecordingEngine, seed: number): Engine {
+/** A randomly initialised engine of the same shape (its own kernels and memory, dropped after use): the random-init control. */
+export function randomEngineLike(engine: RecordingEngine, seed: number): Engine {
   const layout = paramLayout(engine.spec);
   return new Engine({ layout, params: initParams(layout, seed), manifest: newManifest(engine.spec, 'random baseline') }, createFastestOps());
 }

@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import { CellRef } from '../../core/cells/activations';
 import { HEATMAP_WINDOW_CHARS, TextWindow, chooseWindow, windowHolds } from '../../core/cells/heatmapWindow';
 import { StateCheckpoints, WindowActivations, recordWindow } from '../../core/cells/recordWindow';
+import { randomEngineLike } from '../../core/cells/findCellsForConcepts';
 import { searchMatches } from '../../core/cells/searchMatches';
+import { Engine } from '../../core/engine';
 import { Language, languageForFile } from '../../core/concepts/language';
 import { NamedCell } from '../../core/model/manifest';
 import { LoadedModel, ModelStore } from '../modelStore';
@@ -11,7 +13,8 @@ import { exportHeatmapHtml } from './exportHtml';
 import { MAX_HYPOTHESIS_CELLS, hypothesisInWindow } from './hypothesis';
 import { CellEntry, HostMessage, ModelShape, TrackSpec, ViewState, WebviewMessage, defaultViewState, parseViewState, parseWebviewMessage } from './protocol';
 import { applyIntent } from './viewChanges';
-import { buildTrack, conceptCells, gateChart, selectionCells } from './viewModel';
+import { ConceptRankings, conceptEntries, rankConceptsOnWindow } from './conceptCells';
+import { buildTrack, gateChart, selectionCells } from './viewModel';
 import { webviewHtml } from './webviewHtml';
 
 export const HEATMAP_VIEW_TYPE = 'lstmLens.heatmap';
@@ -41,6 +44,8 @@ interface Recording {
   win: TextWindow;
   act: WindowActivations;
   model: LoadedModel;
+  /** The window's concept rankings, and the list shown (rebuilt when the random control is measured). */
+  rankings: ConceptRankings;
   concepts: CellEntry[];
 }
 
@@ -77,6 +82,8 @@ export class HeatmapController implements vscode.Disposable {
   private recordTimer: NodeJS.Timeout | undefined;
   private selectionTimer: NodeJS.Timeout | undefined;
   private matchTargets: MatchTarget[] = [];
+  /** The random-init control of the loaded model (same shape, random weights), made once per model. */
+  private control: { model: LoadedModel; engine: Engine } | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -247,11 +254,36 @@ export class HeatmapController implements vscode.Disposable {
     await yieldNow();
     if (generation !== this.generation) return;
     const language = languageForFile(doc.languageId !== 'plaintext' ? doc.languageId : doc.fileName);
-    const concepts = conceptCells(act, text, win.start, language, model.model.manifest.cells);
+    const rankings = rankConceptsOnWindow(act, text, win.start, language);
+    const concepts = conceptEntries(model.model.manifest.cells, rankings);
     if (generation !== this.generation) return;
-    this.rec = { uri, version, text, language, win, act, model, concepts };
+    const rec: Recording = { uri, version, text, language, win, act, model, rankings, concepts };
+    this.rec = rec;
     this.setView(this.view.tracks.length === 0 ? { ...this.view, tracks: defaultTracks(concepts, model.model.manifest.cells) } : this.view);
     this.sendAll();
+    // Not awaited: callers that need the recording (export, Find Cells for Selection) do not wait for the control.
+    void this.measureControl(rec, generation).catch((err: unknown) => this.fail(err));
+  }
+
+  /**
+   * The random-init control beside the concept list: a random model of the
+   * same shape reads the same text (from the file's start, like the model)
+   * and its best score per concept on the window is what a listed cell must
+   * beat to stand out. Time-sliced like the recording; dropped when a newer
+   * recording starts.
+   */
+  private async measureControl(rec: Recording, generation: number): Promise<void> {
+    if (this.control?.model !== rec.model) this.control = { model: rec.model, engine: randomEngineLike(rec.model.engine, 1) };
+    const t0 = performance.now();
+    const live = () => generation === this.generation && this.rec === rec && !!this.panel;
+    const act = await recordWindow(this.control.engine, rec.text, { start: rec.win.start, end: rec.win.end, yieldNow, isCancelled: () => !live() });
+    if (!act) return;
+    await yieldNow();
+    if (!live()) return;
+    const random = rankConceptsOnWindow(act, rec.text, rec.win.start, rec.language, 1);
+    rec.concepts = conceptEntries(rec.model.model.manifest.cells, rec.rankings, random);
+    this.log.info(`heatmap: random-init control measured on ${act.chars} chars in ${(performance.now() - t0).toFixed(0)} ms`);
+    this.post({ type: 'conceptCells', entries: rec.concepts });
   }
 
   private sendAll(): void {

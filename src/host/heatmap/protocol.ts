@@ -65,6 +65,8 @@ export interface CellEntry {
   ref: CellRef;
   title: string;
   detail: string;
+  /** Entries of one group are listed under its name (a concept, or "model card"). */
+  group?: string;
 }
 
 export interface GateChartLayer {
