@@ -14,6 +14,7 @@ import {
   pearson,
   rankCellsForConcept,
   rankCellsForConcepts,
+  rankCellsForConceptsSliced,
   rankCellsForSpan,
   recordActivations,
   shareBudget,
@@ -259,6 +260,20 @@ describe('cells', () => {
       const both = rankCellsForConcepts(act, [{ labels: a }, { labels: b }], { probe: false, top: 5 });
       assert.deepStrictEqual(both[0].cells, rankCellsForConcept(act, a, { probe: false, top: 5 }).cells);
       assert.deepStrictEqual(both[1].cells, rankCellsForConcept(act, b, { probe: false, top: 5 }).cells);
+    });
+
+    it('ranks in time slices to the same result, yielding between slices, and stops when cancelled', async () => {
+      const n = noise(24);
+      const act = synthetic(600, (t, s, j) => Math.sin(t * (j + 2) * 0.013 + s.layer) + n());
+      const concepts = [{ labels: Float32Array.from({ length: 600 }, (_, t) => (t % 40 < 15 ? 1 : 0)) }, { labels: Float32Array.from({ length: 600 }, (_, t) => t % 23) }];
+      let yields = 0;
+      const sliced = await rankCellsForConceptsSliced(act, concepts, { probe: false, top: 6 }, { sliceMs: -1, yieldNow: async () => void yields++ });
+      assert.deepStrictEqual(sliced, rankCellsForConcepts(act, concepts, { probe: false, top: 6 }));
+      assert.strictEqual(yields, 4 * 8, 'a yield after every cell when every slice is over time');
+      let asked = 0;
+      const cancelled = await rankCellsForConceptsSliced(act, concepts, { probe: false }, { sliceMs: -1, yieldNow: async () => undefined, isCancelled: () => ++asked > 3 });
+      assert.strictEqual(cancelled, undefined);
+      assert.strictEqual(asked, 4);
     });
 
     it('the sparse probe combines cells where no single one is enough', () => {

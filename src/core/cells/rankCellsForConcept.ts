@@ -73,6 +73,45 @@ interface Prepared {
  * plus O(T) per concept. A sparse probe is fitted on the best candidates.
  */
 export function rankCellsForConcepts(act: Activations, concepts: readonly ConceptToRank[], opts: RankOptions = {}): ConceptRanking[] {
+  const job = rankingSteps(act, concepts, opts);
+  let step = job.next();
+  while (!step.done) step = job.next();
+  return step.value;
+}
+
+export interface RankSlicing {
+  /** Called between slices, so the caller's event loop can run. */
+  yieldNow: () => Promise<void>;
+  /** Longest stretch of ranking between two yields, in milliseconds (default 12). */
+  sliceMs?: number;
+  /** Checked after each yield; when true the ranking stops and resolves to undefined. */
+  isCancelled?: () => boolean;
+}
+
+/** rankCellsForConcepts in time slices (for the extension host, where a window's ranking takes a second of CPU); the same result. */
+export async function rankCellsForConceptsSliced(
+  act: Activations,
+  concepts: readonly ConceptToRank[],
+  opts: RankOptions,
+  slicing: RankSlicing,
+): Promise<ConceptRanking[] | undefined> {
+  const sliceMs = slicing.sliceMs ?? 12;
+  const job = rankingSteps(act, concepts, opts);
+  let sliceStart = performance.now();
+  let step = job.next();
+  while (!step.done) {
+    if (performance.now() - sliceStart > sliceMs) {
+      await slicing.yieldNow();
+      if (slicing.isCancelled?.()) return undefined;
+      sliceStart = performance.now();
+    }
+    step = job.next();
+  }
+  return step.value;
+}
+
+/** The ranking as steps: it pauses (yields) after each cell, and returns the rankings. */
+function* rankingSteps(act: Activations, concepts: readonly ConceptToRank[], opts: RankOptions): Generator<void, ConceptRanking[]> {
   const T = act.chars;
   const prepared = concepts.map((c) => prepare(c, T));
 
@@ -110,6 +149,7 @@ export function rankCellsForConcepts(act: Activations, concepts: readonly Concep
         }
         scores[k].push(score);
       });
+      yield;
     }
   }
 

@@ -6,7 +6,7 @@
  * text. The model card's named cells come first. No vscode import.
  */
 import { Activations, CellRef, describeCell } from '../../core/cells/activations';
-import { CellScore, ConceptRanking, rankCellsForConcepts } from '../../core/cells/rankCellsForConcept';
+import { CellScore, ConceptRanking, RankSlicing, rankCellsForConcepts, rankCellsForConceptsSliced } from '../../core/cells/rankCellsForConcept';
 import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptName } from '../../core/concepts/conceptNames';
 import { labelConcepts } from '../../core/concepts/labelConcepts';
 import { Language } from '../../core/concepts/language';
@@ -21,13 +21,29 @@ export type ConceptRankings = Record<ConceptName, ConceptRanking>;
 
 /** Every concept ranked on a window recording (labels from the whole file, so the scanner state at the window's start is right). */
 export function rankConceptsOnWindow(act: Activations, fullText: string, windowStart: number, language: Language, top = CONCEPT_CANDIDATES): ConceptRankings {
-  const labels = labelConcepts(fullText, language);
   // One pass for all concepts: each cell's values are sorted once.
-  const rankings = rankCellsForConcepts(
-    act,
-    CONCEPT_NAMES.map((name) => ({ labels: labels[name].subarray(windowStart, windowStart + act.chars), binary: BINARY_CONCEPTS.includes(name) })),
-    { top, probe: false },
-  );
+  return byName(rankCellsForConcepts(act, windowConcepts(act, fullText, windowStart, language), { top, probe: false }));
+}
+
+/** rankConceptsOnWindow in time slices, for the extension host; undefined when cancelled. */
+export async function rankConceptsOnWindowSliced(
+  act: Activations,
+  fullText: string,
+  windowStart: number,
+  language: Language,
+  top: number,
+  slicing: RankSlicing,
+): Promise<ConceptRankings | undefined> {
+  const rankings = await rankCellsForConceptsSliced(act, windowConcepts(act, fullText, windowStart, language), { top, probe: false }, slicing);
+  return rankings && byName(rankings);
+}
+
+function windowConcepts(act: Activations, fullText: string, windowStart: number, language: Language) {
+  const labels = labelConcepts(fullText, language);
+  return CONCEPT_NAMES.map((name) => ({ labels: labels[name].subarray(windowStart, windowStart + act.chars), binary: BINARY_CONCEPTS.includes(name) }));
+}
+
+function byName(rankings: ConceptRanking[]): ConceptRankings {
   return Object.fromEntries(CONCEPT_NAMES.map((name, k) => [name, rankings[k]])) as ConceptRankings;
 }
 

@@ -13,7 +13,7 @@ import { exportHeatmapHtml } from './exportHtml';
 import { MAX_HYPOTHESIS_CELLS, hypothesisInWindow } from './hypothesis';
 import { CellEntry, HostMessage, ModelShape, TrackSpec, ViewState, WebviewMessage, defaultViewState, parseViewState, parseWebviewMessage } from './protocol';
 import { applyIntent } from './viewChanges';
-import { ConceptRankings, conceptEntries, rankConceptsOnWindow } from './conceptCells';
+import { CONCEPT_CANDIDATES, ConceptRankings, conceptEntries, rankConceptsOnWindowSliced } from './conceptCells';
 import { buildTrack, gateChart, selectionCells } from './viewModel';
 import { webviewHtml } from './webviewHtml';
 
@@ -254,9 +254,10 @@ export class HeatmapController implements vscode.Disposable {
     await yieldNow();
     if (generation !== this.generation) return;
     const language = languageForFile(doc.languageId !== 'plaintext' ? doc.languageId : doc.fileName);
-    const rankings = rankConceptsOnWindow(act, text, win.start, language);
+    const current = () => generation === this.generation && !!this.panel;
+    const rankings = await rankConceptsOnWindowSliced(act, text, win.start, language, CONCEPT_CANDIDATES, { yieldNow, isCancelled: () => !current() });
+    if (!rankings || !current()) return;
     const concepts = conceptEntries(model.model.manifest.cells, rankings);
-    if (generation !== this.generation) return;
     const rec: Recording = { uri, version, text, language, win, act, model, rankings, concepts };
     this.rec = rec;
     this.setView(this.view.tracks.length === 0 ? { ...this.view, tracks: defaultTracks(concepts, model.model.manifest.cells) } : this.view);
@@ -278,9 +279,8 @@ export class HeatmapController implements vscode.Disposable {
     const live = () => generation === this.generation && this.rec === rec && !!this.panel;
     const act = await recordWindow(this.control.engine, rec.text, { start: rec.win.start, end: rec.win.end, yieldNow, isCancelled: () => !live() });
     if (!act) return;
-    await yieldNow();
-    if (!live()) return;
-    const random = rankConceptsOnWindow(act, rec.text, rec.win.start, rec.language, 1);
+    const random = await rankConceptsOnWindowSliced(act, rec.text, rec.win.start, rec.language, 1, { yieldNow, isCancelled: () => !live() });
+    if (!random || !live()) return;
     rec.concepts = conceptEntries(rec.model.model.manifest.cells, rec.rankings, random);
     this.log.info(`heatmap: random-init control measured on ${act.chars} chars in ${(performance.now() - t0).toFixed(0)} ms`);
     this.post({ type: 'conceptCells', entries: rec.concepts });
