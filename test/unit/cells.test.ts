@@ -3,16 +3,22 @@ import {
   Activations,
   CellKind,
   auroc,
+  aurocFromRanks,
   cellValues,
   countGateSaturation,
   findCellsForConcepts,
   findMatches,
   gateSaturation,
   newGateSaturationCounts,
+  midRanks,
+  pearson,
   rankCellsForConcept,
+  rankCellsForConcepts,
+  rankCellsForConceptsSliced,
   rankCellsForSpan,
   recordActivations,
   shareBudget,
+  spearman,
   storeNamedCells,
 } from '../../src/core/cells';
 import { CONCEPT_NAMES } from '../../src/core/concepts';
@@ -66,6 +72,29 @@ function bruteAuroc(scores: number[], labels: number[]): number {
   return pairs ? wins / pairs : 0.5;
 }
 
+/** Rank by the definition: 1 + values below + half the other equal values. O(n²). */
+function bruteRanks(xs: number[]): number[] {
+  return xs.map((x) => 1 + xs.filter((y) => y < x).length + (xs.filter((y) => y === x).length - 1) / 2);
+}
+
+/** Spearman ρ by the textbook route: brute-force ranks, then Pearson's formula written out. */
+function bruteSpearman(a: number[], b: number[]): number {
+  const ra = bruteRanks(a);
+  const rb = bruteRanks(b);
+  const n = a.length;
+  const ma = ra.reduce((x, y) => x + y, 0) / n;
+  const mb = rb.reduce((x, y) => x + y, 0) / n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (ra[i] - ma) * (rb[i] - mb);
+    saa += (ra[i] - ma) ** 2;
+    sbb += (rb[i] - mb) ** 2;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
 function tinyEngine(spec: ModelSpec, seed = 3): Engine {
   const layout = paramLayout(spec);
   return new Engine({ layout, params: initParams(layout, seed), manifest: newManifest(spec, 'tiny') }, createFastestOps());
@@ -94,6 +123,50 @@ describe('cells', () => {
     });
   });
 
+  describe('ranks, Spearman ρ and AUROC from ranks', () => {
+    it('mid-ranks match the definition, ties averaged', () => {
+      assert.deepStrictEqual([...midRanks([3, 1, 3, 2, 3], 5, new Float64Array(5))], [4, 1, 4, 2, 4]);
+      assert.deepStrictEqual([...midRanks(Float32Array.of(0, -0, -1e30, 2.5, -2.5, 1e-40), 6, new Float64Array(6))], [3.5, 3.5, 1, 6, 2, 5]);
+      const rng = makeRng(11);
+      for (let trial = 0; trial < 20; trial++) {
+        const n = 1 + Math.floor(rng() * 60);
+        const xs = Array.from({ length: n }, () => Math.floor(rng() * 7) - 3 + (rng() < 0.3 ? rng() : 0));
+        assert.deepStrictEqual([...midRanks(xs, n, new Float64Array(n))], bruteRanks(xs), `trial ${trial}`);
+        // A Float32Array takes the packed-key path: the same ranks for the same (float32) values.
+        const f32 = Float32Array.from(xs, (x) => (rng() < 0.1 ? -x : x));
+        assert.deepStrictEqual([...midRanks(f32, n, new Float64Array(n))], bruteRanks([...f32]), `trial ${trial} (float32)`);
+      }
+    });
+
+    it('Spearman ρ matches the brute-force ranks on data with many ties, and is 0 when one side is constant', () => {
+      const rng = makeRng(12);
+      for (let trial = 0; trial < 30; trial++) {
+        const n = 2 + Math.floor(rng() * 80);
+        const a = Array.from({ length: n }, () => Math.floor(rng() * 5));
+        const b = a.map((x) => (rng() < 0.5 ? x : Math.floor(rng() * 4)));
+        const want = bruteSpearman(a, b);
+        assert.ok(Math.abs(spearman(a, b) - want) < 1e-12, `trial ${trial}: ${spearman(a, b)} vs ${want}`);
+      }
+      assert.strictEqual(spearman([1, 2, 3], [5, 5, 5]), 0);
+      // Any increasing transform leaves ρ at 1, where Pearson r falls.
+      const xs = Array.from({ length: 50 }, (_, i) => i);
+      assert.strictEqual(spearman(xs, xs.map((x) => Math.exp(x / 3))), 1);
+      assert.ok(pearson(xs, xs.map((x) => Math.exp(x / 3))) < 0.6);
+    });
+
+    it('AUROC from the rank sum equals the pairwise AUROC, ties counting half', () => {
+      const rng = makeRng(13);
+      for (let trial = 0; trial < 20; trial++) {
+        const n = 2 + Math.floor(rng() * 100);
+        const scores = Array.from({ length: n }, () => Math.floor(rng() * 6));
+        const labels = scores.map(() => (rng() < 0.3 ? 1 : 0));
+        const positives = labels.reduce((x: number, y) => x + y, 0);
+        const got = aurocFromRanks(midRanks(scores, n, new Float64Array(n)), labels, positives, n);
+        assert.ok(Math.abs(got - bruteAuroc(scores, labels)) < 1e-12, `trial ${trial}`);
+      }
+    });
+  });
+
   describe('rankCellsForConcept', () => {
     const T = 2000;
     const signal = (t: number) => Math.sin(t / 17) + (t % 300 < 100 ? 1 : 0);
@@ -107,7 +180,7 @@ describe('cells', () => {
       });
       const labels = Float32Array.from({ length: T }, (_, t) => signal(t));
       const ranking = rankCellsForConcept(act, labels, { probe: false });
-      assert.deepStrictEqual({ ...ranking.cells[0], r: undefined }, { layer: 1, cell: 5, kind: 'c', r: undefined });
+      assert.deepStrictEqual({ ...ranking.cells[0], r: undefined }, { layer: 1, cell: 5, kind: 'c', r: undefined, rho: 1, sign: 1 });
       assert.ok(ranking.cells[0].r > 0.9999, `r = ${ranking.cells[0].r}`);
       assert.deepStrictEqual([ranking.cells[1].layer, ranking.cells[1].cell, ranking.cells[1].kind], [0, 2, 'h']);
       assert.ok(ranking.cells[1].r < -0.8);
@@ -128,6 +201,79 @@ describe('cells', () => {
       const constant = rankCellsForConcept(act, new Float32Array(T), { probe: false });
       assert.strictEqual(constant.constant, true);
       assert.ok(constant.cells.every((c) => c.r === 0));
+    });
+
+    it('ranks a yes/no concept by AUROC either way round: a clean detector with outliers beats a higher Pearson r', () => {
+      const yes = (t: number) => (t % 40 < 12 ? 1 : 0);
+      const n = noise(21);
+      const act = synthetic(T, (t, s, j) => {
+        // 0c3: perfectly separates yes from no, but a few huge values wreck its r.
+        if (s.layer === 0 && s.kind === 'c' && j === 3) return yes(t) ? (t % 97 < 3 ? 60 : 1 + n() * 0.1) : n() * 0.1;
+        // 1h6: lower on yes, a clean detector the other way round.
+        if (s.layer === 1 && s.kind === 'h' && j === 6) return yes(t) ? -0.5 + n() * 0.1 : 0.5 + n() * 0.1;
+        // 1c0: follows yes loosely (higher r than 0c3, worse AUROC).
+        if (s.layer === 1 && s.kind === 'c' && j === 0) return yes(t) + n() * 2;
+        return n();
+      });
+      const labels = Float32Array.from({ length: T }, (_, t) => yes(t));
+      const ranking = rankCellsForConcept(act, labels, { probe: false, top: 40 });
+      const find = (layer: number, kind: CellKind, cell: number) => ranking.cells.findIndex((c) => c.layer === layer && c.kind === kind && c.cell === cell);
+      const outlier = ranking.cells[find(0, 'c', 3)];
+      const reversed = ranking.cells[find(1, 'h', 6)];
+      const loose = ranking.cells[find(1, 'c', 0)];
+      assert.deepStrictEqual([find(0, 'c', 3), find(1, 'h', 6)].sort(), [0, 1], 'the two clean detectors lead');
+      assert.strictEqual(outlier.auroc, 1);
+      assert.strictEqual(outlier.sign, 1);
+      assert.strictEqual(reversed.auroc, 1, 'AUROC is taken either sign');
+      assert.strictEqual(reversed.sign, -1);
+      assert.ok(Math.abs(loose.r) > Math.abs(outlier.r), `r: loose ${loose.r}, outlier cell ${outlier.r}`);
+      assert.ok(loose.auroc! < outlier.auroc!);
+      assert.ok(ranking.cells.every((c) => c.auroc! >= 0.5 && c.rho === undefined));
+    });
+
+    it('ranks a count by |Spearman ρ|: a monotone but curved cell beats a linear noisy one', () => {
+      const depth = (t: number) => Math.floor(t / 7) % 6;
+      const n = noise(22);
+      const act = synthetic(T, (t, s, j) => {
+        if (s.layer === 0 && s.kind === 'c' && j === 1) return -Math.exp(depth(t) * 1.5) + n() * 0.01;
+        if (s.layer === 1 && s.kind === 'h' && j === 2) return depth(t) / 5 + n();
+        return n();
+      });
+      const labels = Float32Array.from({ length: T }, (_, t) => depth(t));
+      const ranking = rankCellsForConcept(act, labels, { probe: false });
+      const best = ranking.cells[0];
+      assert.deepStrictEqual([best.layer, best.kind, best.cell], [0, 'c', 1]);
+      // Not −1: the labels tie within a run and the cell's values do not.
+      assert.ok(best.rho! < -0.95 && best.sign === -1, `rho ${best.rho}`);
+      const linear = ranking.cells.find((c) => c.layer === 1 && c.kind === 'h' && c.cell === 2)!;
+      assert.ok(Math.abs(linear.r) > Math.abs(best.r), 'Pearson r would have picked the noisy linear cell');
+      assert.strictEqual(best.auroc, undefined);
+      const labelsRho = bruteSpearman(Array.from(labels), Array.from(cellValues(act, best)));
+      assert.ok(Math.abs(best.rho! - labelsRho) < 1e-9);
+    });
+
+    it('ranks several concepts in one pass exactly as one at a time', () => {
+      const n = noise(23);
+      const act = synthetic(400, (t, s, j) => Math.sin(t * (j + 1) * 0.01 + (s.layer + 1)) + n());
+      const a = Float32Array.from({ length: 400 }, (_, t) => (t % 30 < 9 ? 1 : 0));
+      const b = Float32Array.from({ length: 400 }, (_, t) => t % 50);
+      const both = rankCellsForConcepts(act, [{ labels: a }, { labels: b }], { probe: false, top: 5 });
+      assert.deepStrictEqual(both[0].cells, rankCellsForConcept(act, a, { probe: false, top: 5 }).cells);
+      assert.deepStrictEqual(both[1].cells, rankCellsForConcept(act, b, { probe: false, top: 5 }).cells);
+    });
+
+    it('ranks in time slices to the same result, yielding between slices, and stops when cancelled', async () => {
+      const n = noise(24);
+      const act = synthetic(600, (t, s, j) => Math.sin(t * (j + 2) * 0.013 + s.layer) + n());
+      const concepts = [{ labels: Float32Array.from({ length: 600 }, (_, t) => (t % 40 < 15 ? 1 : 0)) }, { labels: Float32Array.from({ length: 600 }, (_, t) => t % 23) }];
+      let yields = 0;
+      const sliced = await rankCellsForConceptsSliced(act, concepts, { probe: false, top: 6 }, { sliceMs: -1, yieldNow: async () => void yields++ });
+      assert.deepStrictEqual(sliced, rankCellsForConcepts(act, concepts, { probe: false, top: 6 }));
+      assert.strictEqual(yields, 4 * 8, 'a yield after every cell when every slice is over time');
+      let asked = 0;
+      const cancelled = await rankCellsForConceptsSliced(act, concepts, { probe: false }, { sliceMs: -1, yieldNow: async () => undefined, isCancelled: () => ++asked > 3 });
+      assert.strictEqual(cancelled, undefined);
+      assert.strictEqual(asked, 4);
     });
 
     it('the sparse probe combines cells where no single one is enough', () => {
@@ -309,9 +455,13 @@ describe('cells', () => {
       for (const name of CONCEPT_NAMES) {
         const best = found.concepts[name]!;
         assert.ok(best, name);
-        assert.ok(Math.abs(best.r) <= 1 && Math.abs(best.r) >= Math.abs(best.top[best.top.length - 1].r));
+        assert.ok(Math.abs(best.r) <= 1);
         assert.ok(found.randomBaseline[name]);
-        assert.strictEqual(best.auroc !== undefined, ['inString', 'inComment', 'inIfCondition'].includes(name), `${name} has an AUROC only if yes/no`);
+        const yesNo = ['inString', 'inComment', 'inIfCondition'].includes(name);
+        assert.strictEqual(best.auroc !== undefined, yesNo, `${name} has an AUROC only if yes/no`);
+        assert.strictEqual(best.rho !== undefined, !yesNo, `${name} has a rho only if a count`);
+        const strength = (c: { auroc?: number; rho?: number }) => c.auroc ?? Math.abs(c.rho!);
+        assert.ok(best.top.every((c, i) => i === 0 || strength(best.top[i - 1]) >= strength(c)), `${name}: ranked by AUROC or |rho|`);
       }
       assert.strictEqual(found.saturation.length, 2);
       assert.ok(found.bitsPerChar > 0);
@@ -323,6 +473,9 @@ describe('cells', () => {
       const s = manifest.cells.inString;
       assert.deepStrictEqual([s.layer, s.cell, s.kind], [found.concepts.inString!.layer, found.concepts.inString!.cell, found.concepts.inString!.kind]);
       assert.strictEqual(typeof s.randomR, 'number');
+      assert.strictEqual(s.auroc, Math.round(found.concepts.inString!.auroc! * 1e4) / 1e4);
+      assert.strictEqual(typeof manifest.cells.indentDepth.rho, 'number');
+      assert.strictEqual(typeof manifest.cells.indentDepth.randomRho, 'number');
       assert.strictEqual(s.chars, found.chars);
     });
   });

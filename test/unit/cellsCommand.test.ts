@@ -72,9 +72,14 @@ describe('lstm-lens cells (cellsCommand)', function () {
       assert.ok(typeof c.r === 'number' && Math.abs(c.r) <= 1, name);
       const yesNo = ['inString', 'inComment', 'inIfCondition'].includes(name);
       assert.strictEqual(typeof c.auroc === 'number', yesNo, `${name}: auroc only for yes/no concepts`);
+      assert.strictEqual(typeof c.rho === 'number', !yesNo, `${name}: rho only for counts`);
+      if (yesNo) assert.ok((c.auroc as number) >= 0.5 && (c.auroc as number) <= 1, `${name}: AUROC taken either sign`);
+      else assert.ok(Math.abs(c.rho as number) <= 1, name);
       const random = c.random as Record<string, unknown>;
       assert.strictEqual(typeof random.r, 'number', name);
       assert.strictEqual(typeof random.auroc === 'number', yesNo, name);
+      assert.strictEqual(typeof random.rho === 'number', !yesNo, name);
+      assert.ok(Number.isInteger(random.cell) && (random.kind === 'h' || random.kind === 'c'), `${name}: the control names its cell`);
     }
     assert.strictEqual(j.saturation.length, 1);
     assert.ok(typeof j.saturation[0].f.right === 'number');
@@ -103,6 +108,8 @@ describe('lstm-lens cells (cellsCommand)', function () {
     assert.deepStrictEqual(Object.keys(cells).sort(), ['bracketDepth', 'inComment', 'inIfCondition', 'inString', 'indentDepth', 'linePosition']);
     assert.deepStrictEqual([cells.inString.layer, cells.inString.cell, cells.inString.kind], [j.concepts.inString.layer, j.concepts.inString.cell, j.concepts.inString.kind]);
     assert.strictEqual(cells.inString.r, j.concepts.inString.r);
+    assert.strictEqual(cells.inString.auroc, j.concepts.inString.auroc);
+    assert.strictEqual(cells.indentDepth.rho, j.concepts.indentDepth.rho);
   });
 
   it('prints a readable table without --json', async () => {
@@ -110,7 +117,8 @@ describe('lstm-lens cells (cellsCommand)', function () {
     assert.strictEqual(r.code, 0);
     const lines = r.stdout.trim().split('\n');
     assert.strictEqual(lines.length, 7);
-    assert.match(lines[1], /^inString\s+layer 0 [hc]\[\d+\]\s+r\s+-?\d\.\d{3}\s+AUROC/);
+    assert.match(lines[1], /^inString\s+layer 0 [hc]\[\d+\]\s+AUROC \d\.\d{3}\s+r\s+-?\d\.\d{3}\s+\(random model: AUROC \d\.\d{3}/);
+    assert.match(lines[3], /^indentDepth\s+layer 0 [hc]\[\d+\]\s+rho\s+-?\d\.\d{3}\s+r\s+-?\d\.\d{3}\s+\(random model: rho/);
   });
 
   it('rejects bad calls with a usage error', async () => {

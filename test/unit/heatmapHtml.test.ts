@@ -34,7 +34,7 @@ describe('heatmapHtml', () => {
         text: NASTY,
         tracks: [
           { label: 'inString <script>', values },
-          { label: 'short', values: values.subarray(0, 10), scale: 1 },
+          { label: 'short', values: values.subarray(0, 10), limit: 1 },
         ],
       },
     ],
@@ -70,7 +70,7 @@ describe('heatmapHtml', () => {
     const trough = values.indexOf(Math.min(...values));
     assert.deepStrictEqual([spans[peak][1], spans[peak][2]], ['p8', values[peak].toFixed(3)]);
     assert.strictEqual(spans[trough][1], 'n8');
-    assert.match(html, /\.p8\{background:rgba\(178,24,43,0\.850\)\}/);
+    assert.match(html, /\.p8\{background:rgba\(214,47,39,0\.800\)\}/);
     assert.match(html, /prefers-color-scheme:dark/);
   });
 

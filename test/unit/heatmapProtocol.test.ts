@@ -7,14 +7,18 @@ const SHAPE = { hidden: [16, 8] };
 describe('heatmap protocol', () => {
   it('accepts well-formed messages and copies only their known fields', () => {
     assert.deepStrictEqual(parseWebviewMessage({ type: 'reveal', offset: 12, extra: '<script>' }, SHAPE), { type: 'reveal', offset: 12 });
-    assert.deepStrictEqual(parseWebviewMessage({ type: 'setTracks', tracks: [{ type: 'cell', layer: 1, cell: 7, kind: 'c', label: 'x' }, { type: 'surprise' }] }, SHAPE), {
-      type: 'setTracks',
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'addTracks', primary: true, tracks: [{ type: 'cell', layer: 1, cell: 7, kind: 'c', label: 'x' }, { type: 'surprise' }] }, SHAPE), {
+      type: 'addTracks',
       tracks: [{ type: 'cell', layer: 1, cell: 7, kind: 'c' }, { type: 'surprise' }],
+      primary: true,
     });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'removeTrack', track: { type: 'cell', layer: 0, cell: 15, kind: 'h' } }, SHAPE), { type: 'removeTrack', track: { type: 'cell', layer: 0, cell: 15, kind: 'h' } });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'searchOptions', threshold: -1, offAround: 0, scope: 'file' }, SHAPE), { type: 'searchOptions', threshold: -1, offAround: 0, scope: 'file' });
     assert.deepStrictEqual(parseWebviewMessage({ type: 'hypothesis', threshold: 0.5, offAround: 3, scope: 'workspace' }, SHAPE), { type: 'hypothesis', threshold: 0.5, offAround: 3, scope: 'workspace' });
     assert.deepStrictEqual(parseWebviewMessage({ type: 'openMatch', index: 4 }, SHAPE), { type: 'openMatch', index: 4 });
     assert.deepStrictEqual(parseWebviewMessage({ type: 'export' }, SHAPE), { type: 'export' });
-    assert.deepStrictEqual(parseWebviewMessage({ type: 'ready', state: null }, SHAPE), { type: 'ready', state: null });
+    // The webview no longer sends a state: the host owns it.
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'ready', state: { tracks: [] } }, SHAPE), { type: 'ready' });
   });
 
   it('rejects malformed, out-of-range and unknown messages', () => {
@@ -30,7 +34,11 @@ describe('heatmap protocol', () => {
       { type: 'hypothesis', threshold: NaN, offAround: 0, scope: 'file' },
       { type: 'hypothesis', threshold: 0.2, offAround: 99, scope: 'file' },
       { type: 'hypothesis', threshold: 0.2, offAround: 1, scope: '../etc' },
-      { type: 'setTracks', tracks: 'all' },
+      { type: 'addTracks', tracks: 'all', primary: true },
+      { type: 'addTracks', tracks: [], primary: 'yes' },
+      { type: 'removeTrack', track: { type: 'cell', layer: 2, cell: 0, kind: 'h' } },
+      { type: 'searchOptions', threshold: 0.2, offAround: 1, scope: 'disk' },
+      { type: 'setTracks', tracks: [] },
       { type: '__proto__' },
     ];
     for (const raw of bad) assert.strictEqual(parseWebviewMessage(raw, SHAPE), undefined, JSON.stringify(raw));
@@ -77,7 +85,11 @@ describe('heatmap protocol', () => {
     // Exactly one script, carrying the nonce and loaded from media/.
     const scripts = html.match(/<script\b[^>]*>/g) ?? [];
     assert.deepStrictEqual(scripts, ['<script nonce="abc123XYZ" src="https://webview.example/media/heatmap.js">']);
-    assert.doesNotMatch(html, /<style|\sstyle=|\son\w+=/);
+    assert.doesNotMatch(html, /\sstyle=|\son\w+=/);
+    // One style element, the color steps, allowed by the same nonce.
+    assert.match(csp, /style-src https:\/\/webview\.example 'nonce-abc123XYZ'(;|$)/);
+    assert.deepStrictEqual(html.match(/<style\b[^>]*>/g), ['<style nonce="abc123XYZ">']);
+    assert.match(html, /<style nonce="abc123XYZ">\.p1\{background:rgba\(/);
   });
 
   it('makes a fresh nonce for every shell', () => {

@@ -11,7 +11,10 @@ import { ModelSpec } from '../../src/core/modelSpec';
 import { initParams, paramLayout } from '../../src/core/params';
 import { exportHeatmapHtml } from '../../src/host/heatmap/exportHtml';
 import { hypothesisInWindow } from '../../src/host/heatmap/hypothesis';
-import { SURPRISE_FULL_SCALE_BITS, buildTrack, conceptCells, gateChart, selectionCells } from '../../src/host/heatmap/viewModel';
+import { SURPRISE_LIMIT_BITS, levelClass, levelStyleRules, levelsOf, robustLimit } from '../../src/core/cells/colorScale';
+import { CONCEPT_CANDIDATES, conceptCells } from '../../src/host/heatmap/conceptCells';
+import { buildTrack, gateChart, selectionCells } from '../../src/host/heatmap/viewModel';
+import { webviewHtml } from '../../src/host/heatmap/webviewHtml';
 
 const SHAPES = [
   { layer: 0, kind: 'h' as CellKind, units: 6 },
@@ -40,18 +43,45 @@ describe('heatmap view model', () => {
   const text = "const a = 'quoted text';\n// a comment line\nif (a && b) { call('x'); }\n".repeat(4);
   const labels = labelConcepts(text, 'typescript');
 
-  it('builds tracks with the exact values, h on a fixed scale, c on its largest |value|, surprise in bits', () => {
+  it('builds tracks with the exact values, a robust limit for h and c, surprise in bits, and the color steps', () => {
     const act = synthetic(text.length, (t, l, k, j) => (k === 'c' ? 3 : 1) * Math.sin(t / 5 + j + l));
     const h = buildTrack(act, { type: 'cell', layer: 1, cell: 2, kind: 'h' });
     assert.deepStrictEqual(h.values, Array.from(cellValues(act, { layer: 1, cell: 2, kind: 'h' })));
-    assert.strictEqual(h.scale, 1);
+    assert.strictEqual(h.limit, robustLimit(cellValues(act, { layer: 1, cell: 2, kind: 'h' })));
+    assert.deepStrictEqual(h.levels, levelsOf(h.values, h.limit));
     assert.strictEqual(h.label, 'layer 1 h[2]');
     const c = buildTrack(act, { type: 'cell', layer: 0, cell: 4, kind: 'c' }, { inString: { layer: 0, cell: 4, kind: 'c', r: 0.9 } });
-    assert.strictEqual(c.scale, Math.max(...c.values.map(Math.abs)));
+    assert.strictEqual(c.limit, robustLimit(cellValues(act, { layer: 0, cell: 4, kind: 'c' })));
     assert.strictEqual(c.label, 'inString · layer 0 c[4]');
     const s = buildTrack(act, { type: 'surprise' });
     assert.deepStrictEqual(s.values, Array.from(act.surprise));
-    assert.strictEqual(s.scale, SURPRISE_FULL_SCALE_BITS);
+    assert.strictEqual(s.limit, SURPRISE_LIMIT_BITS);
+    assert.deepStrictEqual(s.levels, levelsOf(act.surprise, SURPRISE_LIMIT_BITS));
+  });
+
+  it('a c cell with one huge outlier still shows its on/off swing at full contrast', () => {
+    // On (+2) for a third of the text, off (−2) elsewhere, and one spike of 500.
+    const act = synthetic(text.length, (t, l, k, j) => (k === 'c' && j === 1 ? (t === 10 ? 500 : t % 30 < 10 ? 2 : -2) : 0));
+    const track = buildTrack(act, { type: 'cell', layer: 0, cell: 1, kind: 'c' });
+    const full = track.levels.filter((q) => Math.abs(q) === 8).length;
+    assert.ok(full >= track.levels.length - 1, `${full} of ${track.levels.length} characters at full color`);
+    // Scaled by its largest |value| the swing would have been invisible: 2/500 rounds to step 0.
+    assert.strictEqual(levelsOf([2, -2], 500).join(), '0,0');
+  });
+
+  it('the exported page and the panel draw with the same limits, steps and colors', () => {
+    const act = synthetic(text.length, (t, l, k, j) => (k === 'c' ? 3 : 1) * Math.sin(t / 5 + j + l) + (t === 3 ? 40 : 0));
+    const tracks = [buildTrack(act, { type: 'cell', layer: 0, cell: 2, kind: 'c' }), buildTrack(act, { type: 'surprise' })];
+    const html = exportHeatmapHtml({ fileName: 'a.ts', text, tracks, modelName: 'tiny' });
+    const pres = [...html.matchAll(/<pre class="code">([\s\S]*?)<\/pre>/g)].map((m) => [...m[1].matchAll(/<span class="(\w+)/g)].map((x) => x[1]));
+    assert.deepStrictEqual(pres, tracks.map((t) => t.levels.map(levelClass)), 'each character has the step the panel draws');
+    const panel = webviewHtml({ cspSource: 'x', scriptUri: 'y', styleUri: 'z' });
+    // The light theme's step colors: the same rules in both pages.
+    const lightRules = levelStyleRules('prefers-color-scheme').filter((r) => r.startsWith('.p'));
+    for (const rule of lightRules) {
+      assert.ok(html.includes(rule), `export has ${rule}`);
+      assert.ok(panel.includes(rule), `panel has ${rule}`);
+    }
   });
 
   it('finds the planted concept cells on the window and lists the model card cells first', () => {
@@ -61,14 +91,46 @@ describe('heatmap view model', () => {
       if (l === 0 && k === 'h' && j === 1) return labels.inComment[t] - 0.5 + jitter(t, j);
       return jitter(t, j + 10 * l);
     });
-    const entries = conceptCells(act, text, 0, 'typescript', { inIfCondition: { layer: 1, cell: 0, kind: 'h', r: 0.77, randomR: 0.2 } });
+    const entries = conceptCells(act, text, 0, 'typescript', {
+      inIfCondition: { layer: 1, cell: 0, kind: 'h', r: 0.77, auroc: 0.91, randomR: 0.2, randomAuroc: 0.68 },
+      indentDepth: { layer: 0, cell: 2, kind: 'c', r: 0.5, rho: -0.93, randomR: 0.1, randomRho: 0.41 },
+    });
     assert.strictEqual(entries[0].title, 'inIfCondition · layer 1 h[0]');
-    assert.match(entries[0].detail, /model card: r = 0\.770 · random model 0\.200/);
+    assert.match(entries[0].detail, /model card: AUROC 0\.910 · r = 0\.770 · random model AUROC 0\.680/);
+    assert.match(entries[1].detail, /model card: ρ = -0\.930 · r = 0\.500 · random model ρ = 0\.410/);
     const str = entries.find((e) => e.title.startsWith('inString ·') && e.detail.startsWith('this file'));
     const com = entries.find((e) => e.title.startsWith('inComment ·') && e.detail.startsWith('this file'));
     assert.deepStrictEqual(str?.ref, { layer: 1, cell: 3, kind: 'c' });
     assert.deepStrictEqual(com?.ref, { layer: 0, cell: 1, kind: 'h' });
-    assert.match(str!.detail, /r = 0\.99\d · AUROC 1\.000/);
+    assert.match(str!.detail, /this file: AUROC 1\.000 · r = 0\.99\d · random model: measuring…/);
+    assert.strictEqual(str!.group, 'inString');
+  });
+
+  it('lists per concept the cells that beat the random-init control, with the control beside each', () => {
+    // Three string cells of decreasing quality; the control's best string cell is middling.
+    const act = synthetic(text.length, (t, l, k, j) => {
+      const s = labels.inString[t];
+      if (l === 0 && k === 'c' && j === 0) return 2 * s + jitter(t, 1);
+      if (l === 0 && k === 'c' && j === 1) return s + 4 * jitter(t, 2) * 10;
+      return jitter(t, j + 10 * l + (k === 'c' ? 5 : 0));
+    });
+    const control = synthetic(text.length, (t, l, k, j) => (l === 1 && k === 'h' && j === 0 ? labels.inString[t] + 12 * jitter(t, 3) : jitter(t, j + 30 * l)));
+    const entries = conceptCells(act, text, 0, 'typescript', undefined, control);
+    const strings = entries.filter((e) => e.group === 'inString');
+    assert.ok(strings.length >= 1 && strings.length <= CONCEPT_CANDIDATES);
+    assert.deepStrictEqual(strings[0].ref, { layer: 0, cell: 0, kind: 'c' });
+    const auroc = (e: { detail: string }) => Number(/this file: AUROC (\d\.\d+)/.exec(e.detail)![1]);
+    const controlAuroc = Number(/random model AUROC (\d\.\d+)/.exec(strings[0].detail)![1]);
+    assert.ok(controlAuroc > 0.5 && controlAuroc < 1, `control ${controlAuroc}`);
+    for (const e of strings) {
+      assert.match(e.detail, /random model AUROC \d\.\d{3}/, 'the control beside every listed cell');
+      assert.ok(auroc(e) > controlAuroc, `${e.title}: ${auroc(e)} beats the control`);
+    }
+    // A concept no real cell beats the control on still lists its best cell, flagged.
+    const weakAct = synthetic(text.length, (t, l, k, j) => jitter(t, j + 10 * l));
+    const weak = conceptCells(weakAct, text, 0, 'typescript', undefined, control).filter((e) => e.group === 'inString');
+    assert.strictEqual(weak.length, 1);
+    assert.match(weak[0].detail, /not above the random model/);
   });
 
   it('measures concepts on a window with labels from the whole file (the scanner state at the window start)', () => {

@@ -46,6 +46,8 @@ describe('packaging (vsce ls)', function () {
     const has = (f: string) => assert.ok(files.includes(f), `${f} is not in the vsix`);
     has(path.posix.normalize(pkg.main));
     for (const bundle of fs.readdirSync(path.join(ROOT, 'dist')).filter((f) => f.endsWith('.js'))) has(`dist/${bundle}`);
+    // The heatmap panel's webview script (its own webpack bundle).
+    has('dist/webview/heatmap.js');
     // The model folder must be loadable from the vsix: model.json and every shard it names.
     const model = JSON.parse(fs.readFileSync(path.join(ROOT, 'models', 'default', 'model.json'), 'utf8'));
     has('models/default/model.json');

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { writeFileAtomic } from '../../core/atomicWrite';
 import { CellRef, cellValues, describeCell } from '../../core/cells/activations';
 import { CellsForConcepts, ConceptFinding, ConceptSource, findCellsForConcepts } from '../../core/cells/findCellsForConcepts';
+import { CellScore } from '../../core/cells/rankCellsForConcept';
 import { HeatmapFile, heatmapHtml } from '../../core/cells/heatmapHtml';
 import { storeNamedCells } from '../../core/cells/namedCells';
 import { CONCEPT_NAMES, ConceptName } from '../../core/concepts/conceptNames';
@@ -100,11 +101,21 @@ function conceptJson(result: CellsForConcepts, name: ConceptName) {
     layer: best.layer,
     cell: best.cell,
     kind: best.kind,
-    r: round(best.r),
-    ...(best.auroc !== undefined ? { auroc: round(best.auroc) } : {}),
-    ...(random ? { random: { r: round(random.r), ...(random.auroc !== undefined ? { auroc: round(random.auroc) } : {}) } } : {}),
+    ...scoreJson(best),
+    // The random-init control: the best cell of a random model of the same shape, ranked the same way.
+    ...(random ? { random: { layer: random.layer, cell: random.cell, kind: random.kind, ...scoreJson(random) } } : {}),
     ...(best.probe ? { probe: probeJson(best) } : {}),
-    top: best.top.slice(1).map((c) => ({ layer: c.layer, cell: c.cell, kind: c.kind, r: round(c.r) })),
+    top: best.top.slice(1).map((c) => ({ layer: c.layer, cell: c.cell, kind: c.kind, ...scoreJson(c) })),
+  };
+}
+
+/** r always; auroc (sign-free) for yes/no concepts, rho for counts; sign says which way the cell moves. */
+function scoreJson(s: CellScore) {
+  return {
+    r: round(s.r),
+    ...(s.auroc !== undefined ? { auroc: round(s.auroc) } : {}),
+    ...(s.rho !== undefined ? { rho: round(s.rho) } : {}),
+    sign: s.sign,
   };
 }
 
@@ -122,10 +133,14 @@ function conceptLine(result: CellsForConcepts, name: ConceptName): string {
   const best = result.concepts[name];
   if (!best) return `${name.padEnd(14)} constant on these files`;
   const random = result.randomBaseline?.[name];
-  const auc = best.auroc !== undefined ? `  AUROC ${best.auroc.toFixed(3)}` : '';
-  const rnd = random ? `  (random model: r ${random.r.toFixed(3)}${random.auroc !== undefined ? `, AUROC ${random.auroc.toFixed(3)}` : ''})` : '';
+  const rnd = random ? `  (random model: ${rankScore(random)}, r ${random.r.toFixed(3)})` : '';
   const probe = best.probe ? `  probe of ${best.probe.cells.length}: held-out r ${best.probe.heldOutR.toFixed(3)}` : '';
-  return `${name.padEnd(14)} ${describeCell(best).padEnd(18)} r ${best.r.toFixed(3).padStart(6)}${auc}${rnd}${probe}`;
+  return `${name.padEnd(14)} ${describeCell(best).padEnd(18)} ${rankScore(best)}  r ${best.r.toFixed(3).padStart(6)}${rnd}${probe}`;
+}
+
+/** The score a cell was ranked by: AUROC for yes/no concepts, ρ for counts. */
+function rankScore(s: CellScore): string {
+  return s.auroc !== undefined ? `AUROC ${s.auroc.toFixed(3)}` : `rho ${(s.rho ?? 0).toFixed(3).padStart(6)}`;
 }
 
 /** The files once per distinct best cell, labelled with the concepts it is best for. */
@@ -136,7 +151,8 @@ function heatmapFiles(result: CellsForConcepts, sources: ConceptSource[]): Heatm
   for (const name of CONCEPT_NAMES) {
     const best = result.concepts[name];
     if (!best) continue;
-    const label = `${name} (r = ${best.r.toFixed(3)}${best.auroc !== undefined ? `, AUROC ${best.auroc.toFixed(3)}` : ''})`;
+    const random = result.randomBaseline?.[name];
+    const label = `${name} (${rankScore(best)}${random ? `, random model ${rankScore(random)}` : ''})`;
     const same = chosen.find((c) => c.ref.layer === best.layer && c.ref.cell === best.cell && c.ref.kind === best.kind);
     if (same) same.label += `, ${label}`;
     else chosen.push({ ref: { layer: best.layer, cell: best.cell, kind: best.kind }, label });
@@ -148,9 +164,8 @@ function heatmapFiles(result: CellsForConcepts, sources: ConceptSource[]): Heatm
       text: src.text,
       tracks: chosen.map((c) => ({
         label: `${describeCell(c.ref)}: ${c.label}`,
+        // Limit: the 99th percentile of |value| over this file (colorScale.robustLimit, heatmapHtml's default), as in the panel.
         values: cellValues(act, c.ref, seg.start, seg.end),
-        // h lives in [-1, 1]; c is unbounded, so it is scaled to its largest value.
-        ...(c.ref.kind === 'h' ? { scale: 1 } : {}),
       })),
     };
   });

@@ -7,7 +7,7 @@ import { newManifest } from '../model/manifest';
 import { initParams, paramLayout } from '../params';
 import { Activations } from './activations';
 import { LayerGateSaturation, gateSaturation } from './gateSaturation';
-import { CellScore, rankCellsForConcept } from './rankCellsForConcept';
+import { CellScore, rankCellsForConcepts } from './rankCellsForConcept';
 import { RecordOptions, RecordingEngine, recordActivations } from './recordActivations';
 import { SparseProbe } from './sparseProbe';
 
@@ -140,19 +140,25 @@ export function conceptLabelsFor(act: Activations, files: readonly ConceptSource
 function rankAll(act: Activations, labels: Record<ConceptName, Float32Array>, opts: FindCellsOptions): ConceptFindings {
   const out = {} as ConceptFindings;
   const keep = Math.max(1, opts.top ?? 5);
-  for (const name of CONCEPT_NAMES) {
-    const ranking = rankCellsForConcept(act, labels[name], { top: keep, probe: opts.probe ?? true, binary: BINARY_CONCEPTS.includes(name) });
+  // One pass over the cells ranks every concept: each cell's values are sorted once.
+  const rankings = rankCellsForConcepts(
+    act,
+    CONCEPT_NAMES.map((name) => ({ labels: labels[name], binary: BINARY_CONCEPTS.includes(name) })),
+    { top: keep, probe: opts.probe ?? true },
+  );
+  CONCEPT_NAMES.forEach((name, k) => {
+    const ranking = rankings[k];
     if (ranking.constant || ranking.cells.length === 0) {
       out[name] = null;
-      continue;
+      return;
     }
     out[name] = { ...ranking.cells[0], top: ranking.cells, probe: ranking.probe, ...(ranking.positives !== undefined ? { positives: ranking.positives } : {}) };
-  }
+  });
   return out;
 }
 
-/** A randomly initialised engine of the same shape (its own kernels and memory, dropped after use). */
-function randomEngineLike(engine: RecordingEngine, seed: number): Engine {
+/** A randomly initialised engine of the same shape (its own kernels and memory, dropped after use): the random-init control. */
+export function randomEngineLike(engine: RecordingEngine, seed: number): Engine {
   const layout = paramLayout(engine.spec);
   return new Engine({ layout, params: initParams(layout, seed), manifest: newManifest(engine.spec, 'random baseline') }, createFastestOps());
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import { LEVELS, levelClass, levelOf, levelStyleRules, robustLimit } from './colorScale';
 import { escapeHtml } from './escapeHtml';
 
 /** One row of colors over a file: a cell's value at each character. */
@@ -7,8 +8,8 @@ export interface HeatmapTrack {
   label: string;
   /** One value per character from the file's start; characters past the end are not shown. */
   values: ArrayLike<number>;
-  /** The value drawn at full color (default: the track's largest |value|). */
-  scale?: number;
+  /** The |value| drawn at full color (default: robustLimit, the 99th percentile of |value| over the track). */
+  limit?: number;
 }
 
 export interface HeatmapFile {
@@ -26,15 +27,10 @@ export interface HeatmapOptions {
   nonce?: string;
 }
 
-/** Color steps per sign: values are quantised so that the page needs classes, not inline styles (which a strict CSP blocks). */
-const LEVELS = 8;
-/** Diverging scale: blue for negative, red for positive, transparent at 0 (white on light pages, the background on dark ones). */
-const NEGATIVE_RGB = '33,102,172';
-const POSITIVE_RGB = '178,24,43';
-
 /**
  * A standalone HTML page showing each file once per track, every character
- * on a background colored by the track's value at it (blue–white–red), the
+ * on a background colored by the track's value at it (colorScale, the
+ * panel's scale: blue–transparent–red), the
  * value in its title. No scripts; the only style is one inline sheet allowed
  * by a nonce under a Content-Security-Policy that forbids everything else.
  * Every piece of text — code, file names, labels — is HTML-escaped.
@@ -62,8 +58,8 @@ export function heatmapHtml(opts: HeatmapOptions): string {
 
 function renderTrack(text: string, track: HeatmapTrack): string {
   const n = Math.min(text.length, track.values.length);
-  const scale = track.scale !== undefined && track.scale > 0 ? track.scale : largestMagnitude(track.values, n);
-  const parts: string[] = [`<figure>\n<figcaption>${escapeHtml(track.label)}</figcaption>\n<pre class="code">`];
+  const limit = track.limit !== undefined && track.limit > 0 ? track.limit : robustLimit(track.values, n);
+  const parts: string[] = [`<figure>\n<figcaption>${escapeHtml(track.label)} · full color at ±${escapeHtml(formatLimit(limit))}</figcaption>\n<pre class="code">`];
   for (let i = 0; i < n; i++) {
     const v = Number(track.values[i]);
     let ch = text[i];
@@ -71,7 +67,7 @@ function renderTrack(text: string, track: HeatmapTrack): string {
     const code = ch.charCodeAt(0);
     if (code >= 0xd800 && code <= 0xdbff && i + 1 < n && /[\udc00-\udfff]/.test(text[i + 1])) ch += text[++i];
     const newline = ch === '\n' ? ' nl' : '';
-    parts.push(`<span class="${levelClass(v, scale)}${newline}" title="${Number.isFinite(v) ? v.toFixed(3) : 'NaN'}">${escapeHtml(ch)}</span>`);
+    parts.push(`<span class="${levelClass(levelOf(v, limit))}${newline}" title="${Number.isFinite(v) ? v.toFixed(3) : 'NaN'}">${escapeHtml(ch)}</span>`);
   }
   parts.push('</pre>\n');
   if (n < text.length) parts.push(`<p class="sub">${text.length - n} more characters were not recorded.</p>\n`);
@@ -79,20 +75,8 @@ function renderTrack(text: string, track: HeatmapTrack): string {
   return parts.join('');
 }
 
-function largestMagnitude(values: ArrayLike<number>, n: number): number {
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    const a = Math.abs(values[i]);
-    if (Number.isFinite(a) && a > m) m = a;
-  }
-  return m > 0 ? m : 1;
-}
-
-/** n8 … n1, z, p1 … p8: the value's step on the diverging scale. */
-function levelClass(v: number, scale: number): string {
-  if (!Number.isFinite(v)) return 'z';
-  const q = Math.round(Math.max(-1, Math.min(1, v / scale)) * LEVELS);
-  return q > 0 ? `p${q}` : q < 0 ? `n${-q}` : 'z';
+function formatLimit(limit: number): string {
+  return Number(limit.toPrecision(3)).toString();
 }
 
 function styleSheet(): string {
@@ -106,18 +90,13 @@ function styleSheet(): string {
     '.nl::before{content:"\\21B5";opacity:.35}',
     '.legend .sw{display:inline-block;width:2.2em;text-align:center;font:11px ui-monospace,monospace}',
   ];
-  for (let q = 1; q <= LEVELS; q++) {
-    const alpha = ((0.85 * q) / LEVELS).toFixed(3);
-    rules.push(`.p${q}{background:rgba(${POSITIVE_RGB},${alpha})}.n${q}{background:rgba(${NEGATIVE_RGB},${alpha})}`);
-  }
-  return rules.join('\n');
+  return [...rules, ...levelStyleRules('prefers-color-scheme')].join('\n');
 }
 
 function legend(): string {
   const cells: string[] = [];
   for (let q = -LEVELS; q <= LEVELS; q++) {
-    const cls = q > 0 ? `p${q}` : q < 0 ? `n${-q}` : 'z';
-    cells.push(`<span class="sw ${cls}">${q === -LEVELS ? '−1' : q === 0 ? '0' : q === LEVELS ? '+1' : '&nbsp;'}</span>`);
+    cells.push(`<span class="sw ${levelClass(q)}">${q === -LEVELS ? '−1' : q === 0 ? '0' : q === LEVELS ? '+1' : '&nbsp;'}</span>`);
   }
-  return `<p class="legend">${cells.join('')} <span class="sub">(value ÷ track scale; hover a character for its value)</span></p>\n`;
+  return `<p class="legend">${cells.join('')} <span class="sub">(value ÷ the track's limit, the 99th percentile of its |value|; hover a character for its value)</span></p>\n`;
 }

@@ -4,7 +4,7 @@ import { CellsForConcepts } from './findCellsForConcepts';
 
 /**
  * Writes the best cell per concept into manifest.cells under the concept's
- * name, with its scores, the random model's best score for the same concept
+ * name, with its scores (r; sign-free AUROC or Spearman rho), the random model's best score for the same concept
  * and how many characters it was measured on. Other names in manifest.cells
  * are kept; a concept with no finding keeps its old entry. Returns the
  * manifest (changed in place).
@@ -22,7 +22,15 @@ export function storeNamedCells(manifest: ModelManifest, results: CellsForConcep
       kind: best.kind,
       r: round(best.r),
       ...(best.auroc !== undefined ? { auroc: round(best.auroc) } : {}),
-      ...(random ? { randomR: round(random.r), ...(random.auroc !== undefined ? { randomAuroc: round(random.auroc) } : {}) } : {}),
+      ...(best.rho !== undefined ? { rho: round(best.rho) } : {}),
+      sign: best.sign,
+      ...(random
+        ? {
+            randomR: round(random.r),
+            ...(random.auroc !== undefined ? { randomAuroc: round(random.auroc) } : {}),
+            ...(random.rho !== undefined ? { randomRho: round(random.rho) } : {}),
+          }
+        : {}),
       chars: results.chars,
       measuredAt,
     };

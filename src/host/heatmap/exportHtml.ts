@@ -1,10 +1,10 @@
 /**
  * The panel's view as a standalone HTML file: the window's text once per
- * track, colored like the panel. heatmapHtml escapes every piece of text and
+ * track, colored like the panel: the same limits, and colorScale's steps and colors. heatmapHtml escapes every piece of text and
  * allows no script; this only maps the panel's tracks onto it. No vscode import.
  */
 import { heatmapHtml } from '../../core/cells/heatmapHtml';
-import { TrackPayload } from './viewModel';
+import { TrackPayload } from './protocol';
 
 export interface ExportInput {
   fileName: string;
@@ -21,6 +21,6 @@ export function exportHeatmapHtml(input: ExportInput): string {
   return heatmapHtml({
     title: `LSTM Lens heatmap: ${input.fileName}`,
     subtitle,
-    files: [{ name: input.fileName, text: input.text, tracks: input.tracks.map((t) => ({ label: t.label, values: t.values, scale: t.scale })) }],
+    files: [{ name: input.fileName, text: input.text, tracks: input.tracks.map((t) => ({ label: t.label, values: t.values, limit: t.limit })) }],
   });
 }

@@ -3,17 +3,23 @@ import * as vscode from 'vscode';
 import { CellRef } from '../../core/cells/activations';
 import { HEATMAP_WINDOW_CHARS, TextWindow, chooseWindow, windowHolds } from '../../core/cells/heatmapWindow';
 import { StateCheckpoints, WindowActivations, recordWindow } from '../../core/cells/recordWindow';
+import { randomEngineLike } from '../../core/cells/findCellsForConcepts';
 import { searchMatches } from '../../core/cells/searchMatches';
+import { Engine } from '../../core/engine';
 import { Language, languageForFile } from '../../core/concepts/language';
 import { NamedCell } from '../../core/model/manifest';
 import { LoadedModel, ModelStore } from '../modelStore';
 import { exportHeatmapHtml } from './exportHtml';
 import { MAX_HYPOTHESIS_CELLS, hypothesisInWindow } from './hypothesis';
-import { ModelShape, TrackSpec, ViewState, WebviewMessage, defaultViewState, parseViewState, parseWebviewMessage } from './protocol';
-import { CellEntry, buildTrack, conceptCells, gateChart, selectionCells } from './viewModel';
+import { CellEntry, HostMessage, ModelShape, TrackSpec, ViewState, WebviewMessage, defaultViewState, parseViewState, parseWebviewMessage } from './protocol';
+import { applyIntent } from './viewChanges';
+import { CONCEPT_CANDIDATES, ConceptRankings, conceptEntries, rankConceptsOnWindowSliced } from './conceptCells';
+import { buildTrack, gateChart, selectionCells } from './viewModel';
 import { webviewHtml } from './webviewHtml';
 
 export const HEATMAP_VIEW_TYPE = 'lstmLens.heatmap';
+/** The webview's script, bundled by webpack from src/webview/heatmap.ts. */
+const WEBVIEW_BUNDLE = ['dist', 'webview', 'heatmap.js'] as const;
 export const HEATMAP_COMMANDS = {
   show: 'lstmLens.showHeatmap',
   findCellsForSelection: 'lstmLens.findCellsForSelection',
@@ -38,6 +44,8 @@ interface Recording {
   win: TextWindow;
   act: WindowActivations;
   model: LoadedModel;
+  /** The window's concept rankings, and the list shown (rebuilt when the random control is measured). */
+  rankings: ConceptRankings;
   concepts: CellEntry[];
 }
 
@@ -53,23 +61,18 @@ const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * The activation heatmap panel: one webview beside the editor that follows
  * the active text editor, records the model over the file (in slices, so the
- * extension host keeps running) and sends media/heatmap.js plain data to
- * draw. Its view state lives in the webview (getState/setState) and comes
- * back through the panel serializer after a reload; hiding the panel drops
- * the webview, and the 'ready' message it sends when shown again restores
- * the view from the host's recording.
+ * extension host keeps running) and sends the webview plain data to draw.
+ * The view state has one owner, this controller: the webview sends intents
+ * (add a track, change a search input) and draws what comes back. The
+ * webview mirrors the last state it was sent only for the panel serializer,
+ * which hands it back here after a reload; hiding the panel drops the
+ * webview, and the 'ready' it sends when shown again gets the host's view.
  */
 export class HeatmapController implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private panelSubs: vscode.Disposable[] = [];
   private readonly subs: vscode.Disposable[] = [];
   private view: ViewState = defaultViewState();
-  /**
-   * The host changed the view (Find Cells for Selection) after the webview
-   * last had it: if the webview reloads before the change reaches it, its
-   * saved state is older than the host's and must not win.
-   */
-  private viewChangedByHost = false;
   private target: vscode.TextDocument | undefined;
   private rec: Recording | undefined;
   private readonly checkpoints = new StateCheckpoints();
@@ -79,6 +82,8 @@ export class HeatmapController implements vscode.Disposable {
   private recordTimer: NodeJS.Timeout | undefined;
   private selectionTimer: NodeJS.Timeout | undefined;
   private matchTargets: MatchTarget[] = [];
+  /** The random-init control of the loaded model (same shape, random weights), made once per model. */
+  private control: { model: LoadedModel; engine: Engine } | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -126,8 +131,12 @@ export class HeatmapController implements vscode.Disposable {
   }
 
   private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    // Only media/ can be loaded; no retainContextWhenHidden: the webview is rebuilt from the host's data when shown again.
-    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')], enableFindWidget: true };
+    // Only media/ and the webview bundle can be loaded; no retainContextWhenHidden: the webview is rebuilt from the host's data when shown again.
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media'), vscode.Uri.joinPath(this.extensionUri, ...WEBVIEW_BUNDLE.slice(0, -1))],
+      enableFindWidget: true,
+    };
   }
 
   private attach(panel: vscode.WebviewPanel): void {
@@ -135,7 +144,8 @@ export class HeatmapController implements vscode.Disposable {
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'heatmap-icon.svg');
     const media = (f: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', f)).toString();
-    panel.webview.html = webviewHtml({ cspSource: panel.webview.cspSource, scriptUri: media('heatmap.js'), styleUri: media('heatmap.css') });
+    const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...WEBVIEW_BUNDLE)).toString();
+    panel.webview.html = webviewHtml({ cspSource: panel.webview.cspSource, scriptUri: script, styleUri: media('heatmap.css') });
     this.panelSubs.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const msg = parseWebviewMessage(raw, this.shape());
@@ -166,14 +176,16 @@ export class HeatmapController implements vscode.Disposable {
   private async onMessage(msg: WebviewMessage): Promise<void> {
     switch (msg.type) {
       case 'ready':
-        if (msg.state && !this.viewChangedByHost) this.view = msg.state;
-        this.viewChangedByHost = false;
         if (this.rec && this.rec.version === this.target?.version && this.rec.uri === this.target.uri.toString()) this.sendAll();
         else this.scheduleRecord(0);
         return;
-      case 'setTracks':
-        this.view = { ...this.view, tracks: msg.tracks };
+      case 'addTracks':
+      case 'removeTrack':
+        this.setView(applyIntent(this.view, msg));
         this.sendTracks();
+        return;
+      case 'searchOptions':
+        this.setView(applyIntent(this.view, msg));
         return;
       case 'reveal':
         return this.revealInEditor(this.target, msg.offset, msg.offset);
@@ -184,15 +196,21 @@ export class HeatmapController implements vscode.Disposable {
         return this.revealInEditor(doc, m.start, m.end);
       }
       case 'hypothesis':
-        this.view = { ...this.view, threshold: msg.threshold, offAround: msg.offAround, scope: msg.scope };
+        this.setView(applyIntent(this.view, msg));
         return this.hypothesis();
       case 'export':
         return this.exportHtml();
     }
   }
 
-  private post(message: Record<string, unknown>): void {
+  private post(message: HostMessage): void {
     void this.panel?.webview.postMessage(message);
+  }
+
+  /** The one place the view state changes; the webview is told (its inputs show it, and it mirrors it for the serializer). */
+  private setView(view: ViewState): void {
+    this.view = parseViewState(view, this.shape());
+    this.post({ type: 'view', view: this.view });
   }
 
   private fail(err: unknown): void {
@@ -236,12 +254,36 @@ export class HeatmapController implements vscode.Disposable {
     await yieldNow();
     if (generation !== this.generation) return;
     const language = languageForFile(doc.languageId !== 'plaintext' ? doc.languageId : doc.fileName);
-    const concepts = conceptCells(act, text, win.start, language, model.model.manifest.cells);
-    if (generation !== this.generation) return;
-    this.rec = { uri, version, text, language, win, act, model, concepts };
-    if (this.view.tracks.length === 0) this.view = { ...this.view, tracks: defaultTracks(concepts, model.model.manifest.cells) };
-    this.view = parseViewState(this.view, shapeOf(model));
+    const current = () => generation === this.generation && !!this.panel;
+    const rankings = await rankConceptsOnWindowSliced(act, text, win.start, language, CONCEPT_CANDIDATES, { yieldNow, isCancelled: () => !current() });
+    if (!rankings || !current()) return;
+    const concepts = conceptEntries(model.model.manifest.cells, rankings);
+    const rec: Recording = { uri, version, text, language, win, act, model, rankings, concepts };
+    this.rec = rec;
+    this.setView(this.view.tracks.length === 0 ? { ...this.view, tracks: defaultTracks(concepts, model.model.manifest.cells) } : this.view);
     this.sendAll();
+    // Not awaited: callers that need the recording (export, Find Cells for Selection) do not wait for the control.
+    void this.measureControl(rec, generation).catch((err: unknown) => this.fail(err));
+  }
+
+  /**
+   * The random-init control beside the concept list: a random model of the
+   * same shape reads the same text (from the file's start, like the model)
+   * and its best score per concept on the window is what a listed cell must
+   * beat to stand out. Time-sliced like the recording; dropped when a newer
+   * recording starts.
+   */
+  private async measureControl(rec: Recording, generation: number): Promise<void> {
+    if (this.control?.model !== rec.model) this.control = { model: rec.model, engine: randomEngineLike(rec.model.engine, 1) };
+    const t0 = performance.now();
+    const live = () => generation === this.generation && this.rec === rec && !!this.panel;
+    const act = await recordWindow(this.control.engine, rec.text, { start: rec.win.start, end: rec.win.end, yieldNow, isCancelled: () => !live() });
+    if (!act) return;
+    const random = await rankConceptsOnWindowSliced(act, rec.text, rec.win.start, rec.language, 1, { yieldNow, isCancelled: () => !live() });
+    if (!random || !live()) return;
+    rec.concepts = conceptEntries(rec.model.model.manifest.cells, rec.rankings, random);
+    this.log.info(`heatmap: random-init control measured on ${act.chars} chars in ${(performance.now() - t0).toFixed(0)} ms`);
+    this.post({ type: 'conceptCells', entries: rec.concepts });
   }
 
   private sendAll(): void {
@@ -256,6 +298,7 @@ export class HeatmapController implements vscode.Disposable {
         : '';
     this.panel.title = `LSTM Heatmap: ${path.basename(this.target?.fileName ?? 'file')}`;
     this.post({ type: 'model', name: model.name, shape: model.shape, hidden: [...model.engine.spec.hidden] });
+    this.post({ type: 'view', view: this.view });
     this.post({
       type: 'document',
       fileName: vscode.workspace.asRelativePath(vscode.Uri.parse(rec.uri)),
@@ -277,7 +320,7 @@ export class HeatmapController implements vscode.Disposable {
     const rec = this.rec;
     if (!rec) return;
     const tracks = this.view.tracks.map((t) => buildTrack(rec.act, t, rec.model.model.manifest.cells));
-    this.post({ type: 'tracks', tracks, state: this.view });
+    this.post({ type: 'tracks', tracks });
   }
 
   // ------------------------------------------------------------ editor events
@@ -324,8 +367,7 @@ export class HeatmapController implements vscode.Disposable {
       void vscode.window.showInformationMessage('LSTM Lens: no cell stands out over the selection; select a longer span, or one outside the recorded window.');
       return;
     }
-    this.view = { ...this.view, tracks: entries.slice(0, 3).map((e) => ({ type: 'cell', ...e.ref })) };
-    this.viewChangedByHost = true;
+    this.setView({ ...this.view, tracks: entries.slice(0, 3).map((e) => ({ type: 'cell', ...e.ref })) });
     this.sendTracks();
     this.sendSelection(editor);
   }
@@ -457,16 +499,18 @@ export function registerHeatmap(extensionUri: vscode.Uri, store: ModelStore, log
   ];
 }
 
-/** Starting tracks: the model's named string and comment cells, else the best ones measured on this file. */
+/**
+ * The starting view: one concept cell as every character's background, the
+ * way the 2015 figures show a cell: the model's named string cell, else the
+ * best string cell measured on this file, else the comment cell.
+ */
 function defaultTracks(concepts: CellEntry[], named: Record<string, NamedCell> | undefined): TrackSpec[] {
-  const picks: TrackSpec[] = [];
   for (const name of ['inString', 'inComment']) {
     const c = named?.[name];
-    const entry = c ? undefined : concepts.find((e) => e.title.startsWith(`${name} ·`) && e.detail.startsWith('this file'));
-    const ref = c ? { layer: c.layer, cell: c.cell, kind: c.kind } : entry?.ref;
-    if (ref && !picks.some((p) => p.type === 'cell' && p.layer === ref.layer && p.cell === ref.cell && p.kind === ref.kind)) picks.push({ type: 'cell', ...ref });
+    const ref = c ? { layer: c.layer, cell: c.cell, kind: c.kind } : concepts.find((e) => e.title.startsWith(`${name} ·`) && e.detail.startsWith('this file'))?.ref;
+    if (ref) return [{ type: 'cell', ...ref }];
   }
-  return picks.length ? picks : [{ type: 'cell', layer: 0, cell: 0, kind: 'h' }];
+  return [{ type: 'cell', layer: 0, cell: 0, kind: 'h' }];
 }
 
 function shapeOf(loaded: LoadedModel): ModelShape {

@@ -8,7 +8,8 @@ import { CellRef } from '../../core/cells/activations';
 import { findMatches } from '../../core/cells/findMatches';
 import { rankCellsForSpan } from '../../core/cells/rankCellsForSpan';
 import { WindowActivations } from '../../core/cells/recordWindow';
-import { CellEntry, spanEntry } from './viewModel';
+import { CellEntry } from './protocol';
+import { spanEntry } from './viewModel';
 
 /** Most cells a hypothesis keeps: more cells rarely add precision and make matching slower. */
 export const MAX_HYPOTHESIS_CELLS = 10;

@@ -1,11 +1,13 @@
 /**
- * The messages between the heatmap panel (host) and media/heatmap.js
- * (webview), and the validation of everything that comes from the webview:
- * the webview runs untrusted workspace text through its DOM, so the host
- * treats its messages and its saved state as input, never as trusted data.
- * No vscode import: tested in plain Node.
+ * The messages between the heatmap panel (host) and its webview
+ * (src/webview/heatmap.ts), both ways one typed union, and the validation of
+ * everything that comes from the webview: the webview runs untrusted
+ * workspace text through its DOM, so the host treats its messages and its
+ * saved state as input, never as trusted data. The host owns the view state;
+ * the webview draws what it is sent and asks for changes (intents). No
+ * vscode or Node import: the webview bundle imports the types.
  */
-import { CellKind } from '../../core/cells/activations';
+import type { CellKind, CellRef } from '../../core/cells/activations';
 
 export const MAX_TRACKS = 8;
 export const MAX_OFF_AROUND = 50;
@@ -17,7 +19,11 @@ export type TrackSpec = { type: 'cell'; layer: number; cell: number; kind: CellK
 
 export type SearchScope = 'file' | 'workspace';
 
-/** What the webview keeps with getState/setState and the panel serializer restores. */
+/**
+ * The panel's view, owned by the host. The webview mirrors the last one it
+ * was sent with setState only so that the panel serializer can hand it back
+ * to the host after a reload.
+ */
 export interface ViewState {
   tracks: TrackSpec[];
   threshold: number;
@@ -25,16 +31,74 @@ export interface ViewState {
   scope: SearchScope;
 }
 
+/** Intents: what the webview asks the host to do. The host changes its view state and sends the result back. */
 export type WebviewMessage =
-  | { type: 'ready'; state: ViewState | null }
-  | { type: 'setTracks'; tracks: TrackSpec[] }
+  /** The webview (re)loaded: send everything. */
+  | { type: 'ready' }
+  /** Add tracks: at the front when primary (the first colors the code; one already shown moves there), else at the end. */
+  | { type: 'addTracks'; tracks: TrackSpec[]; primary: boolean }
+  | { type: 'removeTrack'; track: TrackSpec }
+  /** The hypothesis search inputs changed. */
+  | { type: 'searchOptions'; threshold: number; offAround: number; scope: SearchScope }
   /** A character was clicked: move the editor's cursor to this document offset. */
   | { type: 'reveal'; offset: number }
   /** A match of the last hypothesis search was clicked (its index in that list). */
   | { type: 'openMatch'; index: number }
-  /** Run the hypothesis search on the editor's selection. */
+  /** Run the hypothesis search on the editor's selection, with these inputs. */
   | { type: 'hypothesis'; threshold: number; offAround: number; scope: SearchScope }
   | { type: 'export' };
+
+/** One track's data over the window. */
+export interface TrackPayload {
+  spec: TrackSpec;
+  label: string;
+  /** One value per recorded character of the window. */
+  values: number[];
+  /** The |value| drawn at full color (colorScale: robust for cells, fixed bits for surprise). */
+  limit: number;
+  /** Each value's color step, −LEVELS … LEVELS: the webview only draws these. */
+  levels: number[];
+}
+
+/** One line of a cell list: click it to add the cell as a track. */
+export interface CellEntry {
+  ref: CellRef;
+  title: string;
+  detail: string;
+  /** Entries of one group are listed under its name (a concept, or "model card"). */
+  group?: string;
+}
+
+export interface GateChartLayer {
+  layer: number;
+  steps: number;
+  /** Per gate (i, f, o): for each unit, the fraction of steps left- (< 0.1) and right-saturated (> 0.9). */
+  gates: { name: string; left: number[]; right: number[] }[];
+}
+
+/** A place the last hypothesis search found; the webview sends back its index. */
+export interface MatchEntry {
+  index: number;
+  where: string;
+  preview: string;
+  overlap: number;
+  chars: number;
+}
+
+/** What the host sends the webview. */
+export type HostMessage =
+  | { type: 'model'; name: string; shape: string; hidden: number[] }
+  | { type: 'document'; fileName: string; text: string; offset: number; startLine: number; totalChars: number; note: string }
+  /** The view state after every change: the inputs show it and the webview mirrors it for the serializer. */
+  | { type: 'view'; view: ViewState }
+  /** The tracks' data, in the view's order. */
+  | { type: 'tracks'; tracks: TrackPayload[] }
+  | { type: 'cursor'; offset: number }
+  | { type: 'conceptCells'; entries: CellEntry[] }
+  | { type: 'selectionCells'; entries: CellEntry[]; selection: { start: number; end: number } | null; note?: string }
+  | { type: 'hypothesis'; cells: CellEntry[]; matches: MatchEntry[]; note: string }
+  | { type: 'saturation'; layers: GateChartLayer[] }
+  | { type: 'status'; busy: boolean; message: string };
 
 /** The model's shape, for checking cell numbers. */
 export interface ModelShape {
@@ -103,24 +167,38 @@ export function parseWebviewMessage(raw: unknown, shape: ModelShape | undefined)
   if (!isRecord(raw) || typeof raw.type !== 'string') return undefined;
   switch (raw.type) {
     case 'ready':
-      return { type: 'ready', state: raw.state === null || raw.state === undefined ? null : parseViewState(raw.state, shape) };
-    case 'setTracks': {
+      return { type: 'ready' };
+    case 'addTracks': {
       const tracks = parseTracks(raw.tracks, shape);
-      return tracks ? { type: 'setTracks', tracks } : undefined;
+      return tracks && typeof raw.primary === 'boolean' ? { type: 'addTracks', tracks, primary: raw.primary } : undefined;
+    }
+    case 'removeTrack': {
+      const track = parseTrack(raw.track, shape);
+      return track ? { type: 'removeTrack', track } : undefined;
+    }
+    case 'searchOptions': {
+      const o = parseSearchOptions(raw);
+      return o ? { type: 'searchOptions', ...o } : undefined;
     }
     case 'reveal':
       return isInt(raw.offset, 0, Number.MAX_SAFE_INTEGER) ? { type: 'reveal', offset: raw.offset } : undefined;
     case 'openMatch':
       return isInt(raw.index, 0, 10_000) ? { type: 'openMatch', index: raw.index } : undefined;
-    case 'hypothesis':
-      if (!isNumberIn(raw.threshold, -THRESHOLD_LIMIT, THRESHOLD_LIMIT) || !isInt(raw.offAround, 0, MAX_OFF_AROUND)) return undefined;
-      if (raw.scope !== 'file' && raw.scope !== 'workspace') return undefined;
-      return { type: 'hypothesis', threshold: raw.threshold, offAround: raw.offAround, scope: raw.scope };
+    case 'hypothesis': {
+      const o = parseSearchOptions(raw);
+      return o ? { type: 'hypothesis', ...o } : undefined;
+    }
     case 'export':
       return { type: 'export' };
     default:
       return undefined;
   }
+}
+
+function parseSearchOptions(raw: Raw): { threshold: number; offAround: number; scope: SearchScope } | undefined {
+  if (!isNumberIn(raw.threshold, -THRESHOLD_LIMIT, THRESHOLD_LIMIT) || !isInt(raw.offAround, 0, MAX_OFF_AROUND)) return undefined;
+  if (raw.scope !== 'file' && raw.scope !== 'workspace') return undefined;
+  return { threshold: raw.threshold, offAround: raw.offAround, scope: raw.scope };
 }
 
 export function sameTrack(a: TrackSpec, b: TrackSpec): boolean {

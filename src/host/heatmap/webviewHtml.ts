@@ -1,11 +1,14 @@
 /**
- * The panel's HTML shell: no workspace text ever appears in it (media/heatmap.js
+ * The panel's HTML shell: no workspace text ever appears in it (src/webview/heatmap.ts
  * builds the view with textContent from posted messages). The
- * Content-Security-Policy allows only the extension's own stylesheet and the
- * one script carrying this load's nonce: no inline script or style, no eval,
- * no network. No vscode import.
+ * Content-Security-Policy allows only the extension's own stylesheet, the one
+ * style element and the one script carrying this load's nonce: no inline
+ * style attributes, no other inline script, no eval, no network. The nonce'd
+ * style holds colorScale's step colors, so that the panel and the exported
+ * page draw with the same ones. No vscode import.
  */
 import { randomBytes } from 'crypto';
+import { levelStyleRules } from '../../core/cells/colorScale';
 
 export interface ShellUris {
   /** webview.cspSource: the origin the webview serves local resources from. */
@@ -19,7 +22,7 @@ export function newNonce(): string {
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  return [`default-src 'none'`, `img-src ${cspSource} data:`, `style-src ${cspSource}`, `font-src ${cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  return [`default-src 'none'`, `img-src ${cspSource} data:`, `style-src ${cspSource} 'nonce-${nonce}'`, `font-src ${cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
 }
 
 export function webviewHtml(uris: ShellUris, nonce = newNonce()): string {
@@ -31,6 +34,7 @@ export function webviewHtml(uris: ShellUris, nonce = newNonce()): string {
 <meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(uris.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="${attr(uris.styleUri)}">
+<style nonce="${attr(nonce)}">${levelStyleRules('vscode-body-class').join('\n')}</style>
 <title>LSTM Lens Heatmap</title>
 </head>
 <body>

@@ -1,0 +1,111 @@
+/**
+ * The panel's concept cell list: for each concept, the cells that stand out
+ * in the open file's window, each with its score (AUROC for yes/no
+ * concepts, Spearman ρ for counts) beside the random-init control, the best
+ * score a randomly initialised model of the same shape reaches on the same
+ * text. The model card's named cells come first. No vscode import.
+ */
+import { Activations, CellRef, describeCell } from '../../core/cells/activations';
+import { CellScore, ConceptRanking, RankSlicing, rankCellsForConcepts, rankCellsForConceptsSliced } from '../../core/cells/rankCellsForConcept';
+import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptName } from '../../core/concepts/conceptNames';
+import { labelConcepts } from '../../core/concepts/labelConcepts';
+import { Language } from '../../core/concepts/language';
+import { NamedCell } from '../../core/model/manifest';
+import { CellEntry } from './protocol';
+import { fmt } from './viewModel';
+
+/** Cells considered per concept; those above the control are listed (the best always is). */
+export const CONCEPT_CANDIDATES = 5;
+
+export type ConceptRankings = Record<ConceptName, ConceptRanking>;
+
+/** Every concept ranked on a window recording (labels from the whole file, so the scanner state at the window's start is right). */
+export function rankConceptsOnWindow(act: Activations, fullText: string, windowStart: number, language: Language, top = CONCEPT_CANDIDATES): ConceptRankings {
+  // One pass for all concepts: each cell's values are sorted once.
+  return byName(rankCellsForConcepts(act, windowConcepts(act, fullText, windowStart, language), { top, probe: false }));
+}
+
+/** rankConceptsOnWindow in time slices, for the extension host; undefined when cancelled. */
+export async function rankConceptsOnWindowSliced(
+  act: Activations,
+  fullText: string,
+  windowStart: number,
+  language: Language,
+  top: number,
+  slicing: RankSlicing,
+): Promise<ConceptRankings | undefined> {
+  const rankings = await rankCellsForConceptsSliced(act, windowConcepts(act, fullText, windowStart, language), { top, probe: false }, slicing);
+  return rankings && byName(rankings);
+}
+
+function windowConcepts(act: Activations, fullText: string, windowStart: number, language: Language) {
+  const labels = labelConcepts(fullText, language);
+  return CONCEPT_NAMES.map((name) => ({ labels: labels[name].subarray(windowStart, windowStart + act.chars), binary: BINARY_CONCEPTS.includes(name) }));
+}
+
+function byName(rankings: ConceptRanking[]): ConceptRankings {
+  return Object.fromEntries(CONCEPT_NAMES.map((name, k) => [name, rankings[k]])) as ConceptRankings;
+}
+
+/**
+ * The list: the model card's cells, then per concept the cells of `real`
+ * whose score beats the control's best (`random`, when measured), at least
+ * the best one, flagged when even it does not.
+ */
+export function conceptEntries(named: Record<string, NamedCell> | undefined, real: ConceptRankings, random?: ConceptRankings): CellEntry[] {
+  const out: CellEntry[] = [];
+  for (const [name, c] of Object.entries(named ?? {})) {
+    const ref: CellRef = { layer: c.layer, cell: c.cell, kind: c.kind };
+    out.push({ ref, title: `${name} · ${describeCell(ref)}`, detail: `model card: ${namedScore(c)}`, group: 'model card' });
+  }
+  for (const name of CONCEPT_NAMES) {
+    const ranking = real[name];
+    if (ranking.constant || ranking.cells.length === 0) continue;
+    const control = random && !random[name].constant ? random[name].cells[0] : undefined;
+    const bar = control ? strength(control) : -Infinity;
+    const shown = ranking.cells.filter((c, i) => i === 0 || strength(c) > bar);
+    const controlText = control ? ` · random model ${scoreText(control.auroc, control.rho)}` : random ? '' : ' · random model: measuring…';
+    for (const c of shown) {
+      const ref: CellRef = { layer: c.layer, cell: c.cell, kind: c.kind };
+      const below = control && strength(c) <= bar ? ' (not above the random model)' : '';
+      out.push({ ref, title: `${name} · ${describeCell(ref)}`, detail: `this file: ${scoreText(c.auroc, c.rho)} · r = ${fmt(c.r)}${controlText}${below}`, group: name });
+    }
+  }
+  return out;
+}
+
+/** conceptEntries of one recording (and its control), ranked here. */
+export function conceptCells(
+  act: Activations,
+  fullText: string,
+  windowStart: number,
+  language: Language,
+  named: Record<string, NamedCell> | undefined,
+  control?: Activations,
+): CellEntry[] {
+  const real = rankConceptsOnWindow(act, fullText, windowStart, language);
+  const random = control ? rankConceptsOnWindow(control, fullText, windowStart, language, 1) : undefined;
+  return conceptEntries(named, real, random);
+}
+
+/** What ranks a cell: AUROC (sign-free) for yes/no concepts, |ρ| for counts. */
+function strength(c: CellScore): number {
+  return c.auroc ?? Math.abs(c.rho ?? 0);
+}
+
+/** A named cell's stored scores: the one it was ranked by, r, and the random model's. */
+function namedScore(c: NamedCell): string {
+  const own = scoreText(numberOr(c.auroc), numberOr(c.rho));
+  const random = scoreText(numberOr(c.randomAuroc), numberOr(c.randomRho), numberOr(c.randomR));
+  return `${own ? `${own} · ` : ''}r = ${fmt(c.r)}${random ? ` · random model ${random}` : ''}`;
+}
+
+function scoreText(auroc: number | undefined, rho: number | undefined, r?: number): string {
+  if (auroc !== undefined) return `AUROC ${fmt(auroc)}`;
+  if (rho !== undefined) return `ρ = ${fmt(rho)}`;
+  return r !== undefined ? `r = ${fmt(r)}` : '';
+}
+
+function numberOr(x: unknown): number | undefined {
+  return typeof x === 'number' ? x : undefined;
+}
