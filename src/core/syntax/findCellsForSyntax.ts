@@ -15,6 +15,8 @@ export interface SyntaxFinding {
   grammar: GrammarName;
   /** A named node type (`arguments`) or a parent's field (`for_statement.body`). */
   nodeType: string;
+  /** Separate nodes, and characters inside and outside them. */
+  nodes: number;
   positives: number;
   negatives: number;
   best: SyntaxCell;
@@ -39,7 +41,7 @@ export function findCellsForSyntax(recording: Activations, labels: RecordedSynta
     const best = bestCells(recording, group);
     const random = opts.control ? bestCells(opts.control, group) : null;
     group.keys.forEach((k, i) => {
-      out.push({ grammar: group.grammar, nodeType: k.key, positives: k.positives, negatives: k.negatives, best: best[i], random: random ? random[i] : null });
+      out.push({ grammar: group.grammar, nodeType: k.key, nodes: k.nodes, positives: k.positives, negatives: k.negatives, best: best[i], random: random ? random[i] : null });
     });
   }
   return out.sort((a, b) => b.best.auroc - a.best.auroc || (a.nodeType < b.nodeType ? -1 : 1));

@@ -5,6 +5,8 @@ import { SyntaxLabels } from './syntaxLabels';
 /** One node type's characters among a grammar's recorded rows. */
 export interface RecordedKey {
   key: string;
+  /** Separate nodes of this type (nested ones count each). */
+  nodes: number;
   positives: number;
   negatives: number;
   /** Indices into the group's rows of the smaller class (complement says which): summing over it is cheaper. */
@@ -34,6 +36,12 @@ export interface RecordedSyntaxOptions {
   /** Fewest characters inside, and outside, a node type for it to be ranked (default 30 each). */
   minPositives?: number;
   minNegatives?: number;
+  /**
+   * Fewest separate nodes (default 5). One long node (the file's only
+   * import block) is separated by any cell that drifts over the file: a
+   * finding needs the node type to come and go.
+   */
+  minNodes?: number;
 }
 
 /**
@@ -44,6 +52,7 @@ export interface RecordedSyntaxOptions {
 export function syntaxLabelsForRecording(segments: readonly RecordedSegment[], perFile: readonly (SyntaxLabels | null)[], opts: RecordedSyntaxOptions = {}): RecordedSyntaxLabels {
   const minPos = Math.max(1, opts.minPositives ?? 30);
   const minNeg = Math.max(1, opts.minNegatives ?? 30);
+  const minNodes = Math.max(1, opts.minNodes ?? 5);
   const byGrammar = new Map<GrammarName, number[]>();
   perFile.forEach((labels, k) => {
     if (!labels || k >= segments.length || segments[k].end === segments[k].start) return;
@@ -57,6 +66,7 @@ export function syntaxLabelsForRecording(segments: readonly RecordedSegment[], p
     const n = files.reduce((sum, k) => sum + segments[k].end - segments[k].start, 0);
     const rows = new Int32Array(n);
     const masks = new Map<string, Uint8Array>();
+    const nodes = new Map<string, number>();
     let at = 0;
     for (const k of files) {
       const seg = segments[k];
@@ -66,7 +76,13 @@ export function syntaxLabelsForRecording(segments: readonly RecordedSegment[], p
         let mask = masks.get(key);
         if (!mask) masks.set(key, (mask = new Uint8Array(n)));
         // Spans past the recorded characters (a capped file) are cut there.
-        for (let s = 0; s < spans.length; s += 2) if (spans[s] < recorded) mask.fill(1, at + spans[s], at + Math.min(spans[s + 1], recorded));
+        let count = nodes.get(key) ?? 0;
+        for (let s = 0; s < spans.length; s += 2) {
+          if (spans[s] >= recorded) continue;
+          mask.fill(1, at + spans[s], at + Math.min(spans[s + 1], recorded));
+          count++;
+        }
+        nodes.set(key, count);
       }
       at += recorded;
     }
@@ -75,13 +91,13 @@ export function syntaxLabelsForRecording(segments: readonly RecordedSegment[], p
       let positives = 0;
       for (let i = 0; i < n; i++) positives += mask[i];
       const negatives = n - positives;
-      if (positives < minPos || negatives < minNeg) continue;
+      if (positives < minPos || negatives < minNeg || (nodes.get(key) ?? 0) < minNodes) continue;
       const complement = negatives < positives;
       const want = complement ? 0 : 1;
       const indices = new Int32Array(complement ? negatives : positives);
       let j = 0;
       for (let i = 0; i < n; i++) if (mask[i] === want) indices[j++] = i;
-      keys.push({ key, positives, negatives, indices, complement });
+      keys.push({ key, nodes: nodes.get(key) ?? 0, positives, negatives, indices, complement });
     }
     keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     groups.push({ grammar, rows, keys });

@@ -71,6 +71,7 @@ export function conceptsFromTree(tree: Tree, grammar: GrammarName, text: string)
   const inIfCondition = new Uint8Array(text.length);
   walkTree(tree, (node) => {
     const end = Math.min(node.end, text.length);
+    if (!node.named) return;
     if (strings.has(node.type)) inString.fill(1, node.start, end);
     else if (comments.has(node.type)) inComment.fill(1, node.start, end);
     if (node.field === 'condition' && ifs.has(node.parentType)) inIfCondition.fill(1, node.parentStart, end);
