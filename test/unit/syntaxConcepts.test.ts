@@ -12,7 +12,10 @@ function inside(labels: SyntaxLabels, key: string, text: string): string {
   let run = '';
   for (let i = 0; i < text.length; i++) {
     if (mask[i]) run += text[i];
-    else if (run) (parts.push(run), (run = ''));
+    else if (run) {
+      parts.push(run);
+      run = '';
+    }
   }
   if (run) parts.push(run);
   return parts.join('|');

@@ -44,6 +44,19 @@ export async function cellsForSyntax(engine: RecordingEngine, files: readonly Sy
     labelled.map((l) => l.syntax),
     opts,
   );
-  const control = (opts.randomBaseline ?? true) ? recordActivations(randomEngineLike(engine, opts.randomSeed ?? 1), texts, opts) : undefined;
+  const control = (opts.randomBaseline ?? true) ? recordControl(engine, texts, recording, opts.randomSeed ?? 1) : undefined;
   return { findings: findCellsForSyntax(recording, labels, { control }), sources: labelled.map((l) => l.source) };
+}
+
+/**
+ * The random model's recording of exactly the characters, layers and kinds
+ * the model's recording holds (however it was made), so rows line up.
+ */
+function recordControl(engine: RecordingEngine, texts: readonly string[], recording: Activations, seed: number): Activations {
+  const recorded = recording.segments.map((seg, k) => texts[k].slice(0, seg.end - seg.start));
+  return recordActivations(randomEngineLike(engine, seed), recorded, {
+    maxChars: recording.chars,
+    layers: [...new Set(recording.tracks.map((t) => t.layer))],
+    kinds: [...new Set(recording.tracks.map((t) => t.kind))],
+  });
 }
