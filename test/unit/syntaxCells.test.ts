@@ -127,6 +127,15 @@ describe('cells for syntax node types', function () {
       const mask = syntaxMask(labelsOfA.syntax, first.nodeType);
       const a = auroc(cellValues(recordingOfA, first.best, 0, files[0].text.length), mask);
       assert.ok(Math.abs(Math.max(a, 1 - a) - first.best.auroc) < 1e-6, `${a} vs ${first.best.auroc}`);
+
+      // Given a capped recording (only layer 1's c), the findings and the control cover exactly its characters and cells.
+      const capped = recordActivations(engine, files.map((f) => f.text), { maxChars: 300, layers: [1], kinds: ['c'] });
+      const fromCapped = await cellsForSyntax(engine, files, parsers, { recording: capped, minPositives: 10, minNegatives: 10, minNodes: 2 });
+      assert.ok(fromCapped.findings.length > 0);
+      for (const f of fromCapped.findings) {
+        assert.strictEqual(f.positives + f.negatives, capped.segments[0].end - capped.segments[0].start, f.nodeType);
+        assert.ok(f.random && f.best.layer === 1 && f.best.kind === 'c' && f.random.layer === 1 && f.random.kind === 'c', f.nodeType);
+      }
     } finally {
       parsers.dispose();
     }

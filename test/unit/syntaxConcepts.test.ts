@@ -59,6 +59,14 @@ describe('syntax concepts (tree-sitter)', function () {
 
   it('loads every shipped grammar offline from node_modules', async () => {
     for (const g of GRAMMAR_NAMES) assert.ok(await parsers.parserFor(g), `${g}: ${parsers.failure(g as GrammarName)}`);
+    // Files of one grammar asking at once share one parser.
+    const fresh = new SyntaxParsers();
+    try {
+      const [a, b] = await Promise.all([fresh.parserFor('go'), fresh.parserFor('go')]);
+      assert.ok(a && a === b);
+    } finally {
+      fresh.dispose();
+    }
   });
 
   it('TypeScript: a type annotation, call arguments, a template substitution and an if condition', async () => {

@@ -27,16 +27,21 @@ function startRuntime(search: WasmSearch): Promise<void> {
  * reported, never thrown: callers fall back to the lexical scanner.
  */
 export class SyntaxParsers {
-  private readonly parsers = new Map<GrammarName, Parser>();
+  private readonly loading = new Map<GrammarName, Promise<Parser | null>>();
+  private readonly parsers: Parser[] = [];
   private readonly failures = new Map<GrammarName, string>();
 
   constructor(private readonly search: WasmSearch = {}) {}
 
   /** A parser for the grammar, or null (see failure()) when it cannot be loaded. */
-  async parserFor(grammar: GrammarName): Promise<Parser | null> {
-    const known = this.parsers.get(grammar);
-    if (known) return known;
-    if (this.failures.has(grammar)) return null;
+  parserFor(grammar: GrammarName): Promise<Parser | null> {
+    // One load per grammar, even when several files ask at once.
+    let loading = this.loading.get(grammar);
+    if (!loading) this.loading.set(grammar, (loading = this.load(grammar)));
+    return loading;
+  }
+
+  private async load(grammar: GrammarName): Promise<Parser | null> {
     try {
       await startRuntime(this.search);
       const found = readWasmFile(GRAMMAR_FILES[grammar], this.search);
@@ -44,7 +49,7 @@ export class SyntaxParsers {
       const language = await Language.load(found.bytes);
       const parser = new Parser();
       parser.setLanguage(language);
-      this.parsers.set(grammar, parser);
+      this.parsers.push(parser);
       return parser;
     } catch (err) {
       this.failures.set(grammar, err instanceof Error ? err.message : String(err));
@@ -65,7 +70,8 @@ export class SyntaxParsers {
 
   /** Frees the parsers (the runtime stays for the process). */
   dispose(): void {
-    for (const p of this.parsers.values()) p.delete();
-    this.parsers.clear();
+    for (const p of this.parsers) p.delete();
+    this.parsers.length = 0;
+    this.loading.clear();
   }
 }
