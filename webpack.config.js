@@ -34,9 +34,35 @@ const node = {
   },
   resolve: { extensions: ['.ts', '.js'] },
   module: {
-    rules: [{ test: /\.ts$/, exclude: /node_modules/, use: [{ loader: 'ts-loader', options: { configFile: 'tsconfig.build.json' } }] }],
+    rules: [
+      { test: /\.ts$/, exclude: /node_modules/, use: [{ loader: 'ts-loader', options: { configFile: 'tsconfig.build.json' } }] },
+      // web-tree-sitter's browser-only ways of fetching .wasm files become errors (we hand it the bytes).
+      { test: /web-tree-sitter[\\/]web-tree-sitter\.cjs$/, use: [{ loader: path.resolve(__dirname, 'scripts', 'webpack-no-browser-loading.js') }] },
+    ],
   },
   plugins: [
+    // The tree-sitter runtime and grammars are read at run time from dist/tree-sitter/, gzipped:
+    // about 1 MB instead of 10 (see src/core/syntax/findWasmFile.ts).
+    {
+      apply(compiler) {
+        const fs = require('fs');
+        const zlib = require('zlib');
+        const { Compilation, sources } = require('webpack');
+        // Every .wasm at the root of web-tree-sitter and of each tree-sitter-* grammar package the project pins.
+        const pkgs = Object.keys(require('./package.json').devDependencies).filter((p) => p === 'web-tree-sitter' || p.startsWith('tree-sitter-'));
+        compiler.hooks.thisCompilation.tap('TreeSitterWasm', (compilation) => {
+          compilation.hooks.processAssets.tap({ name: 'TreeSitterWasm', stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+            for (const pkg of pkgs) {
+              const dir = path.join(__dirname, 'node_modules', pkg);
+              for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.wasm'))) {
+                compilation.fileDependencies.add(path.join(dir, file));
+                compilation.emitAsset(`tree-sitter/${file}.gz`, new sources.RawSource(zlib.gzipSync(fs.readFileSync(path.join(dir, file)), { level: 9 })));
+              }
+            }
+          });
+        });
+      },
+    },
     // The CLI bundle is run directly: give it a shebang.
     {
       apply(compiler) {

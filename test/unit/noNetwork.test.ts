@@ -131,6 +131,8 @@ describe('no network access anywhere in the extension', function () {
     const sample = path.join(ROOT, 'samples', 'sample.ts');
     assertClean(runGuarded([CLI, 'complete', '--file', sample, '--offset', '283', '--json']), 'complete');
     assertClean(runGuarded([CLI, 'eval', '--json', sample]), 'eval');
+    // Loads the tree-sitter runtime and the TypeScript grammar from dist/tree-sitter.
+    assertClean(runGuarded([CLI, 'cells', '--syntax', '--max-chars', '2000', '--json', sample]), 'cells --syntax');
     const out = path.join(tmp, 'model');
     const train = runGuarded([CLI, 'train', '--out', out, '--layers', '1', '--hidden', '16', '--embed', '8', '--seq', '16', '--batch', '4', '--epochs', '1', '--val', '0.2', '--threads', '2', '--json', path.join(ROOT, 'samples')]);
     assertClean(train, 'train');
@@ -141,7 +143,7 @@ describe('no network access anywhere in the extension', function () {
     const NETWORK_MODULES = /^(node:)?(net|http|https|http2|tls|dns|dns\/promises|dgram|undici|node-fetch|cross-fetch|isomorphic-fetch|ws|axios|got|request|socket\.io-client)$/;
     // What the bundles may require; anything new must be looked at (and added here) on purpose.
     const allowed = (name: string, bundle: string) =>
-      /^(node:)?(fs|path|os|crypto|worker_threads|perf_hooks|util|events|buffer|string_decoder|url|zlib|stream|assert)$/.test(name) ||
+      /^(node:)?(fs|fs\/promises|path|os|crypto|worker_threads|perf_hooks|util|events|buffer|string_decoder|url|zlib|stream|assert)$/.test(name) ||
       (bundle === 'extension.js' && name === 'vscode') ||
       // The CLI's benchmarks spawn PyTorch and load TensorFlow.js from node_modules (never shipped in the vsix).
       (bundle === 'cli.js' && /^(node:)?(child_process|module|v8)$|^@tensorflow\//.test(name));

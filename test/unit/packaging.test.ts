@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { GRAMMAR_FILES, RUNTIME_FILE } from '../../src/core/syntax/grammars';
 
 /**
  * What goes into the vsix, as `vsce ls` reports it from .vscodeignore and
@@ -57,6 +58,12 @@ describe('packaging (vsce ls)', function () {
     // Every file the manifest's contributions point at (icons, views) is shipped too.
     const referenced = JSON.stringify(pkg.contributes ?? {}).match(/"(?:\.\/)?((?:media|dist|models|images)\/[^"]+)"/g) ?? [];
     for (const ref of referenced) has(ref.slice(1, -1).replace(/^\.\//, ''));
+  });
+
+  it('ships the tree-sitter runtime and every grammar, gzipped, where the bundles look for them', () => {
+    for (const { file } of [RUNTIME_FILE, ...Object.values(GRAMMAR_FILES)]) {
+      assert.ok(files.includes(`dist/tree-sitter/${file}.gz`), `dist/tree-sitter/${file}.gz is not in the vsix`);
+    }
   });
 
   it('stays under 10 MB', () => {

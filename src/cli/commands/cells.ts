@@ -17,8 +17,9 @@ import { UsageError, num, parseArgs, str } from '../args';
 import { bundledModelDir } from '../modelLocation';
 import { formatCount, note, printJson } from '../output';
 import { readSourceFile } from '../readSourceFile';
+import { syntaxCellsFor, syntaxJson, syntaxLines } from './cellsSyntax';
 
-export const CELLS_USAGE = 'cells --model DIR [--json] [--html OUT] [--max-chars N] [--save] FILE...';
+export const CELLS_USAGE = 'cells --model DIR [--json] [--html OUT] [--max-chars N] [--save] [--syntax] FILE...';
 
 /** Characters recorded by default, over all files: about 80 MiB of activations for a 2×256 model. */
 const DEFAULT_MAX_CHARS = 20_000;
@@ -30,7 +31,7 @@ const DEFAULT_MAX_CHARS = 20_000;
  * writes a heatmap page of the best cells and stores them in the manifest.
  */
 export async function cellsCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { values: { model: 'string', html: 'string', 'max-chars': 'int' }, switches: ['json', 'save'] });
+  const a = parseArgs(argv, { values: { model: 'string', html: 'string', 'max-chars': 'int' }, switches: ['json', 'save', 'syntax'] });
   if (a.positional.length === 0) throw new UsageError('name at least one source file to find cells on');
   const maxChars = num(a, 'max-chars', DEFAULT_MAX_CHARS, 1, 10_000_000);
   const htmlOut = str(a, 'html');
@@ -47,9 +48,11 @@ export async function cellsCommand(argv: string[]): Promise<number> {
   const quiet = Boolean(a.flags.json);
   const result = findCellsForConcepts(engine, sources, {
     maxChars,
-    keepActivations: htmlOut !== undefined,
+    keepActivations: htmlOut !== undefined || Boolean(a.flags.syntax),
     onProgress: quiet ? undefined : (m) => note(`${m}…`),
   });
+  if (a.flags.syntax && !quiet) note('ranking cells against every syntax node type…');
+  const syntax = a.flags.syntax ? await syntaxCellsFor(engine, sources, result.activations, maxChars) : undefined;
   const seconds = (Date.now() - started) / 1000;
   for (const name of CONCEPT_NAMES) {
     if (!result.concepts[name]) note(`${name}: constant on these files, no cell to name`);
@@ -83,12 +86,14 @@ export async function cellsCommand(argv: string[]): Promise<number> {
         layer: s.layer,
         ...Object.fromEntries(Object.entries(s.gates).map(([g, f]) => [g, { left: round(f.meanLeft), right: round(f.meanRight) }])),
       })),
+      ...(syntax ? { syntax: syntaxJson(syntax), syntaxLabelledBy: syntax.sources } : {}),
       ...(htmlOut !== undefined ? { html: htmlOut } : {}),
       ...(a.flags.save ? { saved: true } : {}),
     });
   } else {
     process.stdout.write(`${formatCount(result.chars)} characters, ${result.bitsPerChar.toFixed(3)} bits/char, ${seconds.toFixed(1)}s\n`);
     for (const name of CONCEPT_NAMES) process.stdout.write(conceptLine(result, name) + '\n');
+    if (syntax) for (const line of syntaxLines(syntax, a.positional)) process.stdout.write(line + '\n');
   }
   return 0;
 }
