@@ -1,6 +1,5 @@
 import * as assert from 'assert';
 import { Activations, auroc, cellValues, recordActivations } from '../../src/core/cells';
-import { midranks } from '../../src/core/cells/midranks';
 import { Engine } from '../../src/core/engine';
 import { createFastestOps } from '../../src/core/kernels/wasmOps';
 import { newManifest } from '../../src/core/model/manifest';
@@ -24,12 +23,6 @@ function labels(grammar: SyntaxLabels['grammar'], length: number, spans: Record<
 
 describe('cells for syntax node types', function () {
   this.timeout(60_000);
-
-  it('midranks give tied values the mean of their ranks', () => {
-    const out = new Float64Array(5);
-    midranks(new Float32Array([3, 1, 3, 2, 3]), out, new Float32Array(5));
-    assert.deepStrictEqual([...out], [4, 1, 4, 2, 4]);
-  });
 
   it('finds the cell that separates a node type, sign-free, with the AUROC a direct count gives', () => {
     const T = 200;

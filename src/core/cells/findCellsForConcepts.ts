@@ -1,13 +1,10 @@
 import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptName } from '../concepts/conceptNames';
 import { labelConcepts } from '../concepts/labelConcepts';
 import { Language } from '../concepts/language';
-import { Engine } from '../engine';
-import { createFastestOps } from '../kernels/wasmOps';
-import { newManifest } from '../model/manifest';
-import { initParams, paramLayout } from '../params';
 import { Activations } from './activations';
 import { LayerGateSaturation, gateSaturation } from './gateSaturation';
 import { CellScore, rankCellsForConcepts } from './rankCellsForConcept';
+import { randomEngineLike } from './randomEngineLike';
 import { RecordOptions, RecordingEngine, recordActivations } from './recordActivations';
 import { SparseProbe } from './sparseProbe';
 
@@ -155,10 +152,4 @@ function rankAll(act: Activations, labels: Record<ConceptName, Float32Array>, op
     out[name] = { ...ranking.cells[0], top: ranking.cells, probe: ranking.probe, ...(ranking.positives !== undefined ? { positives: ranking.positives } : {}) };
   });
   return out;
-}
-
-/** A randomly initialised engine of the same shape (its own kernels and memory, dropped after use): the random-init control. */
-export function randomEngineLike(engine: RecordingEngine, seed: number): Engine {
-  const layout = paramLayout(engine.spec);
-  return new Engine({ layout, params: initParams(layout, seed), manifest: newManifest(engine.spec, 'random baseline') }, createFastestOps());
 }

@@ -1,5 +1,5 @@
 import { Activations, CellRef } from '../cells/activations';
-import { midranks } from '../cells/midranks';
+import { midRanks } from '../cells/ranks';
 import { GrammarName } from './grammars';
 import { RecordedSyntaxGroup, RecordedSyntaxLabels } from './recordedSyntaxLabels';
 
@@ -33,7 +33,7 @@ export interface FindCellsForSyntaxOptions {
  * For every node type with enough characters inside and outside it, the
  * recorded cell (any layer, h or c) whose value best separates the two, by
  * AUROC, beside the best the control recording offers; best first. One
- * sort per cell serves every node type (see midranks).
+ * sort per cell serves every node type (see midRanks).
  */
 export function findCellsForSyntax(recording: Activations, labels: RecordedSyntaxLabels, opts: FindCellsForSyntaxOptions = {}): SyntaxFinding[] {
   const out: SyntaxFinding[] = [];
@@ -54,14 +54,14 @@ function bestCells(act: Activations, group: RecordedSyntaxGroup): SyntaxCell[] {
   const best: SyntaxCell[] = group.keys.map(() => ({ layer: 0, cell: 0, kind: 'h', auroc: 0, sign: 1 }));
   const column = new Float32Array(n);
   const ranks = new Float64Array(n);
-  const scratch = new Float32Array(n);
+  const scratch = new Float64Array(n);
   const allRanks = (n * (n + 1)) / 2;
   for (const track of act.tracks) {
     const U = track.units;
     for (let j = 0; j < U; j++) {
       // column[i] = values[rows[i], j]: this cell over the group's characters.
       for (let i = 0; i < n; i++) column[i] = track.values[group.rows[i] * U + j];
-      midranks(column, ranks, scratch);
+      midRanks(column, n, ranks, scratch);
       group.keys.forEach((k, q) => {
         let sum = 0;
         for (let i = 0; i < k.indices.length; i++) sum += ranks[k.indices[i]];

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { CellRef } from '../../core/cells/activations';
 import { HEATMAP_WINDOW_CHARS, TextWindow, chooseWindow, windowHolds } from '../../core/cells/heatmapWindow';
 import { StateCheckpoints, WindowActivations, recordWindow } from '../../core/cells/recordWindow';
-import { randomEngineLike } from '../../core/cells/findCellsForConcepts';
+import { randomEngineLike } from '../../core/cells/randomEngineLike';
 import { searchMatches } from '../../core/cells/searchMatches';
 import { Engine } from '../../core/engine';
 import { Language, languageForFile } from '../../core/concepts/language';
