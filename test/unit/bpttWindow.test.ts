@@ -31,10 +31,14 @@ const backends: [string, () => Ops][] = [
   ['wasm', () => createWasmOps()],
 ];
 
-describe('BpttWindow against tf.layers.lstm and tf.grads', function () {
+describe('BpttWindow against tf.layers.lstm / gru / simpleRNN and tf.grads', function () {
   const specs: [string, ModelSpec][] = [
     ['embedding, 2 layers', { vocabSize: 98, embedDim: 5, hidden: [7, 6] }],
     ['one-hot, 1 layer', { vocabSize: 98, embedDim: 0, hidden: [9] }],
+    ['GRU, embedding, 2 layers', { vocabSize: 98, embedDim: 5, hidden: [7, 6], cell: 'gru' }],
+    ['GRU, one-hot, 1 layer', { vocabSize: 98, embedDim: 0, hidden: [9], cell: 'gru' }],
+    ['RNN, embedding, 2 layers', { vocabSize: 98, embedDim: 5, hidden: [7, 6], cell: 'rnn' }],
+    ['RNN, one-hot, 1 layer', { vocabSize: 98, embedDim: 0, hidden: [9], cell: 'rnn' }],
   ];
   for (const [backendName, makeOps] of backends) {
     for (const [specName, spec] of specs) {
@@ -68,9 +72,10 @@ describe('BpttWindow against tf.layers.lstm and tf.grads', function () {
       });
     }
 
-    it(`${backendName}: carried state makes two windows equal one long sequence`, async () => {
+    for (const cell of ['lstm', 'gru', 'rnn'] as const)
+    it(`${backendName}: carried state makes two windows equal one long sequence (${cell})`, async () => {
       const tf = await useTfCpu();
-      const spec: ModelSpec = { vocabSize: 98, embedDim: 4, hidden: [6, 5] };
+      const spec: ModelSpec = { vocabSize: 98, embedDim: 4, hidden: [6, 5], cell };
       const B = 2;
       const T = 4;
       const layout = paramLayout(spec);
