@@ -523,6 +523,9 @@
           layerSelect.append(o);
         });
         cellInput.max = String(Math.max(0, (model.hidden[0] || 1) - 1));
+        // A GRU or a plain RNN has no memory cell c: offer h alone.
+        for (const o of Array.from(kindSelect.options)) o.hidden = o.value === 'c' && msg.hasMemoryCell === false;
+        if (msg.hasMemoryCell === false) kindSelect.value = 'h';
         break;
       case 'document':
         model.doc = { fileName: String(msg.fileName), text: String(msg.text), offset: Number(msg.offset) || 0, startLine: Number(msg.startLine) || 0, totalChars: Number(msg.totalChars) || 0, note: String(msg.note || '') };

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { collectCorpus, formatSkipCounts, summarizeSkipped } from '../../core/corpus';
 import { newManifest } from '../../core/model/manifest';
 import { Model, loadModel, saveModel } from '../../core/model/modelFiles';
-import { DEFAULT_SPEC, ModelSpec, describeSpec } from '../../core/modelSpec';
+import { CELL_TYPES, CellType, DEFAULT_SPEC, ModelSpec, cellOf, describeSpec } from '../../core/modelSpec';
 import { initParams, paramLayout } from '../../core/params';
 import { TrainOutcome, TrainProgress, trainModel } from '../../core/train/trainer';
 import { TrainingReached, TrainingSetup, trainingSummary } from '../../core/train/trainingSummary';
@@ -11,12 +11,13 @@ import { ParsedArgs, UsageError, num, parseArgs, requireStr, str } from '../args
 import { ProgressLine, formatCount, formatDuration, note, printJson } from '../output';
 
 export const TRAIN_USAGE =
-  'train --out DIR [--from MODEL] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--dropout X] [--clip X] [--minutes M] [--epochs E] [--val X] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
+  'train --out DIR [--from MODEL] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--dropout X] [--clip X] [--minutes M] [--epochs E] [--val X] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
 
 const FLAGS = {
   values: {
     out: 'string',
     from: 'string',
+    cell: 'string',
     layers: 'int',
     hidden: 'int',
     embed: 'int',
@@ -37,7 +38,16 @@ const FLAGS = {
   switches: ['json'],
 } as const;
 
+/** The --cell flag (default lstm), checked. */
+export function cellFromFlags(a: ParsedArgs): CellType | undefined {
+  const cell = str(a, 'cell');
+  if (cell === undefined) return undefined;
+  if (!(CELL_TYPES as readonly string[]).includes(cell)) throw new UsageError(`--cell must be ${CELL_TYPES.join(', ')}, not ${JSON.stringify(cell)}`);
+  return cell as CellType;
+}
+
 function specFromFlags(a: ParsedArgs, from: Model | null): ModelSpec {
+  const cell = cellFromFlags(a);
   const layersGiven = a.flags.layers !== undefined || a.flags.hidden !== undefined || a.flags.embed !== undefined;
   if (from) {
     if (layersGiven) {
@@ -47,12 +57,15 @@ function specFromFlags(a: ParsedArgs, from: Model | null): ModelSpec {
         throw new UsageError(`--from model is ${describeSpec(s)}; --layers/--hidden/--embed cannot change the shape of a model being fine-tuned`);
       }
     }
+    if (cell !== undefined && cell !== cellOf(from.layout.spec)) throw new UsageError(`--from model is a ${cellOf(from.layout.spec)}; --cell cannot change the cell type of a model being fine-tuned`);
     return from.layout.spec;
   }
   const layers = num(a, 'layers', DEFAULT_SPEC.hidden.length, 1, 8);
   const hidden = num(a, 'hidden', DEFAULT_SPEC.hidden[0], 1, 4096);
   const embed = num(a, 'embed', DEFAULT_SPEC.embedDim, 0, 1024);
-  return { vocabSize: VOCAB_SIZE, embedDim: embed, hidden: Array.from({ length: layers }, () => hidden) };
+  const spec: ModelSpec = { vocabSize: VOCAB_SIZE, embedDim: embed, hidden: Array.from({ length: layers }, () => hidden) };
+  // An LSTM's spec keeps no cell key, as before GRUs and RNNs existed.
+  return cell === undefined || cell === 'lstm' ? spec : { ...spec, cell };
 }
 
 export async function trainCommand(argv: string[]): Promise<number> {

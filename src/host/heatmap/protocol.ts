@@ -39,6 +39,8 @@ export type WebviewMessage =
 /** The model's shape, for checking cell numbers. */
 export interface ModelShape {
   hidden: readonly number[];
+  /** False for a GRU or a plain RNN (no c); absent means an LSTM. */
+  hasMemoryCell?: boolean;
 }
 
 export function defaultViewState(): ViewState {
@@ -64,6 +66,7 @@ export function parseTrack(raw: unknown, shape: ModelShape | undefined): TrackSp
   if (!isRecord(raw)) return undefined;
   if (raw.type === 'surprise') return { type: 'surprise' };
   if (raw.type !== 'cell' || (raw.kind !== 'h' && raw.kind !== 'c')) return undefined;
+  if (raw.kind === 'c' && shape?.hasMemoryCell === false) return undefined;
   const layers = shape?.hidden.length ?? 64;
   if (!isInt(raw.layer, 0, layers - 1)) return undefined;
   const units = shape?.hidden[raw.layer] ?? 1 << 16;
