@@ -6,6 +6,7 @@ import { COMPLETION_BENCH_USAGE } from './commands/benchCompletion';
 import { HOST_LAG_BENCH_USAGE } from './commands/benchHostLag';
 import { SOAK_BENCH_USAGE } from './commands/benchSoak';
 import { cellsCommand, CELLS_USAGE } from './commands/cells';
+import { compareCommand, COMPARE_USAGE } from './commands/compare';
 import { completeCommand, COMPLETE_USAGE } from './commands/complete';
 import { evalCommand, EVAL_USAGE } from './commands/evaluate';
 import { exportCommand, EXPORT_USAGE } from './commands/exportModel';
@@ -21,6 +22,7 @@ const USAGE = `usage: lstm-lens <command> ...
   ${SOAK_BENCH_USAGE}
   ${ACTIVATION_BENCH_USAGE}
   ${CELLS_USAGE}
+  ${COMPARE_USAGE}
   ${EXPORT_USAGE}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -29,6 +31,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   complete: completeCommand,
   bench: benchCommand,
   cells: cellsCommand,
+  compare: compareCommand,
   export: exportCommand,
 };
 
@@ -45,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   try {
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (train, eval, complete, bench, cells, export)`);
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (train, eval, complete, bench, cells, compare, export)`);
     return await command(rest);
   } catch (err) {
     const e = err as Error;
