@@ -45,8 +45,8 @@ type HiddenGradientProbe = (l: number, t: number, dhAbove: number, dhRec: number
 /**
  * Forward and backward over one window of truncated backpropagation through
  * time, for a batch of B independent character streams and T steps, on any
- * Ops back end, for LSTM, GRU or plain RNN layers. Every buffer lives in the back end's arena and is allocated
- * once here; a window allocates nothing.
+ * Ops back end, for LSTM, GRU or plain RNN layers. Every buffer lives in the
+ * back end's arena and is allocated once here; a window allocates nothing.
  *
  * Rows of every [T·B, ·] buffer are time-major (row = t·B + b) so the B rows
  * of one step are contiguous and each recurrent product is a single GEMM.
