@@ -469,8 +469,13 @@
 
   function renderGates(layers) {
     clear(gateBox);
-    const colors = { i: 'rgb(46,160,67)', f: 'rgb(163,113,247)', o: 'rgb(219,137,36)' };
+    // LSTM i, f, o; GRU z (update) and r (reset); a plain RNN has no gates.
+    const colors = { i: 'rgb(46,160,67)', f: 'rgb(163,113,247)', o: 'rgb(219,137,36)', z: 'rgb(163,113,247)', r: 'rgb(46,160,67)' };
     const fg = cssColor('--vscode-foreground', '#888');
+    if (layers.length > 0 && layers.every((l) => l.gates.length === 0)) {
+      gateBox.append(el('p', 'gate-none', 'A plain RNN has no gates to chart.'));
+      return;
+    }
     for (const layer of layers) {
       const fig = el('figure', 'gate-fig');
       const c = /** @type {HTMLCanvasElement} */ (el('canvas', 'gate-chart'));
