@@ -17,7 +17,7 @@ export const DEFAULT_MAX_RECORDED_CHARS = 50_000;
 export interface RecordOptions {
   /** Layers to record (default all). */
   layers?: readonly number[];
-  /** h, c or both (default both). */
+  /** h, c or both (default: all the model has, h and c for an LSTM, h for a GRU or RNN; c of those is refused). */
   kinds?: readonly CellKind[];
   /** Most characters recorded over all texts, shared fairly between them (default DEFAULT_MAX_RECORDED_CHARS). */
   maxChars?: number;
@@ -26,8 +26,8 @@ export interface RecordOptions {
 /**
  * Runs the model over each text from a fresh state (as after a newline, like
  * Engine.prime([])) and records, for every character, each recorded layer's h
- * and c after reading it, the surprise of that character in bits, and gate
- * saturation counts for every layer. A '\r' is not fed (the models are
+ * (and an LSTM's c) after reading it, the surprise of that character in
+ * bits, and gate saturation counts for every layer. A '\r' is not fed (the models are
  * trained on LF text, as DocumentStates does): its row repeats the state and
  * its surprise is 0, so rows stay aligned with UTF-16 offsets.
  */
