@@ -652,6 +652,129 @@ void lstm_cell_backward(int B, int H, const float *gates, const float *cPrev, co
 }
 
 // ===========================================================================
+// GRU cell (TensorFlow.js's: resetAfter false, gates z, r, h in blocks of H)
+// ===========================================================================
+
+// z, r = σ(pre) in place; rh = r ⊙ hPrev, the input of the candidate's product.
+INLINE void gru_gates4(float *g, int H, const float *hPrev, float *rh, int n) {
+  f4 z = sigmoid_f4(LOADN(g, n));
+  f4 r = sigmoid_f4(LOADN(g + H, n));
+  STOREN(g, z, n);
+  STOREN(g + H, r, n);
+  STOREN(rh, wasm_f32x4_mul(r, LOADN(hPrev, n)), n);
+}
+
+// gates [B,3H]: z and r pre-activations (recurrent part included) in,
+// activations out; rh [B,H]. B × H/4 iterations.
+EXPORT("gru_gates_forward")
+void gru_gates_forward(int B, int H, float *gates, const float *hPrev, float *rh) {
+  for (int b = 0; b < B; b++) {
+    float *g = gates + b * 3 * H;
+    int s = b * H, j = 0;
+    for (; j + 4 <= H; j += 4) gru_gates4(g + j, H, hPrev + s + j, rh + s + j, 4);
+    if (j < H) gru_gates4(g + j, H, hPrev + s + j, rh + s + j, H - j);
+  }
+}
+
+// hh = tanh(pre) in place; h = z·hPrev + (1 − z)·hh = hh + z·(hPrev − hh).
+INLINE void gru_cell4(float *g, int H, const float *hPrev, float *h, int n) {
+  f4 z = LOADN(g, n);
+  f4 hh = tanh_f4(LOADN(g + 2 * H, n));
+  STOREN(g + 2 * H, hh, n);
+  STOREN(h, MADD(z, wasm_f32x4_sub(LOADN(hPrev, n), hh), hh), n);
+}
+
+// gates [B,3H]: z activations and candidate pre-activations in; h [B,H] out
+// (h may equal hPrev: each element is read before it is written).
+EXPORT("gru_cell_forward")
+void gru_cell_forward(int B, int H, float *gates, const float *hPrev, float *h) {
+  for (int b = 0; b < B; b++) {
+    float *g = gates + b * 3 * H;
+    int s = b * H, j = 0;
+    for (; j + 4 <= H; j += 4) gru_cell4(g + j, H, hPrev + s + j, h + s + j, 4);
+    if (j < H) gru_cell4(g + j, H, hPrev + s + j, h + s + j, H - j);
+  }
+}
+
+INLINE void gru_backward4(const float *g, int H, const float *hPrev, const float *dhA,
+                          const float *dhB, float *dhPrev, float *dg, int n) {
+  f4 one = wasm_f32x4_splat(1.0f);
+  f4 z = LOADN(g, n), hh = LOADN(g + 2 * H, n);
+  f4 dh = LOADN(dhA, n);
+  if (dhB) dh = wasm_f32x4_add(dh, LOADN(dhB, n));
+  // dz = dh·(hPrev − hh)·z(1 − z);  dh̃ = dh·(1 − z)·(1 − hh²);  dhPrev = dh·z
+  f4 omz = wasm_f32x4_sub(one, z);
+  STOREN(dg, wasm_f32x4_mul(wasm_f32x4_mul(dh, wasm_f32x4_sub(LOADN(hPrev, n), hh)), wasm_f32x4_mul(z, omz)), n);
+  STOREN(dg + 2 * H, wasm_f32x4_mul(wasm_f32x4_mul(dh, omz), wasm_f32x4_sub(one, wasm_f32x4_mul(hh, hh))), n);
+  STOREN(dhPrev, wasm_f32x4_mul(dh, z), n);
+}
+
+// dh = dhA + dhB (dhB null: absent); writes dGates' z and candidate blocks
+// and dhPrev = dh·z (dhPrev may equal dhB).
+EXPORT("gru_cell_backward")
+void gru_cell_backward(int B, int H, const float *gates, const float *hPrev, const float *dhA,
+                       const float *dhB, float *dhPrev, float *dGates) {
+  for (int b = 0; b < B; b++) {
+    const float *g = gates + b * 3 * H;
+    float *dg = dGates + b * 3 * H;
+    int s = b * H, j = 0;
+    const float *dhBr = dhB ? dhB + s : 0;
+    for (; j + 4 <= H; j += 4)
+      gru_backward4(g + j, H, hPrev + s + j, dhA + s + j, dhBr ? dhBr + j : 0, dhPrev + s + j, dg + j, 4);
+    if (j < H)
+      gru_backward4(g + j, H, hPrev + s + j, dhA + s + j, dhBr ? dhBr + j : 0, dhPrev + s + j, dg + j, H - j);
+  }
+}
+
+INLINE void gru_reset4(const float *g, int H, const float *hPrev, const float *dRh, float *dhPrev,
+                       float *dg, int n) {
+  f4 r = LOADN(g + H, n), d = LOADN(dRh, n);
+  // dr = dRh·hPrev·r(1 − r);  dhPrev += dRh·r
+  STOREN(dg + H, wasm_f32x4_mul(wasm_f32x4_mul(d, LOADN(hPrev, n)), wasm_f32x4_mul(r, wasm_f32x4_sub(wasm_f32x4_splat(1.0f), r))), n);
+  STOREN(dhPrev, MADD(d, r, LOADN(dhPrev, n)), n);
+}
+
+// dRh [B,H] = dL/d(r ⊙ hPrev); writes dGates' r block, adds to dhPrev.
+EXPORT("gru_reset_backward")
+void gru_reset_backward(int B, int H, const float *gates, const float *hPrev, const float *dRh,
+                        float *dhPrev, float *dGates) {
+  for (int b = 0; b < B; b++) {
+    const float *g = gates + b * 3 * H;
+    float *dg = dGates + b * 3 * H;
+    int s = b * H, j = 0;
+    for (; j + 4 <= H; j += 4) gru_reset4(g + j, H, hPrev + s + j, dRh + s + j, dhPrev + s + j, dg + j, 4);
+    if (j < H) gru_reset4(g + j, H, hPrev + s + j, dRh + s + j, dhPrev + s + j, dg + j, H - j);
+  }
+}
+
+// ===========================================================================
+// Plain RNN cell (Keras SimpleRNN, tanh): rows of one [B,H] block are
+// contiguous, so each kernel is one pass over B·H floats.
+// ===========================================================================
+
+// h = tanh(pre) (h may equal pre).
+EXPORT("rnn_cell_forward")
+void rnn_cell_forward(int B, int H, const float *pre, float *h) {
+  int n = B * H, i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(h + i, tanh_f4(wasm_v128_load(pre + i)));
+  if (i < n) store_n(h + i, tanh_f4(load_n(pre + i, n - i)), n - i);
+}
+
+// dPre = (dhA + dhB)·(1 − h²) (dhB null: absent).
+EXPORT("rnn_cell_backward")
+void rnn_cell_backward(int B, int H, const float *h, const float *dhA, const float *dhB, float *dPre) {
+  f4 one = wasm_f32x4_splat(1.0f);
+  int n = B * H, i = 0;
+  for (; i < n; i += 4) {
+    int k = min_int(4, n - i);
+    f4 dh = LOADN(dhA + i, k);
+    if (dhB) dh = wasm_f32x4_add(dh, LOADN(dhB + i, k));
+    f4 hv = LOADN(h + i, k);
+    STOREN(dPre + i, wasm_f32x4_mul(dh, wasm_f32x4_sub(one, wasm_f32x4_mul(hv, hv))), k);
+  }
+}
+
+// ===========================================================================
 // Softmax cross-entropy over rows of logits [M,V] (V = 98: 24 vectors + 2).
 // Returns Σ_m (log Σ_v e^{x_v} − x_y) in double. If dLogits is not null,
 // writes (softmax − onehot)·scale there; it may equal logits (the target

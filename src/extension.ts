@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './host/commands';
+import { registerCompareCommand } from './host/compare/compareCellTypesCommand';
 import { registerHeatmap } from './host/heatmap/heatmapPanel';
 import { LstmInlineCompletionProvider } from './host/completionProvider';
 import { ModelStore } from './host/modelStore';
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): LstmLensApi {
     ...registerTrainingCommands(training),
   );
   context.subscriptions.push(...registerHeatmap(context.extensionUri, store, log));
+  context.subscriptions.push(...registerCompareCommand(log));
   store.start();
   void training.restoreTrainedModel();
   return { completionProvider: provider, modelStore: store };

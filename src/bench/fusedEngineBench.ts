@@ -3,7 +3,7 @@ import { createFastestOps } from '../core/kernels/wasmOps';
 import { JsOps } from '../core/kernels/jsOps';
 import { Ops } from '../core/kernels/ops';
 import { newManifest } from '../core/model/manifest';
-import { ModelSpec } from '../core/modelSpec';
+import { CellType, ModelSpec } from '../core/modelSpec';
 import { initParams, makeRng, paramLayout } from '../core/params';
 import { beamSearch, greedySearch } from '../core/search';
 import { Adam, clipByGlobalNorm } from '../core/train/adam';
@@ -14,10 +14,13 @@ export interface ShapeOptions {
   layers: number;
   hidden: number;
   embed: number;
+  /** Default lstm. */
+  cell?: CellType;
 }
 
 function specOf(s: ShapeOptions): ModelSpec {
-  return { vocabSize: 98, embedDim: s.embed, hidden: Array.from({ length: s.layers }, () => s.hidden) };
+  const spec: ModelSpec = { vocabSize: 98, embedDim: s.embed, hidden: Array.from({ length: s.layers }, () => s.hidden) };
+  return s.cell && s.cell !== 'lstm' ? { ...spec, cell: s.cell } : spec;
 }
 
 /**
@@ -45,12 +48,17 @@ export async function benchFusedTrain(opts: ShapeOptions & { batch: number; seq:
     await step(0); // warm-up: JIT, page faults
     let steps = 0;
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     while (steps < opts.minSteps || performance.now() - t0 < opts.seconds * 1000) await step(++steps);
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     return {
       engine: `fused-${ops.name}`,
       threads: source.threads,
       charsPerSecond: (steps * opts.batch * opts.seq) / seconds,
+      /** Characters per second of this process's CPU time (all its threads): steadier than wall time on a shared machine. */
+      charsPerCpuSecond: (steps * opts.batch * opts.seq) / Math.max(cpuSeconds, 1e-6),
       steps,
       seconds,
     };

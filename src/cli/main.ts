@@ -2,10 +2,12 @@ import * as v8 from 'v8';
 import { UsageError } from './args';
 import { benchCommand, BENCH_USAGE } from './commands/bench';
 import { ACTIVATION_BENCH_USAGE } from '../bench/activationBench';
+import { CELL_TYPES_BENCH_USAGE } from '../bench/cellTypesBench';
 import { COMPLETION_BENCH_USAGE } from './commands/benchCompletion';
 import { HOST_LAG_BENCH_USAGE } from './commands/benchHostLag';
 import { SOAK_BENCH_USAGE } from './commands/benchSoak';
 import { cellsCommand, CELLS_USAGE } from './commands/cells';
+import { compareCommand, COMPARE_USAGE } from './commands/compare';
 import { completeCommand, COMPLETE_USAGE } from './commands/complete';
 import { corpusCommand, CORPUS_USAGE } from './commands/corpus';
 import { evalCommand, EVAL_USAGE } from './commands/evaluate';
@@ -21,7 +23,9 @@ const USAGE = `usage: lstm-lens <command> ...
   ${HOST_LAG_BENCH_USAGE}
   ${SOAK_BENCH_USAGE}
   ${ACTIVATION_BENCH_USAGE}
+  ${CELL_TYPES_BENCH_USAGE}
   ${CELLS_USAGE}
+  ${COMPARE_USAGE}
   ${EXPORT_USAGE}
   ${CORPUS_USAGE}`;
 
@@ -31,6 +35,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   complete: completeCommand,
   bench: benchCommand,
   cells: cellsCommand,
+  compare: compareCommand,
   export: exportCommand,
   corpus: corpusCommand,
 };
@@ -48,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   try {
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (train, eval, complete, bench, cells, export, corpus)`);
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (${Object.keys(COMMANDS).join(', ')})`);
     return await command(rest);
   } catch (err) {
     const e = err as Error;

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { Engine } from '../core/engine';
 import { WasmOps, createFastestOps } from '../core/kernels/wasmOps';
 import { Model, loadModel } from '../core/model/modelFiles';
-import { describeSpec } from '../core/modelSpec';
+import { cellOf, describeSpec } from '../core/modelSpec';
 import { SettingsReader } from './settings';
 
 /** 'trained': made by Train on Workspace and swapped in by useTrained(). */
@@ -155,7 +155,7 @@ export class ModelStore implements vscode.Disposable {
     const model = await loadModel(dir);
     const ops = createFastestOps();
     const engine = new Engine(model, ops);
-    if (ops instanceof WasmOps) ops.warmUp();
+    if (ops instanceof WasmOps) ops.warmUp(3, cellOf(model.layout.spec));
     const loadMs = performance.now() - t0;
     const shape = describeSpec(model.layout.spec);
     const name = source === 'bundled' ? 'bundled' : model.manifest.name && model.manifest.name !== 'model' ? model.manifest.name : path.basename(dir);

@@ -498,11 +498,16 @@ function renderMatches(matches: MatchEntry[]): void {
   }
 }
 
-const GATE_COLORS: Record<string, string> = { i: 'rgb(46,160,67)', f: 'rgb(163,113,247)', o: 'rgb(219,137,36)' };
+// LSTM i, f, o; GRU z (update) and r (reset); a plain RNN has no gates.
+const GATE_COLORS: Record<string, string> = { i: 'rgb(46,160,67)', f: 'rgb(163,113,247)', o: 'rgb(219,137,36)', z: 'rgb(163,113,247)', r: 'rgb(46,160,67)' };
 
 function renderGates(layers: GateChartLayer[]): void {
   clear(gateBox);
   const fg = cssColor('--vscode-foreground', '#888');
+  if (layers.length > 0 && layers.every((l) => l.gates.length === 0)) {
+    gateBox.append(el('p', 'gate-none', 'A plain RNN has no gates to chart.'));
+    return;
+  }
   for (const layer of layers) {
     const fig = el('figure', 'gate-fig');
     const c = el('canvas', 'gate-chart');
@@ -550,6 +555,9 @@ function onHostMessage(msg: HostMessage): void {
         layerSelect.append(o);
       });
       cellInput.max = String(Math.max(0, (msg.hidden[0] || 1) - 1));
+      // A GRU or a plain RNN has no memory cell c: offer h alone.
+      for (const o of Array.from(kindSelect.options)) o.hidden = o.value === 'c' && !msg.hasMemoryCell;
+      if (!msg.hasMemoryCell) kindSelect.value = 'h';
       break;
     case 'document':
       shown.doc = { fileName: msg.fileName, text: msg.text, offset: msg.offset, startLine: msg.startLine, totalChars: msg.totalChars, note: msg.note };

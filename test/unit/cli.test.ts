@@ -124,6 +124,47 @@ describe('lstm-lens command line (dist/cli.js)', function () {
     assert.strictEqual(training?.corpus?.files, 6);
   });
 
+  it('trains a GRU and a plain RNN with --cell, which eval and complete then run', async () => {
+    for (const cell of ['gru', 'rnn']) {
+      const out = path.join(dir, `model-${cell}`);
+      const t = run(['train', '--out', out, '--cell', cell, '--layers', '1', '--hidden', '24', '--embed', '8', '--seq', '32', '--batch', '8', '--epochs', '2', '--lr', '0.01', '--json', path.join(dir, 'src')]);
+      assert.strictEqual(t.code, 0, t.stderr);
+      assert.strictEqual((lastJson(t.stdout).spec as { cell?: string }).cell, cell);
+      const model = await loadModel(out);
+      assert.strictEqual(model.manifest.cell, cell);
+      const file = path.join(dir, 'src', 'm1.py');
+      const e = run(['eval', '--model', out, '--json', file]);
+      assert.strictEqual(e.code, 0, e.stderr);
+      assert.ok((lastJson(e.stdout).bitsPerChar as number) > 0);
+      const c = run(['complete', '--model', out, '--file', file, '--offset', '10', '--json']);
+      assert.strictEqual(c.code, 0, c.stderr);
+    }
+    const bad = run(['train', '--out', path.join(dir, 'x'), '--cell', 'transformer', path.join(dir, 'src')]);
+    assert.strictEqual(bad.code, 2);
+    assertOneLineError(bad.stderr, /--cell must be lstm, gru, rnn/);
+  });
+
+  it('compare trains the three cell types and ends --json with one object per cell type', () => {
+    const r = run(['compare', '--minutes', '0.02', '--hidden', '16', '--embed', '8', '--seq', '16', '--batch', '4', '--json', path.join(dir, 'src')]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const j = lastJson(r.stdout) as Record<string, { bitsPerChar: number; sample: string; gradientReach: number[]; conceptCells: { concept: string; auroc: number | null }[] }>;
+    assert.deepStrictEqual(Object.keys(j), ['lstm', 'gru', 'rnn']);
+    for (const cell of ['lstm', 'gru', 'rnn']) {
+      assert.ok(j[cell].bitsPerChar > 0 && j[cell].bitsPerChar < 8, `${cell} bits/char ${j[cell].bitsPerChar}`);
+      assert.strictEqual(typeof j[cell].sample, 'string');
+      assert.strictEqual(j[cell].gradientReach.length, 16);
+      assert.ok(j[cell].gradientReach[0] > 0);
+      assert.ok(j[cell].conceptCells.some((c) => c.concept === 'inString' && typeof c.auroc === 'number'), `${cell}: a string cell with its AUROC`);
+    }
+    assert.match(r.stdout, /held-out bits\/char/);
+    assert.match(r.stdout, /gradient reach/);
+    for (const args of [['compare', path.join(dir, 'src')], ['compare', '--minutes', '1', '--cells', 'lstm,lstm2', path.join(dir, 'src')]]) {
+      const u = run(args);
+      assert.strictEqual(u.code, 2, u.stderr);
+      assertOneLineError(u.stderr, /--minutes is required|--cells takes/);
+    }
+  });
+
   it('reports usage mistakes in one line with exit code 2', () => {
     for (const args of [['frobnicate'], ['train', '--out'], ['complete', '--file', 'x', '--offset', 'abc'], ['eval', '--bogus', '1', 'f'], ['train', '--out', '/tmp/x', '--engine', 'tfjs', 'src']]) {
       const r = run(args);

@@ -62,6 +62,15 @@ describe('heatmap protocol', () => {
     assert.strictEqual(parseTracks(many, SHAPE)!.length, MAX_TRACKS);
   });
 
+  it('drops c tracks for a model without a memory cell (a GRU or a plain RNN)', () => {
+    const raw = [
+      { type: 'cell', layer: 0, cell: 3, kind: 'c' },
+      { type: 'cell', layer: 0, cell: 3, kind: 'h' },
+    ];
+    assert.deepStrictEqual(parseTracks(raw, { hidden: [16, 8], hasMemoryCell: false }), [{ type: 'cell', layer: 0, cell: 3, kind: 'h' }]);
+    assert.strictEqual(parseTracks(raw, SHAPE)!.length, 2, 'an LSTM keeps both');
+  });
+
   it('repairs a saved view state field by field (the serializer gets whatever the webview stored)', () => {
     assert.deepStrictEqual(parseViewState(undefined, SHAPE), defaultViewState());
     assert.deepStrictEqual(parseViewState({ tracks: [{ type: 'surprise' }], threshold: 'high', offAround: 2, scope: 'workspace' }, SHAPE), {

@@ -51,8 +51,12 @@ describe('model files (TensorFlow.js Layers format)', function () {
   for (const spec of [
     { vocabSize: 98, embedDim: 6, hidden: [10, 9] },
     { vocabSize: 98, embedDim: 0, hidden: [11] },
-  ]) {
-    it(`loads in tf.loadLayersModel with the same next-character probabilities (${spec.embedDim ? 'embedding' : 'one-hot'})`, async () => {
+    { vocabSize: 98, embedDim: 6, hidden: [10, 9], cell: 'gru' },
+    { vocabSize: 98, embedDim: 0, hidden: [11], cell: 'gru' },
+    { vocabSize: 98, embedDim: 6, hidden: [10, 9], cell: 'rnn' },
+    { vocabSize: 98, embedDim: 0, hidden: [11], cell: 'rnn' },
+  ] as ModelSpec[]) {
+    it(`loads in tf.loadLayersModel with the same next-character probabilities (${spec.cell ?? 'lstm'}, ${spec.embedDim ? 'embedding' : 'one-hot'})`, async () => {
       const tf = await useTfCpu();
       const model = makeModel(spec);
       await saveModel(dir, model);
@@ -67,6 +71,66 @@ describe('model files (TensorFlow.js Layers format)', function () {
       let worst = 0;
       ours.forEach((lp, t) => lp.forEach((v, k) => (worst = Math.max(worst, Math.abs(Math.exp(v) - Math.exp(ref[t][k]))))));
       assert.ok(worst < 1e-5, `max probability difference ${worst}`);
+      tfModel.dispose();
+    });
+  }
+
+  for (const cell of ['gru', 'rnn'] as const) {
+    it(`round-trips a ${cell} model: layer class, cell type in the manifest, weights`, async () => {
+      const model = makeModel({ vocabSize: 98, embedDim: 8, hidden: [12, 10], cell });
+      await saveModel(dir, model);
+      const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+      const classes = json.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name);
+      assert.deepStrictEqual(classes, ['Embedding', ...Array(2).fill(cell === 'gru' ? 'GRU' : 'SimpleRNN'), 'Dense']);
+      assert.strictEqual(json.userDefinedMetadata.lstmLens.cell, cell);
+      const back = await loadModel(dir);
+      assert.deepStrictEqual(back.layout.spec, model.layout.spec);
+      assert.strictEqual(back.manifest.cell, cell);
+      assert.deepStrictEqual(Array.from(back.params), Array.from(model.params));
+    });
+  }
+
+  it('says lstm in a new manifest and loads an older one without the field as an LSTM', async () => {
+    const model = makeModel({ vocabSize: 98, embedDim: 4, hidden: [6] });
+    assert.strictEqual(model.manifest.cell, 'lstm');
+    await saveModel(dir, model);
+    const file = path.join(dir, 'model.json');
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    delete json.userDefinedMetadata.lstmLens.cell;
+    fs.writeFileSync(file, JSON.stringify(json));
+    const back = await loadModel(dir);
+    assert.strictEqual(back.manifest.cell, 'lstm');
+    assert.strictEqual(back.layout.spec.cell, undefined);
+    assert.deepStrictEqual(Array.from(back.params), Array.from(model.params));
+  });
+
+  it('refuses a model whose recurrent layers mix cell types', async () => {
+    await saveModel(dir, makeModel({ vocabSize: 98, embedDim: 4, hidden: [6, 5], cell: 'gru' }));
+    const file = path.join(dir, 'model.json');
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    json.modelTopology.config.layers[2].class_name = 'SimpleRNN';
+    fs.writeFileSync(file, JSON.stringify(json));
+    await assert.rejects(loadModel(dir), /must be of one kind, and an earlier one is GRU/);
+  });
+
+  for (const cell of ['gru', 'rnn'] as const) {
+    it(`loads a ${cell} model saved by tfjs itself (Keras-style names, no manifest)`, async () => {
+      const tf = await useTfCpu();
+      const spec: ModelSpec = { vocabSize: 98, embedDim: 5, hidden: [7, 6], cell };
+      const source = makeModel(spec, 9);
+      const tfModel = buildTfModel(source.layout, source.params, 4);
+      await tfModel.save(
+        tf.io.withSaveHandler(async (artifacts) => {
+          const shard = 'group1-shard1of1.bin';
+          fs.writeFileSync(path.join(dir, shard), new Uint8Array(artifacts.weightData as ArrayBuffer));
+          fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', generatedBy: 'tfjs', modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: [shard], weights: artifacts.weightSpecs }] }));
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
+      const back = await loadModel(dir);
+      assert.deepStrictEqual(back.layout.spec, spec);
+      assert.strictEqual(back.manifest.cell, cell);
+      assert.deepStrictEqual(Array.from(back.params), Array.from(source.params));
       tfModel.dispose();
     });
   }
@@ -133,7 +197,11 @@ describe('model files (TensorFlow.js Layers format)', function () {
       }, /is missing/],
       ['shard path outside the folder', (d) => rewrite(d, (j) => (j.weightsManifest[0].paths = ['../../etc/passwd'])), /not a file inside/],
       ['hard sigmoid LSTM', (d) => rewrite(d, (j) => (j.modelTopology.config.layers[1].config.recurrent_activation = 'hard_sigmoid')), /recurrent_activation "hard_sigmoid"/],
-      ['unknown layer', (d) => rewrite(d, (j) => (j.modelTopology.config.layers[1].class_name = 'GRU')), /GRU\) is not supported/],
+      ['unknown layer', (d) => rewrite(d, (j) => (j.modelTopology.config.layers[1].class_name = 'ConvLSTM2D')), /ConvLSTM2D\) is not supported/],
+      ['Keras reset_after GRU', (d) => rewrite(d, (j) => {
+        j.modelTopology.config.layers[1].class_name = 'GRU';
+        j.modelTopology.config.layers[1].config.reset_after = true;
+      }), /reset_after false/],
       ['huge declared shape', (d) => rewrite(d, (j) => (j.weightsManifest[0].weights[0].shape = [1e6, 1e6])), /more than 1024 MiB/],
       ['newer manifest', (d) => rewrite(d, (j) => (j.userDefinedMetadata.lstmLens.formatVersion = 99)), /newer LSTM Lens/],
       ['wrong shape', (d) => rewrite(d, (j) => (j.weightsManifest[0].weights[1].shape = [4, 64])), /shape|describes/],

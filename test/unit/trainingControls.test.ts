@@ -33,13 +33,15 @@ describe('training controls: one run per workspace', () => {
 
 describe('training controls: settings', () => {
   it('validates values and says what it used instead', () => {
-    const given: Record<string, unknown> = { 'training.minutes': -3, 'training.hidden': 12.5, 'training.start': 'warm', 'training.include': ['.py', 3, ''] };
+    const given: Record<string, unknown> = { 'training.minutes': -3, 'training.hidden': 12.5, 'training.start': 'warm', 'training.include': ['.py', 3, ''], 'training.cell': 'transformer' };
     const { settings, problems } = readTrainingSettings((name) => given[name]);
     assert.strictEqual(settings.minutes, 0.05);
     assert.strictEqual(settings.hidden, 256);
     assert.strictEqual(settings.start, 'fine-tune');
+    assert.strictEqual(settings.cell, 'lstm');
     assert.deepStrictEqual(settings.include, ['.py']);
-    assert.strictEqual(problems.length, 4);
+    assert.strictEqual(problems.length, 5);
+    assert.strictEqual(readTrainingSettings((name) => (name === 'training.cell' ? 'gru' : undefined)).settings.cell, 'gru');
   });
 
   it('leaves one core to the editor unless the user asks for more threads', () => {

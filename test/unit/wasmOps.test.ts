@@ -221,6 +221,79 @@ function elementwiseSuite(makeOps: () => Ops): void {
     }
   });
 
+  it('gruGatesForward and gruCellForward match JsOps, extreme pre-activations included, h in place', () => {
+    const pair = new Pair(makeOps());
+    const next = rng(7);
+    const extremes = [0, -0, 1e-30, 1e-4, -3e-3, 0.35, 9, -9, 20, -20, 88, -88, 100, -100, 1e4, -1e4];
+    for (const [B, H] of [[1, 1], [3, 5], [16, 256], [2, 7]]) {
+      for (const inPlace of [false, true]) {
+        const pre = randomArray(B * 3 * H, () => next(-6, 6));
+        for (let i = 0; i < pre.length; i += 3) pre[i] = extremes[(i / 3) % extremes.length];
+        const gates = pair.buffer(pre);
+        const hPrev = pair.buffer(randomArray(B * H, next));
+        const rh = pair.buffer(new Float32Array(B * H).fill(NaN));
+        const hOut = inPlace ? hPrev : pair.buffer(new Float32Array(B * H).fill(NaN));
+        for (const [ops, k] of [[pair.js, 'js'], [pair.wasm, 'wasm']] as const) {
+          ops.gruGatesForward(B, H, gates[k], hPrev[k], rh[k]);
+          ops.gruCellForward(B, H, gates[k], hPrev[k], hOut[k]);
+        }
+        for (const [buf, what] of [[gates, 'gates'], [rh, 'rh'], [hOut, 'h']] as const) {
+          pair.expectClose(buf, `gru forward B=${B} H=${H} in place=${inPlace} ${what}`);
+        }
+      }
+    }
+  });
+
+  it('gruCellBackward and gruResetBackward match JsOps, with and without dhB, dhPrev aliasing dhB', () => {
+    const pair = new Pair(makeOps());
+    const next = rng(8);
+    for (const [B, H] of [[1, 1], [3, 5], [16, 256], [2, 6]]) {
+      for (const withB of [true, false]) {
+        const gates = pair.buffer(randomArray(B * 3 * H, () => next(0, 1)));
+        const hPrev = pair.buffer(randomArray(B * H, next));
+        const dhA = pair.buffer(randomArray(B * H, next));
+        const dhB = pair.buffer(randomArray(B * H, next));
+        const dhPrev = withB ? dhB : pair.buffer(new Float32Array(B * H).fill(NaN));
+        const dRh = pair.buffer(randomArray(B * H, next));
+        const dGates = pair.buffer(new Float32Array(B * 3 * H).fill(NaN));
+        for (const [ops, k] of [[pair.js, 'js'], [pair.wasm, 'wasm']] as const) {
+          ops.gruCellBackward(B, H, gates[k], hPrev[k], dhA[k], withB ? dhB[k] : -1, dhPrev[k], dGates[k]);
+          ops.gruResetBackward(B, H, gates[k], hPrev[k], dRh[k], dhPrev[k], dGates[k]);
+        }
+        pair.expectClose(dGates, `gru backward B=${B} H=${H} dhB=${withB} dGates`);
+        pair.expectClose(dhPrev, `gru backward B=${B} H=${H} dhB=${withB} dhPrev`);
+      }
+    }
+  });
+
+  it('rnnCellForward and rnnCellBackward match JsOps, ragged sizes and in place', () => {
+    const pair = new Pair(makeOps());
+    const next = rng(9);
+    for (const [B, H] of [[1, 1], [3, 5], [16, 256], [1, 7]]) {
+      const values = randomArray(B * H, () => next(-6, 6));
+      values[0] = 1e4;
+      const pre = pair.buffer(values);
+      const h = pair.buffer(new Float32Array(B * H).fill(NaN));
+      const inPlace = pair.buffer(values);
+      for (const [ops, k] of [[pair.js, 'js'], [pair.wasm, 'wasm']] as const) {
+        ops.rnnCellForward(B, H, pre[k], h[k]);
+        ops.rnnCellForward(B, H, inPlace[k], inPlace[k]);
+      }
+      pair.expectClose(h, `rnnCellForward B=${B} H=${H}`);
+      pair.expectClose(inPlace, `rnnCellForward in place B=${B} H=${H}`);
+      for (const withB of [true, false]) {
+        const dhA = pair.buffer(randomArray(B * H, next));
+        const dhB = pair.buffer(randomArray(B * H, next));
+        const dPre = pair.buffer(new Float32Array(B * H + 3).fill(NaN));
+        for (const [ops, k] of [[pair.js, 'js'], [pair.wasm, 'wasm']] as const) {
+          ops.rnnCellBackward(B, H, h[k], dhA[k], withB ? dhB[k] : -1, dPre[k]);
+        }
+        // The 3 floats past B·H stay NaN in both: nothing is written past the end.
+        pair.expectClose(dPre, `rnnCellBackward B=${B} H=${H} dhB=${withB}`);
+      }
+    }
+  });
+
   it('softmaxCrossEntropy matches JsOps: loss and dLogits separate, in place, absent', () => {
     const pair = new Pair(makeOps());
     const next = rng(5);

@@ -3,7 +3,7 @@ import { augmentIndentation, collectCorpus, formatSkipCounts, summarizeSkipped }
 import { newManifest } from '../../core/model/manifest';
 import { Model, loadModel, saveModel } from '../../core/model/modelFiles';
 import { widenParams } from '../../core/model/widenParams';
-import { DEFAULT_SPEC, ModelSpec, describeSpec } from '../../core/modelSpec';
+import { CELL_TYPES, CellType, DEFAULT_SPEC, ModelSpec, cellOf, describeSpec } from '../../core/modelSpec';
 import { initParams, paramLayout } from '../../core/params';
 import { TrainOutcome, TrainProgress, trainModel } from '../../core/train/trainer';
 import { TrainingReached, TrainingSetup, trainingSummary } from '../../core/train/trainingSummary';
@@ -12,13 +12,14 @@ import { ParsedArgs, UsageError, num, parseArgs, requireStr, str } from '../args
 import { ProgressLine, formatCount, formatDuration, note, printJson } from '../output';
 
 export const TRAIN_USAGE =
-  'train --out DIR [--from MODEL [--widen N]] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--dropout X] [--clip X] [--minutes M] [--epochs E] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
+  'train --out DIR [--from MODEL [--widen N]] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--dropout X] [--clip X] [--minutes M] [--epochs E] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
 
 const FLAGS = {
   values: {
     out: 'string',
     from: 'string',
     widen: 'int',
+    cell: 'string',
     layers: 'int',
     hidden: 'int',
     embed: 'int',
@@ -42,7 +43,16 @@ const FLAGS = {
   switches: ['json'],
 } as const;
 
+/** The --cell flag (default lstm), checked. */
+export function cellFromFlags(a: ParsedArgs): CellType | undefined {
+  const cell = str(a, 'cell');
+  if (cell === undefined) return undefined;
+  if (!(CELL_TYPES as readonly string[]).includes(cell)) throw new UsageError(`--cell must be ${CELL_TYPES.join(', ')}, not ${JSON.stringify(cell)}`);
+  return cell as CellType;
+}
+
 function specFromFlags(a: ParsedArgs, from: Model | null): ModelSpec {
+  const cell = cellFromFlags(a);
   const layersGiven = a.flags.layers !== undefined || a.flags.hidden !== undefined || a.flags.embed !== undefined;
   if (from) {
     if (layersGiven) {
@@ -52,12 +62,15 @@ function specFromFlags(a: ParsedArgs, from: Model | null): ModelSpec {
         throw new UsageError(`--from model is ${describeSpec(s)}; --layers/--hidden/--embed cannot change the shape of a model being fine-tuned`);
       }
     }
+    if (cell !== undefined && cell !== cellOf(from.layout.spec)) throw new UsageError(`--from model is a ${cellOf(from.layout.spec)}; --cell cannot change the cell type of a model being fine-tuned`);
     return from.layout.spec;
   }
   const layers = num(a, 'layers', DEFAULT_SPEC.hidden.length, 1, 8);
   const hidden = num(a, 'hidden', DEFAULT_SPEC.hidden[0], 1, 4096);
   const embed = num(a, 'embed', DEFAULT_SPEC.embedDim, 0, 1024);
-  return { vocabSize: VOCAB_SIZE, embedDim: embed, hidden: Array.from({ length: layers }, () => hidden) };
+  const spec: ModelSpec = { vocabSize: VOCAB_SIZE, embedDim: embed, hidden: Array.from({ length: layers }, () => hidden) };
+  // An LSTM's spec keeps no cell key, as before GRUs and RNNs existed.
+  return cell === undefined || cell === 'lstm' ? spec : { ...spec, cell };
 }
 
 export async function trainCommand(argv: string[]): Promise<number> {

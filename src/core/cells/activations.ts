@@ -1,8 +1,20 @@
-import { ModelSpec } from '../modelSpec';
+import { ModelSpec, cellOf } from '../modelSpec';
 import { GateSaturationCounts } from './gateSaturation';
 
-/** h: the hidden output (in [-1, 1]); c: the memory cell (unbounded). */
+/** h: the hidden output (in [-1, 1]); c: the memory cell (unbounded, LSTM only). */
 export type CellKind = 'h' | 'c';
+
+/** The kinds a model has: h and c for an LSTM, h alone for a GRU or a plain RNN. */
+export function cellKinds(spec: ModelSpec): CellKind[] {
+  return cellOf(spec) === 'lstm' ? ['h', 'c'] : ['h'];
+}
+
+/** The kinds asked for (default: all the model has), refusing c where there is none. */
+export function checkedKinds(spec: ModelSpec, kinds: readonly CellKind[] | undefined): CellKind[] {
+  const out = [...new Set(kinds ?? cellKinds(spec))];
+  if (out.includes('c') && cellOf(spec) !== 'lstm') throw new Error(`a ${cellOf(spec).toUpperCase()} has no memory cell c; record h`);
+  return out;
+}
 
 /** One unit of one layer's h or c. */
 export interface CellRef {
@@ -60,7 +72,7 @@ export function cellValues(act: Activations, ref: CellRef, start = 0, end = act.
  * Bytes a recording takes: 4 per unit per kind per character, e.g. 4 KiB a
  * character for h and c of a 2×256 model (20,000 characters ≈ 80 MiB).
  */
-export function activationBytes(spec: ModelSpec, chars: number, layers: readonly number[] = spec.hidden.map((_, l) => l), kinds: readonly CellKind[] = ['h', 'c']): number {
+export function activationBytes(spec: ModelSpec, chars: number, layers: readonly number[] = spec.hidden.map((_, l) => l), kinds: readonly CellKind[] = cellKinds(spec)): number {
   const units = layers.reduce((sum, l) => sum + (spec.hidden[l] ?? 0), 0);
   return chars * units * kinds.length * 4 + chars * 4;
 }

@@ -1,3 +1,5 @@
+import { CellType } from '../modelSpec';
+
 /**
  * How often each gate sits near 0 or 1, per unit — the statistic of Karpathy,
  * Johnson & Fei-Fei, "Visualizing and Understanding Recurrent Networks"
@@ -6,33 +8,47 @@
 export const LEFT_SATURATED = 0.1;
 export const RIGHT_SATURATED = 0.9;
 
-/** The gates counted, with their column block in the engine's [i, f, g, o] gate rows. */
+/** The LSTM gates counted, with their column block in the engine's [i, f, g, o] gate rows. */
 export const SATURATION_GATES = [
   { name: 'i', block: 0 },
   { name: 'f', block: 1 },
   { name: 'o', block: 3 },
 ] as const;
 
-export type GateName = (typeof SATURATION_GATES)[number]['name'];
+/** A GRU's sigmoid gates in its [z, r, h̃] rows: update and reset. A plain RNN has none. */
+const GRU_GATES = [
+  { name: 'z', block: 0 },
+  { name: 'r', block: 1 },
+] as const;
+
+/** The sigmoid gates of a cell type, with their column blocks in the engine's gate rows. */
+export function saturationGates(cell: CellType): readonly { name: GateName; block: number }[] {
+  return cell === 'lstm' ? SATURATION_GATES : cell === 'gru' ? GRU_GATES : [];
+}
+
+export type GateName = (typeof SATURATION_GATES)[number]['name'] | (typeof GRU_GATES)[number]['name'];
 
 export interface GateSaturationCounts {
   layer: number;
   units: number;
+  /** The gates counted (LSTM i, f, o; GRU z, r; none for a plain RNN). */
+  gates: readonly { name: GateName; block: number }[];
   /** Steps counted. */
   steps: number;
-  /** [gate (i, f, o), side (left, right), unit]. */
+  /** [gate, side (left, right), unit]. */
   counts: Uint32Array;
 }
 
-export function newGateSaturationCounts(layer: number, units: number): GateSaturationCounts {
-  return { layer, units, steps: 0, counts: new Uint32Array(SATURATION_GATES.length * 2 * units) };
+export function newGateSaturationCounts(layer: number, units: number, cell: CellType = 'lstm'): GateSaturationCounts {
+  const gates = saturationGates(cell);
+  return { layer, units, gates, steps: 0, counts: new Uint32Array(gates.length * 2 * units) };
 }
 
-/** Counts one step's gate activations: gates is [4H] with column blocks i, f, g, o (after their sigmoids). */
+/** Counts one step's gate activations: gates is one step's gate row ([4H] i, f, g, o for an LSTM; [3H] z, r, h̃ for a GRU), after the sigmoids. */
 export function countGateSaturation(counts: GateSaturationCounts, gates: ArrayLike<number>): void {
   const H = counts.units;
   const c = counts.counts;
-  SATURATION_GATES.forEach(({ block }, k) => {
+  counts.gates.forEach(({ block }, k) => {
     const left = 2 * k * H;
     const right = left + H;
     const at = block * H;
@@ -58,16 +74,17 @@ export interface GateFractions {
 export interface LayerGateSaturation {
   layer: number;
   steps: number;
-  gates: Record<GateName, GateFractions>;
+  /** Keyed by gate name, in the order counted: i, f, o (LSTM); z, r (GRU); empty (RNN). */
+  gates: Record<string, GateFractions>;
 }
 
-/** Fractions of time each unit's i, f and o gates were left- or right-saturated, per layer. */
+/** Fractions of time each unit's gates (i, f, o; z, r) were left- or right-saturated, per layer. */
 export function gateSaturation(counts: readonly GateSaturationCounts[]): LayerGateSaturation[] {
   return counts.map((cnt) => {
     const H = cnt.units;
     const steps = Math.max(cnt.steps, 1);
-    const gates = {} as Record<GateName, GateFractions>;
-    SATURATION_GATES.forEach(({ name }, k) => {
+    const gates: Record<string, GateFractions> = {};
+    cnt.gates.forEach(({ name }, k) => {
       const left = new Float32Array(H);
       const right = new Float32Array(H);
       let sumLeft = 0;

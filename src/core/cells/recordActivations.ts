@@ -1,6 +1,7 @@
 import { Engine } from '../engine';
 import { NEWLINE_ID, charToId } from '../vocab';
-import { Activations, ActivationTrack, CellKind, RecordedSegment } from './activations';
+import { cellOf, stateOffsets } from '../modelSpec';
+import { Activations, ActivationTrack, CellKind, checkedKinds, RecordedSegment } from './activations';
 import { countGateSaturation, newGateSaturationCounts } from './gateSaturation';
 
 /** What recording needs of an engine (the Engine class, or a stand-in in tests). */
@@ -16,7 +17,7 @@ export const DEFAULT_MAX_RECORDED_CHARS = 50_000;
 export interface RecordOptions {
   /** Layers to record (default all). */
   layers?: readonly number[];
-  /** h, c or both (default both). */
+  /** h, c or both (default: all the model has, h and c for an LSTM, h for a GRU or RNN; c of those is refused). */
   kinds?: readonly CellKind[];
   /** Most characters recorded over all texts, shared fairly between them (default DEFAULT_MAX_RECORDED_CHARS). */
   maxChars?: number;
@@ -25,8 +26,8 @@ export interface RecordOptions {
 /**
  * Runs the model over each text from a fresh state (as after a newline, like
  * Engine.prime([])) and records, for every character, each recorded layer's h
- * and c after reading it, the surprise of that character in bits, and gate
- * saturation counts for every layer. A '\r' is not fed (the models are
+ * (and an LSTM's c) after reading it, the surprise of that character in
+ * bits, and gate saturation counts for every layer. A '\r' is not fed (the models are
  * trained on LF text, as DocumentStates does): its row repeats the state and
  * its surprise is 0, so rows stay aligned with UTF-16 offsets.
  */
@@ -35,7 +36,7 @@ export function recordActivations(engine: RecordingEngine, text: string | readon
   const { hidden } = engine.spec;
   const layers = [...new Set(opts.layers ?? hidden.map((_, l) => l))].sort((a, b) => a - b);
   for (const l of layers) if (!Number.isInteger(l) || l < 0 || l >= hidden.length) throw new Error(`layer ${l} does not exist (the model has ${hidden.length})`);
-  const kinds = [...new Set(opts.kinds ?? (['h', 'c'] as const))];
+  const kinds = checkedKinds(engine.spec, opts.kinds);
   const maxChars = Math.max(0, Math.floor(opts.maxChars ?? DEFAULT_MAX_RECORDED_CHARS));
 
   const shares = shareBudget(
@@ -50,16 +51,15 @@ export function recordActivations(engine: RecordingEngine, text: string | readon
     at += shares[k];
   });
 
-  // Where each layer's h and c sit in a state: [layer][h (H) | c (H)].
-  const stateOffset: number[] = [];
-  hidden.reduce((off, H, l) => ((stateOffset[l] = off), off + 2 * H), 0);
+  // Where each layer's h and c sit in a state: [layer][h (H) | c (H, LSTM only)].
+  const stateOffset = stateOffsets(engine.spec);
   const tracks: ActivationTrack[] = [];
   for (const layer of layers) {
     for (const kind of kinds) tracks.push({ layer, kind, units: hidden[layer], values: new Float32Array(chars * hidden[layer]) });
   }
   const sources = tracks.map((tr) => stateOffset[tr.layer] + (tr.kind === 'c' ? hidden[tr.layer] : 0));
   const surprise = new Float32Array(chars);
-  const gateCounts = hidden.map((H, l) => newGateSaturationCounts(l, H));
+  const gateCounts = hidden.map((H, l) => newGateSaturationCounts(l, H, cellOf(engine.spec)));
   const logProbs = new Float32Array(engine.vocabSize);
 
   texts.forEach((t, k) => {

@@ -1,5 +1,6 @@
 import { NEWLINE_ID, charToId } from '../vocab';
-import { Activations, ActivationTrack, CellKind } from './activations';
+import { cellOf, stateOffsets } from '../modelSpec';
+import { Activations, ActivationTrack, CellKind, checkedKinds } from './activations';
 import { countGateSaturation, newGateSaturationCounts } from './gateSaturation';
 import { RecordingEngine } from './recordActivations';
 
@@ -102,7 +103,7 @@ export async function recordWindow(engine: RecordingEngine, text: string, opts: 
   const end = clampInt(opts.end, start, text.length);
   const layers = [...new Set(opts.layers ?? hidden.map((_, l) => l))].sort((a, b) => a - b);
   for (const l of layers) if (!Number.isInteger(l) || l < 0 || l >= hidden.length) throw new Error(`layer ${l} does not exist (the model has ${hidden.length})`);
-  const kinds = [...new Set(opts.kinds ?? (['h', 'c'] as const))];
+  const kinds = checkedKinds(engine.spec, opts.kinds);
   // A slice ends after sliceChars steps, or (by default) once sliceMs have passed, checked every CLOCK_EVERY steps.
   const slice = opts.sliceChars !== undefined ? Math.max(1, Math.floor(opts.sliceChars)) : Infinity;
   const sliceMs = Math.max(1, opts.sliceMs ?? 12);
@@ -112,13 +113,12 @@ export async function recordWindow(engine: RecordingEngine, text: string, opts: 
   checkpoints?.update(text);
 
   const chars = end - start;
-  const stateOffset: number[] = [];
-  hidden.reduce((off, H, l) => ((stateOffset[l] = off), off + 2 * H), 0);
+  const stateOffset = stateOffsets(engine.spec);
   const tracks: ActivationTrack[] = [];
   for (const layer of layers) for (const kind of kinds) tracks.push({ layer, kind, units: hidden[layer], values: new Float32Array(chars * hidden[layer]) });
   const sources = tracks.map((tr) => stateOffset[tr.layer] + (tr.kind === 'c' ? hidden[tr.layer] : 0));
   const surprise = new Float32Array(chars);
-  const gateCounts = hidden.map((H, l) => newGateSaturationCounts(l, H));
+  const gateCounts = hidden.map((H, l) => newGateSaturationCounts(l, H, cellOf(engine.spec)));
 
   // Start from the last checkpoint at or before the window, else from a fresh state after a newline (as recordActivations does).
   let state: Float32Array;

@@ -1,5 +1,6 @@
 import { Ops } from './ops';
-import { ParamLayout } from '../params';
+import { CellType, cellOf, gatesPerUnit } from '../modelSpec';
+import { LayerOffsets, ParamLayout } from '../params';
 
 export interface WindowOptions {
   /** Compute gradients (training) or only the loss (evaluation). */
@@ -19,24 +20,33 @@ export interface WindowResult {
 }
 
 interface LayerBuffers {
-  /** Gate pre-activations, then activations: [T·B, 4H]. */
+  /** Gate pre-activations, then activations: [T·B, G·H] (G = 4 LSTM, 3 GRU, 1 RNN). */
   gates: number;
   /** h for t = -1..T-1: [(T+1)·B, H]; row block 0 is the carried-in state. */
   h: number;
-  /** c for t = -1..T-1, same layout. */
+  /** c for t = -1..T-1, same layout (LSTM only, else -1). */
   c: number;
-  /** tanh(c_t): [T·B, H]. */
+  /** tanh(c_t): [T·B, H] (LSTM only, else -1). */
   tanhC: number;
+  /** r_t ⊙ h_{t-1}: [T·B, H] (GRU only, else -1). */
+  rh: number;
   /** Dropout mask and masked output fed upward: [T·B, H] (-1 without dropout). */
   mask: number;
   dropped: number;
 }
 
 /**
+ * Called during backward for layer l and step t (T-1 down to 0) with the two
+ * parts of dL/dh_t: from the layer above or the head (offset of [B,H]
+ * floats) and through the recurrence from step t+1 (-1 at the last step).
+ */
+type HiddenGradientProbe = (l: number, t: number, dhAbove: number, dhRec: number) => void;
+
+/**
  * Forward and backward over one window of truncated backpropagation through
  * time, for a batch of B independent character streams and T steps, on any
- * Ops back end. Every buffer lives in the back end's arena and is allocated
- * once here; a window allocates nothing.
+ * Ops back end, for LSTM, GRU or plain RNN layers. Every buffer lives in the
+ * back end's arena and is allocated once here; a window allocates nothing.
  *
  * Rows of every [T·B, ·] buffer are time-major (row = t·B + b) so the B rows
  * of one step are contiguous and each recurrent product is a single GEMM.
@@ -44,6 +54,7 @@ interface LayerBuffers {
  * (state is carried, gradients are not).
  */
 export class BpttWindow {
+  readonly cell: CellType;
   readonly params: number;
   readonly grads: number;
   private readonly layers: LayerBuffers[];
@@ -54,8 +65,12 @@ export class BpttWindow {
   private readonly dX: number[];
   private readonly dhRec: number;
   private readonly dc: number;
+  private readonly dRh: number;
   private readonly ids: Int32Array;
   private dropoutInUse = false;
+  private probe: HiddenGradientProbe | null = null;
+  /** Backward from the last step's predictions only (gradientReach). */
+  private lastStepOnly = false;
 
   constructor(
     readonly ops: Ops,
@@ -68,24 +83,28 @@ export class BpttWindow {
     const { spec } = layout;
     const TB = T * B;
     const maxH = Math.max(...spec.hidden);
+    const cell = (this.cell = cellOf(spec));
+    const G = gatesPerUnit(spec);
     this.params = a.alloc(layout.total);
     this.grads = a.alloc(layout.total);
     this.embedded = spec.embedDim > 0 ? a.alloc(TB * spec.embedDim) : -1;
     this.layers = spec.hidden.map((H) => ({
-      gates: a.alloc(TB * 4 * H),
+      gates: a.alloc(TB * G * H),
       h: a.alloc((T + 1) * B * H),
-      c: a.alloc((T + 1) * B * H),
-      tanhC: a.alloc(TB * H),
+      c: cell === 'lstm' ? a.alloc((T + 1) * B * H) : -1,
+      tanhC: cell === 'lstm' ? a.alloc(TB * H) : -1,
+      rh: cell === 'gru' ? a.alloc(TB * H) : -1,
       mask: withDropout ? a.alloc(TB * H) : -1,
       dropped: withDropout ? a.alloc(TB * H) : -1,
     }));
     this.logits = a.alloc(TB * spec.vocabSize);
     this.targets = a.alloc(TB);
-    this.dGates = a.alloc(TB * 4 * maxH);
+    this.dGates = a.alloc(TB * G * maxH);
     const maxIn = Math.max(maxH, spec.embedDim);
     this.dX = [a.alloc(TB * maxIn), a.alloc(TB * maxIn)];
     this.dhRec = a.alloc(B * maxH);
-    this.dc = a.alloc(B * maxH);
+    this.dc = cell === 'lstm' ? a.alloc(B * maxH) : -1;
+    this.dRh = cell === 'gru' ? a.alloc(B * maxH) : -1;
     this.ids = new Int32Array(TB);
   }
 
@@ -104,7 +123,7 @@ export class BpttWindow {
       const from = b === undefined ? 0 : b * H;
       const to = b === undefined ? this.B * H : (b + 1) * H;
       f.fill(0, L.h + from, L.h + to);
-      f.fill(0, L.c + from, L.c + to);
+      if (L.c >= 0) f.fill(0, L.c + from, L.c + to);
     });
   }
 
@@ -120,6 +139,7 @@ export class BpttWindow {
     const V = spec.vocabSize;
     const TB = T * B;
     const p = this.params;
+    const Gs = gatesPerUnit(spec);
     const dropout = opts.dropout ?? 0;
     this.dropoutInUse = dropout > 0 && this.layers[0].mask >= 0;
     if (dropout > 0 && !this.dropoutInUse) throw new Error('this window was built without dropout buffers');
@@ -137,7 +157,7 @@ export class BpttWindow {
     let inSize = 0;
     for (let l = 0; l < spec.hidden.length; l++) {
       const H = spec.hidden[l];
-      const G = 4 * H;
+      const G = Gs * H;
       const W = layout.layers[l];
       const L = this.layers[l];
       if (l === 0) {
@@ -156,12 +176,7 @@ export class BpttWindow {
         ops.gemmNN(TB, G, inSize, input, inSize, p + W.kernel, G, L.gates, G, 0);
       }
       ops.addRowVector(TB, G, L.gates, G, p + W.bias);
-      for (let t = 0; t < T; t++) {
-        const gt = L.gates + t * B * G;
-        // gates_t += h_{t-1}[B,H] · Wh[H,4H]
-        ops.gemmNN(B, G, H, L.h + t * B * H, H, p + W.recurrent, G, gt, G, 1);
-        ops.lstmCellForward(B, H, gt, L.c + t * B * H, L.c + (t + 1) * B * H, L.h + (t + 1) * B * H, L.tanhC + t * B * H);
-      }
+      this.forwardSteps(L, W, H);
       input = L.h + B * H;
       if (this.dropoutInUse) input = this.applyDropout(L, H, dropout, opts.rng ?? Math.random);
       inSize = H;
@@ -178,9 +193,105 @@ export class BpttWindow {
       return { lossSum, count: TB, top1 };
     }
     const lossSum = ops.softmaxCrossEntropy(TB, V, this.logits, this.targets, this.logits, 1 / TB);
+    if (this.lastStepOnly) {
+      // Keep the last step's rows of dLogits (rescaled to a mean over B), zero the rest.
+      const last = (T - 1) * B * V;
+      f.fill(0, this.logits, this.logits + last);
+      for (let i = last; i < TB * V; i++) f[this.logits + i] *= T;
+    }
     this.backward(input, inSize);
     this.carryState();
     return { lossSum, count: TB, top1 };
+  }
+
+  /** The recurrence of one layer over the window; the input projections are already in L.gates. */
+  private forwardSteps(L: LayerBuffers, W: LayerOffsets, H: number): void {
+    const { ops, B, T } = this;
+    const p = this.params;
+    if (this.cell === 'lstm') {
+      const G = 4 * H;
+      for (let t = 0; t < T; t++) {
+        const gt = L.gates + t * B * G;
+        // gates_t += h_{t-1}[B,H] · Wh[H,4H]
+        ops.gemmNN(B, G, H, L.h + t * B * H, H, p + W.recurrent, G, gt, G, 1);
+        ops.lstmCellForward(B, H, gt, L.c + t * B * H, L.c + (t + 1) * B * H, L.h + (t + 1) * B * H, L.tanhC + t * B * H);
+      }
+    } else if (this.cell === 'gru') {
+      const G = 3 * H;
+      for (let t = 0; t < T; t++) {
+        const gt = L.gates + t * B * G;
+        const hPrev = L.h + t * B * H;
+        const rh = L.rh + t * B * H;
+        // z,r blocks of gates_t += h_{t-1}[B,H] · U[H, 0:2H] (row stride 3H)
+        ops.gemmNN(B, 2 * H, H, hPrev, H, p + W.recurrent, G, gt, G, 1);
+        ops.gruGatesForward(B, H, gt, hPrev, rh);
+        // candidate block += (r ⊙ h_{t-1})[B,H] · U[H, 2H:3H]
+        ops.gemmNN(B, H, H, rh, H, p + W.recurrent + 2 * H, G, gt + 2 * H, G, 1);
+        ops.gruCellForward(B, H, gt, hPrev, L.h + (t + 1) * B * H);
+      }
+    } else {
+      for (let t = 0; t < T; t++) {
+        const gt = L.gates + t * B * H;
+        // pre_t += h_{t-1}[B,H] · U[H,H]
+        ops.gemmNN(B, H, H, L.h + t * B * H, H, p + W.recurrent, H, gt, H, 1);
+        ops.rnnCellForward(B, H, gt, L.h + (t + 1) * B * H);
+      }
+    }
+  }
+
+  /**
+   * Backward through one layer's recurrence: from dOut (dL/dh_t from above,
+   * [T·B, H]) to the gate pre-activation gradients in dGates, and the
+   * recurrent kernel's gradient.
+   */
+  private backwardSteps(l: number, L: LayerBuffers, W: LayerOffsets, H: number, dOut: number): void {
+    const { ops, B, T } = this;
+    const f = ops.arena.f32;
+    const p = this.params;
+    const g = this.grads;
+    const TB = T * B;
+    const probe = this.probe;
+    // dhRec holds dL/dh_t from step t+1 (absent at the window's last step).
+    if (this.cell === 'lstm') {
+      const G = 4 * H;
+      f.fill(0, this.dc, this.dc + B * H);
+      for (let t = T - 1; t >= 0; t--) {
+        const dgt = this.dGates + t * B * G;
+        probe?.(l, t, dOut + t * B * H, t === T - 1 ? -1 : this.dhRec);
+        ops.lstmCellBackward(B, H, L.gates + t * B * G, L.c + t * B * H, L.tanhC + t * B * H, dOut + t * B * H, t === T - 1 ? -1 : this.dhRec, this.dc, dgt);
+        // dh_{t-1} = dGates_t[B,4H] · Whᵀ
+        if (t > 0) ops.gemmNT(B, H, G, dgt, G, p + W.recurrent, G, this.dhRec, H, 0);
+      }
+      // dWh = Σ_t h_{t-1}ᵀ · dGates_t, one GEMM over all steps.
+      ops.gemmTN(H, G, TB, L.h, H, this.dGates, G, g + W.recurrent, G, 1);
+    } else if (this.cell === 'gru') {
+      const G = 3 * H;
+      for (let t = T - 1; t >= 0; t--) {
+        const gt = L.gates + t * B * G;
+        const dgt = this.dGates + t * B * G;
+        const hPrev = L.h + t * B * H;
+        probe?.(l, t, dOut + t * B * H, t === T - 1 ? -1 : this.dhRec);
+        // dz, dh̃ pre-activations; dhRec becomes dh_t ⊙ z (the direct path to h_{t-1}).
+        ops.gruCellBackward(B, H, gt, hPrev, dOut + t * B * H, t === T - 1 ? -1 : this.dhRec, this.dhRec, dgt);
+        // d(r ⊙ h_{t-1})[B,H] = dh̃_t[B,H] · U_hᵀ (U_h: columns 2H..3H of U, row stride 3H)
+        ops.gemmNT(B, H, H, dgt + 2 * H, G, p + W.recurrent + 2 * H, G, this.dRh, H, 0);
+        ops.gruResetBackward(B, H, gt, hPrev, this.dRh, this.dhRec, dgt);
+        // dh_{t-1} += [dz, dr]_t[B,2H] · U_zrᵀ
+        if (t > 0) ops.gemmNT(B, H, 2 * H, dgt, G, p + W.recurrent, G, this.dhRec, H, 1);
+      }
+      // dU_zr = Σ_t h_{t-1}ᵀ · [dz, dr]_t;  dU_h = Σ_t (r ⊙ h_{t-1})ᵀ · dh̃_t.
+      ops.gemmTN(H, 2 * H, TB, L.h, H, this.dGates, G, g + W.recurrent, G, 1);
+      ops.gemmTN(H, H, TB, L.rh, H, this.dGates + 2 * H, G, g + W.recurrent + 2 * H, G, 1);
+    } else {
+      for (let t = T - 1; t >= 0; t--) {
+        const dgt = this.dGates + t * B * H;
+        probe?.(l, t, dOut + t * B * H, t === T - 1 ? -1 : this.dhRec);
+        ops.rnnCellBackward(B, H, L.h + (t + 1) * B * H, dOut + t * B * H, t === T - 1 ? -1 : this.dhRec, dgt);
+        // dh_{t-1} = dPre_t[B,H] · Uᵀ
+        if (t > 0) ops.gemmNT(B, H, H, dgt, H, p + W.recurrent, H, this.dhRec, H, 0);
+      }
+      ops.gemmTN(H, H, TB, L.h, H, this.dGates, H, g + W.recurrent, H, 1);
+    }
   }
 
   private backward(topInput: number, topSize: number): void {
@@ -200,23 +311,15 @@ export class BpttWindow {
     let dOut = this.dX[0];
     ops.gemmNT(TB, topSize, V, dLogits, V, p + layout.headKernel, V, dOut, topSize, 0);
 
+    const Gs = gatesPerUnit(spec);
     for (let l = spec.hidden.length - 1; l >= 0; l--) {
       const H = spec.hidden[l];
-      const G = 4 * H;
+      const G = Gs * H;
       const W = layout.layers[l];
       const L = this.layers[l];
       if (this.dropoutInUse) this.maskGradient(dOut, L.mask, TB * H);
 
-      f.fill(0, this.dc, this.dc + B * H);
-      for (let t = T - 1; t >= 0; t--) {
-        const dgt = this.dGates + t * B * G;
-        // dhRec holds dL/dh_t from step t+1 (absent at the window's last step).
-        ops.lstmCellBackward(B, H, L.gates + t * B * G, L.c + t * B * H, L.tanhC + t * B * H, dOut + t * B * H, t === T - 1 ? -1 : this.dhRec, this.dc, dgt);
-        // dh_{t-1} = dGates_t[B,4H] · Whᵀ
-        if (t > 0) ops.gemmNT(B, H, G, dgt, G, p + W.recurrent, G, this.dhRec, H, 0);
-      }
-      // dWh = Σ_t h_{t-1}ᵀ · dGates_t, one GEMM over all steps.
-      ops.gemmTN(H, G, TB, L.h, H, this.dGates, G, g + W.recurrent, G, 1);
+      this.backwardSteps(l, L, W, H, dOut);
       ops.addColumnSums(TB, G, this.dGates, G, g + W.bias);
 
       if (l > 0) {
@@ -247,6 +350,44 @@ export class BpttWindow {
         }
       }
     }
+  }
+
+  /**
+   * How far back the gradient of one prediction reaches: the loss of the
+   * window's last character alone, and for k = 0..T-1 the norm of
+   * dL/dh_{T-1-k} of layer `layer` (default the top one), averaged over the
+   * B streams. A plain RNN's norms shrink geometrically with k (the
+   * vanishing gradient); an LSTM's and a GRU's fall much more slowly.
+   * Leaves grads holding that loss's gradient and carries the state on, as
+   * run does. x and y are [B,T] as for run.
+   */
+  gradientReach(x: ArrayLike<number>, y: ArrayLike<number>, layer = this.layout.spec.hidden.length - 1): Float64Array {
+    const { B, T } = this;
+    const H = this.layout.spec.hidden[layer];
+    if (H === undefined) throw new Error(`layer ${layer} does not exist (the model has ${this.layout.spec.hidden.length})`);
+    const norms = new Float64Array(T);
+    this.probe = (l, t, dhAbove, dhRec) => {
+      if (l !== layer) return;
+      const f = this.ops.arena.f32;
+      let sum = 0;
+      for (let b = 0; b < B; b++) {
+        let sq = 0;
+        for (let j = 0; j < H; j++) {
+          const d = f[dhAbove + b * H + j] + (dhRec >= 0 ? f[dhRec + b * H + j] : 0);
+          sq += d * d;
+        }
+        sum += Math.sqrt(sq);
+      }
+      norms[T - 1 - t] = sum / B;
+    };
+    this.lastStepOnly = true;
+    try {
+      this.run(x, y, { backward: true });
+    } finally {
+      this.probe = null;
+      this.lastStepOnly = false;
+    }
+    return norms;
   }
 
   /** Inverted dropout on a layer's outputs; returns the offset of the masked copy. */
@@ -288,17 +429,18 @@ export class BpttWindow {
     this.layout.spec.hidden.forEach((H, l) => {
       const L = this.layers[l];
       f.copyWithin(L.h, L.h + T * B * H, L.h + (T + 1) * B * H);
-      f.copyWithin(L.c, L.c + T * B * H, L.c + (T + 1) * B * H);
+      if (L.c >= 0) f.copyWithin(L.c, L.c + T * B * H, L.c + (T + 1) * B * H);
     });
   }
 
-  /** Copies the carried state out ([layer][h|c][B,H], flattened). */
+  /** Copies the carried state out ([layer][h|c (LSTM only)][B,H], flattened). */
   saveState(): Float32Array {
     const f = this.ops.arena.f32;
     const parts: Float32Array[] = [];
     this.layout.spec.hidden.forEach((H, l) => {
       const L = this.layers[l];
-      parts.push(f.slice(L.h, L.h + this.B * H), f.slice(L.c, L.c + this.B * H));
+      parts.push(f.slice(L.h, L.h + this.B * H));
+      if (L.c >= 0) parts.push(f.slice(L.c, L.c + this.B * H));
     });
     const out = new Float32Array(parts.reduce((s, x) => s + x.length, 0));
     let at = 0;
@@ -316,8 +458,11 @@ export class BpttWindow {
       const L = this.layers[l];
       const n = this.B * H;
       f.set(state.subarray(at, at + n), L.h);
-      f.set(state.subarray(at + n, at + 2 * n), L.c);
-      at += 2 * n;
+      at += n;
+      if (L.c >= 0) {
+        f.set(state.subarray(at, at + n), L.c);
+        at += n;
+      }
     });
   }
 }

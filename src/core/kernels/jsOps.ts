@@ -118,6 +118,80 @@ export class JsOps implements Ops {
     }
   }
 
+  gruGatesForward(B: number, H: number, gates: number, hPrev: number, rh: number): void {
+    const f = this.arena.f32;
+    for (let b = 0; b < B; b++) {
+      const g = gates + b * 3 * H;
+      const s = b * H;
+      for (let j = 0; j < H; j++) {
+        const z = sigmoid(f[g + j]);
+        const r = sigmoid(f[g + H + j]);
+        f[g + j] = z;
+        f[g + H + j] = r;
+        f[rh + s + j] = r * f[hPrev + s + j];
+      }
+    }
+  }
+
+  gruCellForward(B: number, H: number, gates: number, hPrev: number, h: number): void {
+    const f = this.arena.f32;
+    for (let b = 0; b < B; b++) {
+      const g = gates + b * 3 * H;
+      const s = b * H;
+      for (let j = 0; j < H; j++) {
+        const z = f[g + j];
+        const hh = Math.tanh(f[g + 2 * H + j]);
+        f[g + 2 * H + j] = hh;
+        f[h + s + j] = z * f[hPrev + s + j] + (1 - z) * hh;
+      }
+    }
+  }
+
+  gruCellBackward(B: number, H: number, gates: number, hPrev: number, dhA: number, dhB: number, dhPrev: number, dGates: number): void {
+    const f = this.arena.f32;
+    for (let b = 0; b < B; b++) {
+      const g = gates + b * 3 * H;
+      const dg = dGates + b * 3 * H;
+      const s = b * H;
+      for (let j = 0; j < H; j++) {
+        const z = f[g + j];
+        const hh = f[g + 2 * H + j];
+        const dh = f[dhA + s + j] + (dhB >= 0 ? f[dhB + s + j] : 0);
+        f[dg + j] = dh * (f[hPrev + s + j] - hh) * z * (1 - z);
+        f[dg + 2 * H + j] = dh * (1 - z) * (1 - hh * hh);
+        f[dhPrev + s + j] = dh * z;
+      }
+    }
+  }
+
+  gruResetBackward(B: number, H: number, gates: number, hPrev: number, dRh: number, dhPrev: number, dGates: number): void {
+    const f = this.arena.f32;
+    for (let b = 0; b < B; b++) {
+      const g = gates + b * 3 * H;
+      const dg = dGates + b * 3 * H;
+      const s = b * H;
+      for (let j = 0; j < H; j++) {
+        const r = f[g + H + j];
+        const d = f[dRh + s + j];
+        f[dg + H + j] = d * f[hPrev + s + j] * r * (1 - r);
+        f[dhPrev + s + j] += d * r;
+      }
+    }
+  }
+
+  rnnCellForward(B: number, H: number, pre: number, h: number): void {
+    const f = this.arena.f32;
+    for (let i = 0; i < B * H; i++) f[h + i] = Math.tanh(f[pre + i]);
+  }
+
+  rnnCellBackward(B: number, H: number, h: number, dhA: number, dhB: number, dPre: number): void {
+    const f = this.arena.f32;
+    for (let i = 0; i < B * H; i++) {
+      const hv = f[h + i];
+      f[dPre + i] = (f[dhA + i] + (dhB >= 0 ? f[dhB + i] : 0)) * (1 - hv * hv);
+    }
+  }
+
   softmaxCrossEntropy(M: number, V: number, logits: number, targets: number, dLogits: number, scale: number): number {
     const f = this.arena.f32;
     const t = this.arena.i32;

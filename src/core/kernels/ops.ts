@@ -1,7 +1,7 @@
 import { Arena } from './arena';
 
 /**
- * The few primitives the LSTM forward/backward passes are made of. Two back
+ * The few primitives the LSTM, GRU and RNN forward/backward passes are made of. Two back
  * ends implement them over the same Arena: `jsOps` (plain TypeScript, the
  * reference the tests trust) and `wasmOps` (WebAssembly SIMD, the fast one).
  *
@@ -38,6 +38,42 @@ export interface Ops {
    * Writes the pre-activation gradients to dGates [B,4H].
    */
   lstmCellBackward(B: number, H: number, gates: number, cPrev: number, tanhC: number, dhA: number, dhB: number, dc: number, dGates: number): void;
+
+  /**
+   * GRU gates, forward, first half, for B rows. gates [B,3H] (stride 3H)
+   * holds the pre-activations z, r, h; on entry z and r include h_{t-1}·U_zr.
+   * Applies σ to z and r in place and writes rh = r ⊙ hPrev [B,H], the
+   * input of the candidate's recurrent product (TensorFlow.js's GRU: the
+   * reset gate is applied before the product, resetAfter false).
+   */
+  gruGatesForward(B: number, H: number, gates: number, hPrev: number, rh: number): void;
+
+  /**
+   * GRU cell, forward, second half. The candidate block of gates now holds
+   * x·W_h + b_h + rh·U_h; replaces it with hh = tanh(·) and writes
+   *   h = z ⊙ hPrev + (1 − z) ⊙ hh   [B,H]  (h may equal hPrev).
+   */
+  gruCellForward(B: number, H: number, gates: number, hPrev: number, h: number): void;
+
+  /**
+   * GRU cell, backward, first half. dh = dhA + dhB (dhB < 0: absent). Writes
+   * the pre-activation gradients of z and of the candidate to dGates [B,3H]
+   * and dhPrev = dh ⊙ z (the direct path; dhPrev may equal dhB).
+   */
+  gruCellBackward(B: number, H: number, gates: number, hPrev: number, dhA: number, dhB: number, dhPrev: number, dGates: number): void;
+
+  /**
+   * GRU, backward through the reset gate. dRh = dL/d(r ⊙ hPrev) [B,H]
+   * (the candidate's gradient times U_hᵀ). Writes r's pre-activation
+   * gradient to dGates and adds dRh ⊙ r to dhPrev.
+   */
+  gruResetBackward(B: number, H: number, gates: number, hPrev: number, dRh: number, dhPrev: number, dGates: number): void;
+
+  /** Plain RNN cell, forward: h = tanh(pre) for B rows of H ([B,H], h may equal pre). */
+  rnnCellForward(B: number, H: number, pre: number, h: number): void;
+
+  /** Plain RNN cell, backward: dPre = (dhA + dhB)·(1 − h²) (dhB < 0: absent). */
+  rnnCellBackward(B: number, H: number, h: number, dhA: number, dhB: number, dPre: number): void;
 
   /**
    * Softmax cross-entropy over rows of logits [M,V]; targets is an int32

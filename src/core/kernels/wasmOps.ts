@@ -6,6 +6,7 @@ import {
   KERNELS_WASM_SIMD,
 } from './kernelsWasm.generated';
 import { Ops } from './ops';
+import { CellType } from '../modelSpec';
 
 /**
  * WebAssembly SIMD back end of Ops (native/kernels.c, embedded by
@@ -29,6 +30,12 @@ interface KernelExports {
   add_column_sums(M: number, N: number, a: number, lda: number, out: number): void;
   lstm_cell_forward(B: number, H: number, gates: number, cPrev: number, c: number, h: number, tanhC: number): void;
   lstm_cell_backward(B: number, H: number, gates: number, cPrev: number, tanhC: number, dhA: number, dhB: number, dc: number, dGates: number): void;
+  gru_gates_forward(B: number, H: number, gates: number, hPrev: number, rh: number): void;
+  gru_cell_forward(B: number, H: number, gates: number, hPrev: number, h: number): void;
+  gru_cell_backward(B: number, H: number, gates: number, hPrev: number, dhA: number, dhB: number, dhPrev: number, dGates: number): void;
+  gru_reset_backward(B: number, H: number, gates: number, hPrev: number, dRh: number, dhPrev: number, dGates: number): void;
+  rnn_cell_forward(B: number, H: number, pre: number, h: number): void;
+  rnn_cell_backward(B: number, H: number, h: number, dhA: number, dhB: number, dPre: number): void;
   softmax_cross_entropy(M: number, V: number, logits: number, targets: number, dLogits: number, scale: number): number;
   __heap_base: WebAssembly.Global;
 }
@@ -73,6 +80,30 @@ export class WasmOps implements Ops {
     this.k.lstm_cell_backward(B, H, gates * 4, cPrev * 4, tanhC * 4, dhA * 4, dhB >= 0 ? dhB * 4 : 0, dc * 4, dGates * 4);
   }
 
+  gruGatesForward(B: number, H: number, gates: number, hPrev: number, rh: number): void {
+    this.k.gru_gates_forward(B, H, gates * 4, hPrev * 4, rh * 4);
+  }
+
+  gruCellForward(B: number, H: number, gates: number, hPrev: number, h: number): void {
+    this.k.gru_cell_forward(B, H, gates * 4, hPrev * 4, h * 4);
+  }
+
+  gruCellBackward(B: number, H: number, gates: number, hPrev: number, dhA: number, dhB: number, dhPrev: number, dGates: number): void {
+    this.k.gru_cell_backward(B, H, gates * 4, hPrev * 4, dhA * 4, dhB >= 0 ? dhB * 4 : 0, dhPrev * 4, dGates * 4);
+  }
+
+  gruResetBackward(B: number, H: number, gates: number, hPrev: number, dRh: number, dhPrev: number, dGates: number): void {
+    this.k.gru_reset_backward(B, H, gates * 4, hPrev * 4, dRh * 4, dhPrev * 4, dGates * 4);
+  }
+
+  rnnCellForward(B: number, H: number, pre: number, h: number): void {
+    this.k.rnn_cell_forward(B, H, pre * 4, h * 4);
+  }
+
+  rnnCellBackward(B: number, H: number, h: number, dhA: number, dhB: number, dPre: number): void {
+    this.k.rnn_cell_backward(B, H, h * 4, dhA * 4, dhB >= 0 ? dhB * 4 : 0, dPre * 4);
+  }
+
   softmaxCrossEntropy(M: number, V: number, logits: number, targets: number, dLogits: number, scale: number): number {
     return this.k.softmax_cross_entropy(M, V, logits * 4, targets * 4, dLogits >= 0 ? dLogits * 4 : 0, scale);
   }
@@ -82,9 +113,10 @@ export class WasmOps implements Ops {
    * V8 first runs wasm through its baseline compiler (2–3× slower here) and
    * optimizes a function only after it has done enough work — about 75
    * batch-1 steps for the matvec — so call this once, off the latency path,
-   * before the first completion. Leaves the arena as it was.
+   * before the first completion. Only the given cell type's kernels are
+   * warmed (inference runs one). Leaves the arena as it was.
    */
-  warmUp(msPerPath = 3): void {
+  warmUp(msPerPath = 3, cell: CellType = 'lstm'): void {
     const mark = this.arena.used;
     const n = 64;
     const a = this.arena.alloc(40 * n);
@@ -102,8 +134,15 @@ export class WasmOps implements Ops {
     repeat(() => this.gemmTN(40, n, n, a, 40, b, n, c, n, 0));
     repeat(() => this.addRowVector(8, n, c, n, b));
     repeat(() => this.addColumnSums(8, n, a, n, c));
-    repeat(() => this.lstmCellForward(1, n / 4, a, b, c, c + n, c + 2 * n));
-    repeat(() => this.lstmCellBackward(1, n / 4, a, b, b + n, c, c + n, c + 2 * n, a + 2 * n));
+    if (cell === 'lstm') {
+      repeat(() => this.lstmCellForward(1, n / 4, a, b, c, c + n, c + 2 * n));
+      repeat(() => this.lstmCellBackward(1, n / 4, a, b, b + n, c, c + n, c + 2 * n, a + 2 * n));
+    } else if (cell === 'gru') {
+      repeat(() => this.gruGatesForward(1, n / 4, a, b, c));
+      repeat(() => this.gruCellForward(1, n / 4, a, b, c + n));
+    } else {
+      repeat(() => this.rnnCellForward(1, n, a, c));
+    }
     repeat(() => this.softmaxCrossEntropy(4, n, a, targets, c, 1));
     this.arena.release(mark);
   }

@@ -1,4 +1,5 @@
-import { ModelSpec } from '../modelSpec';
+import { CellType, ModelSpec, cellOf } from '../modelSpec';
+import { recurrentLayerName } from '../params';
 
 /**
  * The Keras / TensorFlow.js Layers topology of our network, both ways:
@@ -8,7 +9,7 @@ import { ModelSpec } from '../modelSpec';
  */
 
 export interface ParsedLayer {
-  kind: 'embedding' | 'lstm' | 'dense';
+  kind: 'embedding' | CellType | 'dense';
   name: string;
 }
 
@@ -18,6 +19,18 @@ export interface ParsedTopology {
 }
 
 type Json = Record<string, unknown>;
+
+/** The Keras layer class of each cell type, and back. */
+const LAYER_CLASS: Record<CellType, string> = { lstm: 'LSTM', gru: 'GRU', rnn: 'SimpleRNN' };
+const CELL_OF_CLASS: Record<string, CellType> = { LSTM: 'lstm', GRU: 'gru', SimpleRNN: 'rnn' };
+
+/** The config keys that differ between the three recurrent layer classes. */
+function cellConfig(cell: CellType): Json {
+  if (cell === 'lstm') return { recurrent_activation: 'sigmoid', unit_forget_bias: true, implementation: 2 };
+  // tf.layers' GRU has only reset_after false (the reset gate scales h before the recurrent product).
+  if (cell === 'gru') return { recurrent_activation: 'sigmoid', implementation: 2, reset_after: false };
+  return {};
+}
 
 export function buildTopology(spec: ModelSpec, tfjsVersion = '4.22.0'): Json {
   const layers: Json[] = [];
@@ -36,19 +49,19 @@ export function buildTopology(spec: ModelSpec, tfjsVersion = '4.22.0'): Json {
       },
     });
   }
+  const cell = cellOf(spec);
   spec.hidden.forEach((H, l) => {
     layers.push({
-      class_name: 'LSTM',
+      class_name: LAYER_CLASS[cell],
       config: {
-        name: l === 0 ? 'lstm' : `lstm_${l}`,
+        name: recurrentLayerName(cell, l),
         trainable: true,
         dtype: 'float32',
         ...(l === 0 && spec.embedDim === 0 ? { batch_input_shape: [null, null, spec.vocabSize] } : {}),
         units: H,
         activation: 'tanh',
-        recurrent_activation: 'sigmoid',
+        ...cellConfig(cell),
         use_bias: true,
-        unit_forget_bias: true,
         return_sequences: true,
         return_state: false,
         go_backwards: false,
@@ -56,7 +69,6 @@ export function buildTopology(spec: ModelSpec, tfjsVersion = '4.22.0'): Json {
         unroll: false,
         dropout: 0,
         recurrent_dropout: 0,
-        implementation: 2,
         kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
         recurrent_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
         bias_initializer: { class_name: 'Zeros', config: {} },
@@ -78,7 +90,7 @@ export function buildTopology(spec: ModelSpec, tfjsVersion = '4.22.0'): Json {
   });
   return {
     class_name: 'Sequential',
-    config: { name: 'lstm_lens', layers },
+    config: { name: cell === 'lstm' ? 'lstm_lens' : `lstm_lens_${cell}`, layers },
     keras_version: `tfjs-layers ${tfjsVersion}`,
     backend: 'tensor_flow.js',
   };
@@ -120,20 +132,22 @@ function lastDim(config: Json): number | undefined {
 /**
  * Reads a topology into a spec, refusing (with a message that says what is
  * wrong) anything our kernels would compute differently: other activations,
- * reversed or bias-free LSTMs, non-sequence outputs, unknown layers.
+ * reversed or bias-free recurrent layers, Keras' reset_after GRU, layers of
+ * different cell types, non-sequence outputs, unknown layers.
  */
 export function parseTopology(topology: unknown): ParsedTopology {
   const layers: ParsedLayer[] = [];
   let vocabSize = 0;
   let embedDim = 0;
   const hidden: number[] = [];
+  let cell: CellType | undefined;
   let denseUnits = 0;
   for (const layer of layerList(topology)) {
     const cls = String(layer.class_name);
     const config = isObject(layer.config) ? layer.config : {};
     const name = typeof config.name === 'string' ? config.name : cls.toLowerCase();
     const where = `layer "${name}" (${cls})`;
-    if (denseUnits > 0 && cls !== 'Activation' && cls !== 'Dropout') throw new TopologyError(`${where} follows the output layer; only Embedding → LSTM… → Dense is supported`);
+    if (denseUnits > 0 && cls !== 'Activation' && cls !== 'Dropout') throw new TopologyError(`${where} follows the output layer; only Embedding → LSTM/GRU/SimpleRNN… → Dense is supported`);
     switch (cls) {
       case 'InputLayer':
       case 'Dropout':
@@ -147,22 +161,32 @@ export function parseTopology(topology: unknown): ParsedTopology {
         embedDim = num(config, 'output_dim', where);
         layers.push({ kind: 'embedding', name });
         break;
-      case 'LSTM': {
+      case 'LSTM':
+      case 'GRU':
+      case 'SimpleRNN': {
+        const layerCell = CELL_OF_CLASS[cls];
+        if (cell !== undefined && layerCell !== cell) throw new TopologyError(`${where}: every recurrent layer must be of one kind, and an earlier one is ${LAYER_CLASS[cell]}`);
+        cell = layerCell;
         const H = num(config, 'units', where);
         const act = config.activation ?? 'tanh';
-        const rec = config.recurrent_activation ?? 'sigmoid';
         if (act !== 'tanh') throw new TopologyError(`${where}: activation ${JSON.stringify(act)} is not supported (needs tanh)`);
-        if (rec !== 'sigmoid') throw new TopologyError(`${where}: recurrent_activation ${JSON.stringify(rec)} is not supported (needs sigmoid; tf.layers defaults to hardSigmoid, set recurrentActivation: 'sigmoid')`);
-        if (config.use_bias === false) throw new TopologyError(`${where}: LSTMs without bias are not supported`);
+        if (layerCell !== 'rnn') {
+          // Keras defaults to sigmoid; tf.layers to hardSigmoid, but it always writes the key.
+          const rec = config.recurrent_activation ?? 'sigmoid';
+          if (rec !== 'sigmoid') throw new TopologyError(`${where}: recurrent_activation ${JSON.stringify(rec)} is not supported (needs sigmoid; tf.layers defaults to hardSigmoid, set recurrentActivation: 'sigmoid')`);
+        }
+        // Keras 2's GRU defaults to reset_after true (a second recurrent bias); tf.layers has only false.
+        if (layerCell === 'gru' && config.reset_after !== false) throw new TopologyError(`${where}: only GRUs with reset_after false are supported (tf.layers' kind; Keras defaults to true)`);
+        if (config.use_bias === false) throw new TopologyError(`${where}: recurrent layers without bias are not supported`);
         if (config.go_backwards === true) throw new TopologyError(`${where}: go_backwards is not supported`);
         if (config.return_sequences === false) throw new TopologyError(`${where}: return_sequences must be true (a char model predicts at every step)`);
         if (layers.length === 0) {
           const d = lastDim(config);
-          if (d === undefined) throw new TopologyError(`${where}: the first LSTM needs a one-hot input shape [null, null, vocab]`);
+          if (d === undefined) throw new TopologyError(`${where}: the first recurrent layer needs a one-hot input shape [null, null, vocab]`);
           vocabSize = d;
         }
         hidden.push(H);
-        layers.push({ kind: 'lstm', name });
+        layers.push({ kind: layerCell, name });
         break;
       }
       case 'Dense': {
@@ -174,11 +198,12 @@ export function parseTopology(topology: unknown): ParsedTopology {
         break;
       }
       default:
-        throw new TopologyError(`${where} is not supported; LSTM Lens runs Embedding (optional) → LSTM × N → Dense`);
+        throw new TopologyError(`${where} is not supported; LSTM Lens runs Embedding (optional) → LSTM, GRU or SimpleRNN × N → Dense`);
     }
   }
-  if (hidden.length === 0) throw new TopologyError('the model has no LSTM layer');
+  if (hidden.length === 0 || cell === undefined) throw new TopologyError('the model has no recurrent (LSTM, GRU or SimpleRNN) layer');
   if (denseUnits === 0) throw new TopologyError('the model has no Dense output layer');
   if (denseUnits !== vocabSize) throw new TopologyError(`the output layer has ${denseUnits} units but the input vocabulary has ${vocabSize}`);
-  return { spec: { vocabSize, embedDim, hidden }, layers };
+  // An LSTM model's spec stays as before (no cell key), so old and new LSTM files read the same.
+  return { spec: cell === 'lstm' ? { vocabSize, embedDim, hidden } : { vocabSize, embedDim, hidden, cell }, layers };
 }

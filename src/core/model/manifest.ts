@@ -1,4 +1,4 @@
-import { ModelSpec } from '../modelSpec';
+import { CellType, ModelSpec, cellOf } from '../modelSpec';
 import { VOCAB_CHARS } from '../vocab';
 
 /** Bumped when a manifest change would mislead an older LSTM Lens. */
@@ -63,6 +63,8 @@ export interface ModelManifest {
   name: string;
   vocabulary: string[];
   spec: ModelSpec;
+  /** The recurrent cell (the topology's layer class says the same); manifests written before GRUs and RNNs lack it and are LSTMs. */
+  cell?: CellType;
   createdAt: string;
   training?: TrainingSummary;
   metrics?: ModelMetrics;
@@ -77,6 +79,7 @@ export function newManifest(spec: ModelSpec, name = 'lstm-lens model'): ModelMan
     name,
     vocabulary: [...VOCAB_CHARS],
     spec: { ...spec, hidden: [...spec.hidden] },
+    cell: cellOf(spec),
     createdAt: new Date().toISOString(),
   };
 }

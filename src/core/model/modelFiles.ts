@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describeWriteError, isAtomicTempName, writeFileAtomic } from '../atomicWrite';
-import { ModelSpec } from '../modelSpec';
+import { ModelSpec, cellOf } from '../modelSpec';
 import { ParamLayout, paramLayout, weightEntries } from '../params';
 import { VOCAB_SIZE, isOurVocabulary } from '../vocab';
 import { buildTopology, parseTopology } from './layersTopology';
@@ -137,7 +137,8 @@ export async function loadModel(location: string): Promise<Model> {
       fail(where, `it was made by a newer LSTM Lens (manifest format ${String(meta.formatVersion)}, this version reads up to ${MANIFEST_FORMAT_VERSION}); update the extension`);
     }
     if (!Array.isArray(meta.vocabulary) || !isOurVocabulary(meta.vocabulary)) fail(where, 'its vocabulary differs from the fixed LSTM Lens vocabulary');
-    manifest = { ...meta, spec };
+    // The topology is the truth about the shape and the cell; the manifest repeats it.
+    manifest = { ...meta, spec, cell: cellOf(spec) };
   } else {
     manifest = newManifest(spec, path.basename(dir));
     manifest.notes = 'imported Layers model without an LSTM Lens manifest';

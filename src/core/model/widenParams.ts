@@ -1,4 +1,4 @@
-import { ModelSpec, layerInputSize } from '../modelSpec';
+import { ModelSpec, cellOf, layerInputSize } from '../modelSpec';
 import { ParamLayout, makeRng, paramLayout } from '../params';
 
 /**
@@ -14,6 +14,8 @@ import { ParamLayout, makeRng, paramLayout } from '../params';
  */
 export function widenParams(from: ParamLayout, params: Float32Array, hidden: number, seed = 1): { layout: ParamLayout; params: Float32Array } {
   const old = from.spec;
+  // The gate blocks below are the LSTM's four; a GRU or RNN would need its own rule.
+  if (cellOf(old) !== 'lstm') throw new Error(`only an LSTM can be widened, not a ${cellOf(old).toUpperCase()}`);
   if (old.hidden.some((h) => h > hidden)) throw new Error(`cannot narrow a ${old.hidden.join('/')} model to ${hidden} units`);
   const spec: ModelSpec = { ...old, hidden: old.hidden.map(() => hidden) };
   const layout = paramLayout(spec);

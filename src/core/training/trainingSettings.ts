@@ -4,13 +4,16 @@
  * with a line saying so, like the completion settings.
  */
 
+import { CELL_TYPES, CellType } from '../modelSpec';
+
 export type TrainingStart = 'fine-tune' | 'scratch';
 
 export interface TrainingSettings {
   /** Wall-clock budget of one run. */
   minutes: number;
   start: TrainingStart;
-  /** Shape of a model trained from scratch. */
+  /** Shape of a model trained from scratch: its cell type, layers and cells per layer. */
+  cell: CellType;
   layers: number;
   hidden: number;
   /** Threads computing gradients; 0 = automatic (one core is left for the editor). */
@@ -23,6 +26,7 @@ export interface TrainingSettings {
 export const DEFAULT_TRAINING_SETTINGS: Readonly<TrainingSettings> = Object.freeze({
   minutes: 5,
   start: 'fine-tune',
+  cell: 'lstm',
   layers: 2,
   hidden: 256,
   threads: 0,
@@ -57,6 +61,9 @@ export function readTrainingSettings(get: (name: string) => unknown): { settings
   const start = get('training.start');
   if (start === 'fine-tune' || start === 'scratch') settings.start = start;
   else if (start !== undefined) problems.push(`lstmLens.training.start is ${JSON.stringify(start)}, not "fine-tune" or "scratch"; using "fine-tune"`);
+  const cell = get('training.cell');
+  if ((CELL_TYPES as readonly unknown[]).includes(cell)) settings.cell = cell as CellType;
+  else if (cell !== undefined) problems.push(`lstmLens.training.cell is ${JSON.stringify(cell)}, not ${CELL_TYPES.map((c) => `"${c}"`).join(', ')}; using "lstm"`);
   for (const name of ['include', 'exclude'] as const) {
     const value = get(`training.${name}`);
     if (value === undefined) continue;

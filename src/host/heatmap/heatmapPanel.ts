@@ -297,7 +297,7 @@ export class HeatmapController implements vscode.Disposable {
         ? `Large file: showing lines ${win.startLine + 1}–${win.startLine + windowLines} of ${totalLines} (${win.end - win.start} of ${text.length} characters, at most ${HEATMAP_WINDOW_CHARS} at once). The model read the file from its start; move the cursor to move the window.`
         : '';
     this.panel.title = `LSTM Heatmap: ${path.basename(this.target?.fileName ?? 'file')}`;
-    this.post({ type: 'model', name: model.name, shape: model.shape, hidden: [...model.engine.spec.hidden] });
+    this.post({ type: 'model', name: model.name, shape: model.shape, hidden: [...model.engine.spec.hidden], hasMemoryCell: model.engine.cell === 'lstm' });
     this.post({ type: 'view', view: this.view });
     this.post({
       type: 'document',
@@ -514,7 +514,7 @@ function defaultTracks(concepts: CellEntry[], named: Record<string, NamedCell> |
 }
 
 function shapeOf(loaded: LoadedModel): ModelShape {
-  return { hidden: loaded.engine.spec.hidden };
+  return { hidden: loaded.engine.spec.hidden, hasMemoryCell: loaded.engine.cell === 'lstm' };
 }
 
 /** Editors' documents, not output channels, logs or the like. */

@@ -87,7 +87,7 @@ export interface MatchEntry {
 
 /** What the host sends the webview. */
 export type HostMessage =
-  | { type: 'model'; name: string; shape: string; hidden: number[] }
+  | { type: 'model'; name: string; shape: string; hidden: number[]; /** False for a GRU or a plain RNN: no c to show. */ hasMemoryCell: boolean }
   | { type: 'document'; fileName: string; text: string; offset: number; startLine: number; totalChars: number; note: string }
   /** The view state after every change: the inputs show it and the webview mirrors it for the serializer. */
   | { type: 'view'; view: ViewState }
@@ -103,6 +103,8 @@ export type HostMessage =
 /** The model's shape, for checking cell numbers. */
 export interface ModelShape {
   hidden: readonly number[];
+  /** False for a GRU or a plain RNN (no c); absent means an LSTM. */
+  hasMemoryCell?: boolean;
 }
 
 export function defaultViewState(): ViewState {
@@ -128,6 +130,7 @@ export function parseTrack(raw: unknown, shape: ModelShape | undefined): TrackSp
   if (!isRecord(raw)) return undefined;
   if (raw.type === 'surprise') return { type: 'surprise' };
   if (raw.type !== 'cell' || (raw.kind !== 'h' && raw.kind !== 'c')) return undefined;
+  if (raw.kind === 'c' && shape?.hasMemoryCell === false) return undefined;
   const layers = shape?.hidden.length ?? 64;
   if (!isInt(raw.layer, 0, layers - 1)) return undefined;
   const units = shape?.hidden[raw.layer] ?? 1 << 16;

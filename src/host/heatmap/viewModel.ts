@@ -45,7 +45,8 @@ export function gateChart(act: Activations): GateChartLayer[] {
   return gateSaturation(act.gateCounts).map((l) => ({
     layer: l.layer,
     steps: l.steps,
-    gates: (['i', 'f', 'o'] as const).map((g) => ({ name: g, left: Array.from(l.gates[g].left), right: Array.from(l.gates[g].right) })),
+    // i, f, o for an LSTM; z, r for a GRU; none for a plain RNN.
+    gates: Object.entries(l.gates).map(([name, g]) => ({ name, left: Array.from(g.left), right: Array.from(g.right) })),
   }));
 }
 

@@ -179,7 +179,9 @@ export class TrainingController implements vscode.Disposable {
     const current = status.kind === 'ready' ? status.loaded : undefined;
     if (start === 'fine-tune' && !current) throw new Error('there is no working model to fine-tune (it failed to load); train from scratch instead');
 
-    const spec: ModelSpec = start === 'fine-tune' && current ? current.model.layout.spec : { vocabSize: VOCAB_SIZE, embedDim: 64, hidden: Array.from({ length: settings.layers }, () => settings.hidden) };
+    const fresh: ModelSpec = { vocabSize: VOCAB_SIZE, embedDim: 64, hidden: Array.from({ length: settings.layers }, () => settings.hidden) };
+    // An LSTM's spec has no cell key (as before GRUs and RNNs existed).
+    const spec: ModelSpec = start === 'fine-tune' && current ? current.model.layout.spec : settings.cell === 'lstm' ? fresh : { ...fresh, cell: settings.cell };
     const initial = start === 'fine-tune' && current ? current.model.params : initParams(paramLayout(spec), (Date.now() % 100_000) + 1);
     const modelPath = vscode.workspace.getConfiguration('lstmLens').get<string>('modelPath');
     const outDir = modelPath ? resolveModelPath(modelPath) : path.join(storageDir, 'model');

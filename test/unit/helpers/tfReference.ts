@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { cellOf } from '../../../src/core/modelSpec';
 import { ParamLayout, weightEntries } from '../../../src/core/params';
 
 /** Quiet tfjs on the cpu backend (the one with the embedding op). */
@@ -9,9 +10,9 @@ export async function useTfCpu(): Promise<typeof tf> {
 }
 
 /**
- * The same network built from tf.layers (embedding or one-hot → LSTM × L →
- * dense), with our weights copied in by Keras order. This is the reference
- * our kernels are held to.
+ * The same network built from tf.layers (embedding or one-hot → LSTM, GRU
+ * or SimpleRNN × L → dense), with our weights copied in by Keras order. This
+ * is the reference our kernels are held to.
  */
 export function buildTfModel(layout: ParamLayout, params: Float32Array, T: number): tf.Sequential {
   const { spec } = layout;
@@ -19,16 +20,18 @@ export function buildTfModel(layout: ParamLayout, params: Float32Array, T: numbe
   if (spec.embedDim > 0) {
     model.add(tf.layers.embedding({ inputDim: spec.vocabSize, outputDim: spec.embedDim, inputLength: T, inputShape: [T] }));
   }
+  const cell = cellOf(spec);
   spec.hidden.forEach((H, l) => {
-    model.add(
-      tf.layers.lstm({
-        units: H,
-        returnSequences: true,
-        recurrentActivation: 'sigmoid',
-        recurrentInitializer: 'glorotUniform',
-        ...(l === 0 && spec.embedDim === 0 ? { inputShape: [T, spec.vocabSize] } : {}),
-      }),
-    );
+    const config = {
+      units: H,
+      returnSequences: true,
+      recurrentInitializer: 'glorotUniform',
+      ...(l === 0 && spec.embedDim === 0 ? { inputShape: [T, spec.vocabSize] } : {}),
+    } as const;
+    // tf.layers' LSTM and GRU default to hardSigmoid gates; ours are sigmoid.
+    if (cell === 'lstm') model.add(tf.layers.lstm({ ...config, recurrentActivation: 'sigmoid' }));
+    else if (cell === 'gru') model.add(tf.layers.gru({ ...config, recurrentActivation: 'sigmoid' }));
+    else model.add(tf.layers.simpleRNN(config));
   });
   model.add(tf.layers.dense({ units: spec.vocabSize }));
   const entries = weightEntries(layout);
