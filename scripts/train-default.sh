@@ -7,7 +7,8 @@
 #   bash scripts/train-default.sh NAME MINUTES LAYERS HIDDEN [SEQ]
 # writes .cache/sweep/NAME/ (the model, with a checkpoint of the best weights
 # every CHECKPOINT minutes), NAME.train.json/.log and NAME.val.<language>.json.
-# Environment: FROM (a model folder to continue; its shape wins), LR (Adam,
+# Environment: FROM (a model folder to continue; its shape wins; with WIDEN=N
+# its layers grow to N units, keeping its outputs), LR (Adam,
 # default 2e-3), LR_DECAY (per epoch, 0.95), PATIENCE (validations without
 # improvement before stopping, 4), REINDENT (share of training files
 # re-indented to another style, 0.25), THREADS (trainer threads, 1),
@@ -34,6 +35,7 @@ fi
 shape=(--layers "$layers" --hidden "$hidden")
 from=()
 if [ -n "${FROM:-}" ]; then shape=(); from=(--from "$FROM"); fi
+if [ -n "${WIDEN:-}" ]; then from+=(--widen "$WIDEN"); fi
 echo "training $name for $minutes min" >&2
 node "$cli" train --threads "${THREADS:-1}" --out "$out/$name" "${shape[@]}" "${from[@]}" --seq "$seq" --minutes "$minutes" \
   --lr "${LR:-0.002}" --lr-decay "${LR_DECAY:-0.95}" --dropout 0.1 --patience "${PATIENCE:-4}" --seed "${SEED:-1}" \
