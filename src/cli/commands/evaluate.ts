@@ -15,7 +15,7 @@ import { formatCount, note, printJson } from '../output';
 import { readSourceFile } from '../readSourceFile';
 
 export const EVAL_USAGE =
-  'eval --model DIR [--json] [--xz] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
+  'eval --model DIR [--json] [--xz] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match] [--no-word-memory]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
 
 export interface FileScore {
   file: string;
@@ -44,7 +44,7 @@ function summary(t: Totals) {
 export async function evalCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, {
     values: { model: 'string', baseline: 'string', 'train-corpus': 'string', order: 'int', beam: 'int', 'max-chars': 'int', 'min-char-prob': 'number', 'min-expected-saving': 'number' },
-    switches: ['json', 'xz', 'keystrokes', 'no-document-match'],
+    switches: ['json', 'xz', 'keystrokes', 'no-document-match', 'no-word-memory'],
   });
   if (a.positional.length === 0) throw new UsageError('name at least one file to evaluate');
   const baselineKind = str(a, 'baseline');
@@ -62,6 +62,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     multiline: false,
     maxLines: DEFAULT_SETTINGS.maxLines,
     documentMatch: !a.flags['no-document-match'],
+    wordMemory: !a.flags['no-word-memory'],
   };
 
   const model = await loadModel(str(a, 'model') ?? bundledModelDir());

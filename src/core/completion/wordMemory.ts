@@ -1,0 +1,237 @@
+import { SearchStart, StepModel } from '../stepModel';
+import { charToId, idToChar } from '../vocab';
+
+/**
+ * A word-level memory for completion: code reuses its own names, and a
+ * character model that has never seen `warnings` guesses `warnown` after
+ * `warn`. The document cache (documentMatch.ts) only helps once 8 characters
+ * match; this helps from the first letters of a word. When the word being
+ * typed is the start of names the document already uses, the letter that
+ * continues each of them gets probability, by how often and how recently
+ * the name occurs:
+ *   P(c) = (1 − λ) · P_model(c) + λ · P_names(c)
+ *   P_names(c) = Σ weight of names going on with c / Σ weight of names going on
+ *   λ = Σ weight of names going on / (Σ weight of all names with the prefix + K)
+ * where an occurrence d characters before the cursor weighs 1 / (1 + d / R).
+ * The names ending at the prefix count in the denominator: after `warning`
+ * in a file that uses both `warning` and `warnings`, the `s` is less sure.
+ */
+
+export interface WordMemoryParams {
+  /** Letters of a word typed before its names are offered (a 1-letter prefix matches too much). */
+  minPrefix: number;
+  /** K: how many weighted occurrences it takes to reach half confidence. */
+  pseudoCount: number;
+  /** R: characters back at which an occurrence counts half. */
+  recencyChars: number;
+}
+
+/**
+ * Chosen in the typing replay on npm packages that the reported figures are
+ * not measured on (README, "The names this code uses").
+ */
+export const WORD_MEMORY_PARAMS: Readonly<WordMemoryParams> = Object.freeze({ minPrefix: 2, pseudoCount: 1, recencyChars: 4000 });
+
+/** Characters that make up a name (JavaScript, Python, C, shell... share these). */
+function isNameChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * The names used in a text, sorted (by UTF-16 code units, so that the names
+ * sharing a prefix are one range), each with its weighted occurrence count.
+ */
+export class NameIndex {
+  readonly names: string[];
+  readonly weights: Float64Array;
+
+  private constructor(names: string[], weights: Float64Array) {
+    this.names = names;
+    this.weights = weights;
+  }
+
+  /**
+   * The names in `history` (the text before the cursor) except the one it
+   * ends in, which is the word being typed, not a name used before.
+   */
+  static fromHistory(history: string, recencyChars: number): NameIndex {
+    const counts = new Map<string, number>();
+    const end = history.length;
+    let i = 0;
+    while (i < end) {
+      if (!isNameChar(history.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      const start = i;
+      while (i < end && isNameChar(history.charCodeAt(i))) i++;
+      // Numbers are not names; the last word is still being typed.
+      if (isDigit(history.charCodeAt(start)) || i === end) continue;
+      const weight = 1 / (1 + (end - i) / recencyChars);
+      const name = history.slice(start, i);
+      counts.set(name, (counts.get(name) ?? 0) + weight);
+    }
+    const names = [...counts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const weights = new Float64Array(names.length);
+    for (let k = 0; k < names.length; k++) weights[k] = counts.get(names[k]) as number;
+    return new NameIndex(names, weights);
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  /**
+   * Of the names in [lo, hi), which all share their first `depth` characters,
+   * the sub-range whose next character is `code`: [lo', hi'), empty when none.
+   */
+  narrow(lo: number, hi: number, depth: number, code: number): [number, number] {
+    // In the range, names are sorted by their character at `depth` (a name that ends there counts as -1, first).
+    const at = (k: number) => (this.names[k].length > depth ? this.names[k].charCodeAt(depth) : -1);
+    let a = lo;
+    let b = hi;
+    while (a < b) {
+      const m = (a + b) >>> 1;
+      if (at(m) < code) a = m + 1;
+      else b = m;
+    }
+    const first = a;
+    b = hi;
+    while (a < b) {
+      const m = (a + b) >>> 1;
+      if (at(m) <= code) a = m + 1;
+      else b = m;
+    }
+    return [first, a];
+  }
+}
+
+/** State slots after the inner state: range start, range end, letters matched (NOT_A_NAME: the word matches no name). */
+const SLOTS = 3;
+const NOT_A_NAME = -1;
+
+/**
+ * A StepModel for one completion request: the inner model plus the names of
+ * the document before the cursor. A state is the inner state followed by
+ * the range of names the current word is a prefix of and its length, so
+ * beam search forks and copies it like any state.
+ */
+export class WordMemoryModel implements StepModel {
+  readonly vocabSize: number;
+  readonly stateSize: number;
+  private readonly innerSize: number;
+  private readonly index: NameIndex;
+  /** Next-character weights, reused by mix [V]. */
+  private readonly scratch: Float64Array;
+
+  constructor(
+    private readonly inner: StepModel,
+    /** The document before the cursor. */
+    private readonly history: string,
+    private readonly params: WordMemoryParams = WORD_MEMORY_PARAMS,
+  ) {
+    this.vocabSize = inner.vocabSize;
+    this.innerSize = inner.stateSize;
+    this.stateSize = inner.stateSize + SLOTS;
+    this.index = NameIndex.fromHistory(history, params.recencyChars);
+    this.scratch = new Float64Array(inner.vocabSize);
+  }
+
+  newState(): Float32Array {
+    const state = new Float32Array(this.stateSize);
+    state.set(this.inner.newState());
+    this.atBoundary(state);
+    return state;
+  }
+
+  /** A search start for this model: `start` (of the inner model, after `history`) with the word `history` ends in, and its names mixed in. */
+  extend(start: SearchStart): SearchStart {
+    const state = new Float32Array(this.stateSize);
+    state.set(start.state);
+    this.atBoundary(state);
+    let wordStart = this.history.length;
+    while (wordStart > 0 && isNameChar(this.history.charCodeAt(wordStart - 1))) wordStart--;
+    for (let i = wordStart; i < this.history.length; i++) this.push(state, this.history.charCodeAt(i));
+    const logProbs = new Float32Array(start.logProbs);
+    this.mix(state, logProbs);
+    return { state, logProbs };
+  }
+
+  step(state: Float32Array, id: number, logProbs: Float32Array): void {
+    this.inner.step(state.subarray(0, this.innerSize), id, logProbs);
+    this.push(state, idToChar(id).charCodeAt(0));
+    this.mix(state, logProbs);
+  }
+
+  stepBatch(states: Float32Array, ids: ArrayLike<number>, n: number, logProbs: Float32Array): void {
+    // The inner model steps all n together (its fast path); its states are packed apart from the word slots.
+    const S = this.innerSize;
+    const packed = new Float32Array(n * S);
+    for (let i = 0; i < n; i++) packed.set(states.subarray(i * this.stateSize, i * this.stateSize + S), i * S);
+    this.inner.stepBatch(packed, ids, n, logProbs);
+    for (let i = 0; i < n; i++) {
+      const state = states.subarray(i * this.stateSize, (i + 1) * this.stateSize);
+      state.set(packed.subarray(i * S, (i + 1) * S));
+      this.push(state, idToChar(ids[i]).charCodeAt(0));
+      this.mix(state, logProbs.subarray(i * this.vocabSize, (i + 1) * this.vocabSize));
+    }
+  }
+
+  private atBoundary(state: Float32Array): void {
+    state[this.innerSize] = 0;
+    state[this.innerSize + 1] = this.index.size;
+    state[this.innerSize + 2] = 0;
+  }
+
+  /** Moves the word slots over one character. */
+  private push(state: Float32Array, code: number): void {
+    const S = this.innerSize;
+    if (!isNameChar(code)) return this.atBoundary(state);
+    const depth = state[S + 2];
+    if (depth === NOT_A_NAME) return;
+    if (depth === 0 && isDigit(code)) {
+      state[S + 2] = NOT_A_NAME;
+      return;
+    }
+    const [lo, hi] = this.index.narrow(state[S], state[S + 1], depth, code);
+    if (lo === hi) {
+      state[S + 2] = NOT_A_NAME;
+      return;
+    }
+    state[S] = lo;
+    state[S + 1] = hi;
+    state[S + 2] = depth + 1;
+  }
+
+  /** Mixes the names' next letters into log-probabilities [V] in place. */
+  private mix(state: Float32Array, logProbs: Float32Array): void {
+    const S = this.innerSize;
+    const depth = state[S + 2];
+    if (depth < this.params.minPrefix) return;
+    const w = this.scratch;
+    w.fill(0);
+    let all = 0;
+    let goingOn = 0;
+    // The range shares the typed prefix: a few names in practice ([lo, hi) is what the prefix narrowed to).
+    for (let k = state[S]; k < state[S + 1]; k++) {
+      const name = this.index.names[k];
+      const weight = this.index.weights[k];
+      all += weight;
+      if (name.length > depth) {
+        const id = charToId(name.charCodeAt(depth));
+        w[id] += weight;
+        goingOn += weight;
+      }
+    }
+    if (goingOn === 0) return;
+    const lambda = goingOn / (all + this.params.pseudoCount);
+    const keep = Math.log1p(-lambda);
+    for (let v = 0; v < logProbs.length; v++) {
+      logProbs[v] = w[v] > 0 ? Math.log((1 - lambda) * Math.exp(logProbs[v]) + (lambda * w[v]) / goingOn) : logProbs[v] + keep;
+    }
+  }
+}
