@@ -5,6 +5,7 @@ import { ACTIVATION_BENCH_USAGE } from '../bench/activationBench';
 import { COMPLETION_BENCH_USAGE } from './commands/benchCompletion';
 import { HOST_LAG_BENCH_USAGE } from './commands/benchHostLag';
 import { SOAK_BENCH_USAGE } from './commands/benchSoak';
+import { WORKSPACE_BENCH_USAGE } from './commands/benchWorkspace';
 import { cellsCommand, CELLS_USAGE } from './commands/cells';
 import { completeCommand, COMPLETE_USAGE } from './commands/complete';
 import { evalCommand, EVAL_USAGE } from './commands/evaluate';
@@ -19,6 +20,7 @@ const USAGE = `usage: lstm-lens <command> ...
   ${COMPLETION_BENCH_USAGE}
   ${HOST_LAG_BENCH_USAGE}
   ${SOAK_BENCH_USAGE}
+  ${WORKSPACE_BENCH_USAGE}
   ${ACTIVATION_BENCH_USAGE}
   ${CELLS_USAGE}
   ${EXPORT_USAGE}`;

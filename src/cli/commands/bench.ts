@@ -8,6 +8,7 @@ import { activationBenchCommand } from '../../bench/activationBench';
 import { completionBenchCommand } from './benchCompletion';
 import { hostLagBenchCommand } from './benchHostLag';
 import { soakBenchCommand } from './benchSoak';
+import { workspaceBenchCommand } from './benchWorkspace';
 import { formatCount, note, printJson } from '../output';
 
 export const BENCH_USAGE = 'bench [--json] [--quick] [--no-reference]';
@@ -39,6 +40,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'completion') return completionBenchCommand(argv.slice(1));
   if (argv[0] === 'host-lag') return hostLagBenchCommand(argv.slice(1));
   if (argv[0] === 'soak') return soakBenchCommand(argv.slice(1));
+  if (argv[0] === 'workspace') return workspaceBenchCommand(argv.slice(1));
   if (argv[0] === 'activation') return activationBenchCommand(argv.slice(1));
   const a = parseArgs(argv, { values: {}, switches: ['json', 'quick', 'no-reference'] });
   if (a.positional.length > 0) throw new UsageError(`unknown bench ${JSON.stringify(a.positional[0])} (bench, bench completion)`);
