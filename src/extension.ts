@@ -6,6 +6,7 @@ import { ModelStore } from './host/modelStore';
 import { SettingsReader } from './host/settings';
 import { StatusBar } from './host/statusBar';
 import { TRAINING_VIEW_ID, TrainingView } from './host/training/trainingView';
+import { FirstRunOffer } from './host/training/firstRunOffer';
 import { TrainingController, registerTrainingCommands } from './host/training/trainOnWorkspace';
 
 /** What activate() returns: the pieces the integration tests (test/integration) drive through the real API. */
@@ -45,7 +46,9 @@ export function activate(context: vscode.ExtensionContext): LstmLensApi {
   );
   context.subscriptions.push(...registerHeatmap(context.extensionUri, store, log));
   store.start();
-  void training.restoreTrainedModel();
+  const firstRun = new FirstRunOffer(context, training, log);
+  context.subscriptions.push(firstRun);
+  void training.restoreTrainedModel().then(() => firstRun.run());
   return { completionProvider: provider, modelStore: store };
 }
 

@@ -27,6 +27,8 @@ export interface TrainArgs {
   start?: TrainingStart;
   /** false: do not ask before starting. */
   confirm?: boolean;
+  /** The run's budget instead of lstmLens.training.minutes (the first-run offer's minute). */
+  minutes?: number;
 }
 
 /**
@@ -52,6 +54,20 @@ export class TrainingController implements vscode.Disposable {
 
   get isRunning(): boolean {
     return this.running !== null;
+  }
+
+  /** Whether a model was trained for this workspace (in use, or saved in its storage). */
+  hasTrainedModel(): boolean {
+    const storage = this.context.storageUri;
+    return Boolean(this.context.workspaceState.get<string>(TRAINED_MODEL_KEY)) || (storage !== undefined && fs.existsSync(path.join(storage.fsPath, 'model', 'model.json')));
+  }
+
+  /** Characters of code Train on Workspace would learn from now (files listed and read as a run would). */
+  async countWorkspaceChars(): Promise<number> {
+    const { settings } = readTrainingSettings((name) => vscode.workspace.getConfiguration('lstmLens').get(name));
+    const listed = await listWorkspaceFiles(this.log);
+    const corpus = await selectWorkspaceCorpus(listed, { include: settings.include, exclude: settings.exclude, maxTotalBytes: settings.maxCorpusMB * 1024 * 1024 });
+    return corpus.totalChars;
   }
 
   cancel(): void {
@@ -105,8 +121,9 @@ export class TrainingController implements vscode.Disposable {
     try {
       lock = await acquireRunLock(storageDir);
       const config = vscode.workspace.getConfiguration('lstmLens');
-      const { settings, problems } = readTrainingSettings((name) => config.get(name));
-      for (const p of problems) this.log.warn(`setting ${p}`);
+      const read = readTrainingSettings((name) => config.get(name));
+      for (const p of read.problems) this.log.warn(`setting ${p}`);
+      const settings = args.minutes !== undefined ? { ...read.settings, minutes: args.minutes } : read.settings;
 
       const corpus = await this.gatherCorpus(settings, cancel.signal);
       if (!corpus) return;
@@ -307,5 +324,6 @@ function sanitizeArgs(args: unknown): TrainArgs {
   return {
     ...(a.start === 'fine-tune' || a.start === 'scratch' ? { start: a.start } : {}),
     ...(a.confirm === false ? { confirm: false } : {}),
+    ...(typeof a.minutes === 'number' && Number.isFinite(a.minutes) && a.minutes >= 0.05 && a.minutes <= 1440 ? { minutes: a.minutes } : {}),
   };
 }
