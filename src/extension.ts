@@ -7,6 +7,7 @@ import { SettingsReader } from './host/settings';
 import { StatusBar } from './host/statusBar';
 import { TRAINING_VIEW_ID, TrainingView } from './host/training/trainingView';
 import { FirstRunOffer } from './host/training/firstRunOffer';
+import { IdleRetrainer } from './host/training/idleRetrainer';
 import { TrainingController, registerTrainingCommands } from './host/training/trainOnWorkspace';
 
 /** What activate() returns: the pieces the integration tests (test/integration) drive through the real API. */
@@ -47,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): LstmLensApi {
   context.subscriptions.push(...registerHeatmap(context.extensionUri, store, log));
   store.start();
   const firstRun = new FirstRunOffer(context, training, log);
-  context.subscriptions.push(firstRun);
+  context.subscriptions.push(firstRun, new IdleRetrainer(context, training, log));
   void training.restoreTrainedModel().then(() => firstRun.run());
   return { completionProvider: provider, modelStore: store };
 }

@@ -41,6 +41,8 @@ export interface TrainOptions {
   checkpointEverySeconds: number;
   /** Kernel back end per thread (default: wasm SIMD where supported). */
   makeOps?: () => Ops;
+  /** Awaited before each training step (a pause while the user types); resolves to the milliseconds it held, which do not count against `minutes`. */
+  betweenSteps?: () => Promise<number>;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -143,7 +145,7 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
   const charsPerStep = data.B * data.T;
   const start = Date.now();
   const elapsed = () => (Date.now() - start) / 1000;
-  const deadline = opts.minutes * 60;
+  let deadline = opts.minutes * 60;
 
   let best: { params: Float32Array; val: number; top1: number } | null = null;
   let badEvals = 0;
@@ -227,6 +229,11 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
   training: while (epoch < opts.epochs) {
     await source.resetState('train');
     for (let w = 0; w < stepsPerEpoch; w++) {
+      if (opts.signal?.aborted) {
+        stoppedBecause = 'cancelled';
+        break training;
+      }
+      if (opts.betweenSteps) deadline += (await opts.betweenSteps()) / 1000;
       if (opts.signal?.aborted) {
         stoppedBecause = 'cancelled';
         break training;

@@ -14,6 +14,7 @@ import { TrainOptions, TrainProgress, trainModel } from '../train/trainer';
 import { TextSource } from '../train/trainingData';
 import { TrainingReached, TrainingSetup, trainingSummary } from '../train/trainingSummary';
 import { heldOutOf } from './heldOut';
+import { PauseGate } from './pauseGate';
 import { HeldOutScore, scoreHeldOut } from './heldOutScore';
 import { SwapDecision, decideSwap } from './swapRule';
 
@@ -42,6 +43,8 @@ export interface TrainingJobRequest {
   cellChars: number;
   /** Characters of held-out text typed (replayTyping) to measure keystrokes saved before and after (0 or absent = skip). */
   keystrokeChars?: number;
+  /** A PauseGate's buffer: training steps wait while it is set (idle retraining pauses at each keystroke). */
+  pauseBuffer?: SharedArrayBuffer;
 }
 
 /** Keystrokes saved (a fraction of the characters) typing the same held-out sample with each model and the default completion settings. */
@@ -116,9 +119,11 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
   const manifestFor = (training: TrainingSummary, metrics: ModelManifest['metrics']): ModelManifest => ({ ...newManifest(req.spec, req.modelName), training, metrics });
 
   emit({ type: 'status', text: 'training' });
+  const gate = req.pauseBuffer ? new PauseGate(req.pauseBuffer) : null;
   const outcome = await trainModel(layout, req.initial, req.sources, {
     ...req.train,
     signal,
+    ...(gate ? { betweenSteps: () => gate.waitWhilePaused(signal) } : {}),
     onProgress: (progress) => emit({ type: 'progress', progress }),
     onCheckpoint: async (c) => {
       // A checkpoint is a recovery point beside the working model, never over it.

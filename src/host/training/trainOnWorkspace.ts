@@ -29,6 +29,8 @@ export interface TrainArgs {
   confirm?: boolean;
   /** The run's budget instead of lstmLens.training.minutes (the first-run offer's minute). */
   minutes?: number;
+  /** Idle retraining (never from the command): one thread, short steps that wait while the gate is paused, progress in the status bar only (click cancels). */
+  background?: { pauseBuffer: SharedArrayBuffer };
 }
 
 /**
@@ -132,7 +134,7 @@ export class TrainingController implements vscode.Disposable {
         this.log.info('training: not started');
         return;
       }
-      await this.runTraining(corpus, settings, start, storageDir, cancel);
+      await this.runTraining(corpus, settings, start, storageDir, cancel, args.background);
     } catch (err) {
       if (err instanceof TrainingBusyError) {
         void vscode.window.showInformationMessage(`LSTM Lens: ${err.message}.`);
@@ -190,7 +192,7 @@ export class TrainingController implements vscode.Disposable {
     return choice === fineTune ? 'fine-tune' : choice === scratch ? 'scratch' : undefined;
   }
 
-  private async runTraining(corpus: WorkspaceCorpus, settings: TrainingSettings, start: TrainingStart, storageDir: string, cancel: AbortController): Promise<void> {
+  private async runTraining(corpus: WorkspaceCorpus, settings: TrainingSettings, start: TrainingStart, storageDir: string, cancel: AbortController, background?: TrainArgs['background']): Promise<void> {
     let status = this.store.status;
     if (status.kind === 'loading') status = await this.store.whenSettled();
     const current = status.kind === 'ready' ? status.loaded : undefined;
@@ -200,7 +202,8 @@ export class TrainingController implements vscode.Disposable {
     const initial = start === 'fine-tune' && current ? current.model.params : initParams(paramLayout(spec), (Date.now() % 100_000) + 1);
     const modelPath = vscode.workspace.getConfiguration('lstmLens').get<string>('modelPath');
     const outDir = modelPath ? resolveModelPath(modelPath) : path.join(storageDir, 'model');
-    const threads = trainingThreads(settings.threads, os.availableParallelism?.() ?? os.cpus().length);
+    // In the background, one thread and half-size steps: a pause waits for at most one short step.
+    const threads = background ? 1 : trainingThreads(settings.threads, os.availableParallelism?.() ?? os.cpus().length);
     const folderNames = (vscode.workspace.workspaceFolders ?? []).map((f) => f.name);
     const request: TrainingJobRequest = {
       spec,
@@ -214,7 +217,7 @@ export class TrainingController implements vscode.Disposable {
         patience: 3,
         threads,
         seq: 64,
-        batch: 32,
+        batch: background ? 16 : 32,
         // Fine-tuning takes smaller steps so the model keeps what it knew.
         learningRate: start === 'fine-tune' ? 1e-3 : 2e-3,
         evalEverySeconds: Math.max(2, Math.min(60, (settings.minutes * 60) / 8)),
@@ -230,17 +233,21 @@ export class TrainingController implements vscode.Disposable {
       cellChars: 20_000,
       // Typed with both models on a winning run; small, since each keystroke is a completion request.
       keystrokeChars: 2000,
+      ...(background ? { pauseBuffer: background.pauseBuffer } : {}),
     };
     const how = start === 'fine-tune' ? `fine-tuning ${current?.name ?? 'the model'}` : `from scratch (${describeSpec(spec)})`;
     this.log.info(`training: ${how}, ${threads} thread${threads > 1 ? 's' : ''}, up to ${settings.minutes} min; writes ${outDir} only if the new model is better`);
 
     this.view.reset(`Train on Workspace: ${how}`);
     this.view.status(`Starting: ${corpus.files.length} files, ${shortCount(corpus.totalChars)} characters`, true);
-    this.view.reveal();
-    this.statusBar.setTraining({ text: 'training', detail: `${how}; starting` });
+    if (!background) this.view.reveal();
+    const command = background ? CANCEL_TRAINING_COMMAND : undefined;
+    this.statusBar.setTraining({ text: 'training', detail: `${how}; starting`, command });
 
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'LSTM Lens: Train on Workspace', cancellable: true },
+      background
+        ? { location: vscode.ProgressLocation.Window, title: 'LSTM Lens: retraining while idle' }
+        : { location: vscode.ProgressLocation.Notification, title: 'LSTM Lens: Train on Workspace', cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => cancel.abort());
         let reported = 0;
@@ -264,17 +271,17 @@ export class TrainingController implements vscode.Disposable {
               reported = Math.max(reported, percent);
               this.view.point(p.charsSeen, p.trainBitsPerChar, p.valBitsPerChar);
               this.view.status(message, true);
-              this.statusBar.setTraining({ text: `training ${Math.round(percent)}%`, detail: message });
+              this.statusBar.setTraining({ text: `training ${Math.round(percent)}%`, detail: message, command });
             }
           },
           { kill: this.shutdown.signal },
         );
       },
     );
-    await this.finish(result, outDir);
+    await this.finish(result, outDir, background !== undefined);
   }
 
-  private async finish(result: TrainingJobResult, outDir: string): Promise<void> {
+  private async finish(result: TrainingJobResult, outDir: string, background = false): Promise<void> {
     const before = result.baseline?.bitsPerChar;
     const after = result.candidate?.bitsPerChar;
     this.log.info(
@@ -284,7 +291,8 @@ export class TrainingController implements vscode.Disposable {
     if (!result.decision.swap || !result.savedTo) {
       const text = result.stoppedBecause === 'cancelled' ? 'Training cancelled. The working model is unchanged.' : `Kept the working model: ${result.decision.reason}.`;
       this.view.status(text, false);
-      void vscode.window.showInformationMessage(`LSTM Lens: ${text}`);
+      // A background run that changed nothing is not worth a notification.
+      if (!background) void vscode.window.showInformationMessage(`LSTM Lens: ${text}`);
       return;
     }
     const loaded = await this.store.useTrained(outDir);
