@@ -41,6 +41,8 @@ export interface TrainOptions {
   checkpointEverySeconds: number;
   /** Kernel back end per thread (default: wasm SIMD where supported). */
   makeOps?: () => Ops;
+  /** Called after each validation with the weights as they are then (read them before returning: training goes on in place). */
+  onValidate?: (v: { params: Float32Array; valBitsPerChar: number; step: number; charsSeen: number }) => void;
   /** Awaited before each training step (a pause while the user types); resolves to the milliseconds it held, which do not count against `minutes`. */
   betweenSteps?: () => Promise<number>;
 }
@@ -213,6 +215,7 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
     recentCount = 0;
     if (!res) return false;
     lastValBpc = res.bpc;
+    opts.onValidate?.({ params, valBitsPerChar: res.bpc, step: steps, charsSeen });
     if (!best || res.bpc < best.val) {
       best = { params: Float32Array.from(params), val: res.bpc, top1: res.top1 };
       badEvals = 0;

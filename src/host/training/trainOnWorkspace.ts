@@ -233,6 +233,7 @@ export class TrainingController implements vscode.Disposable {
       cellChars: 20_000,
       // Typed with both models on a winning run; small, since each keystroke is a completion request.
       keystrokeChars: 2000,
+      sampleChars: 300,
       ...(background ? { pauseBuffer: background.pauseBuffer } : {}),
     };
     const how = start === 'fine-tune' ? `fine-tuning ${current?.name ?? 'the model'}` : `from scratch (${describeSpec(spec)})`;
@@ -261,6 +262,8 @@ export class TrainingController implements vscode.Disposable {
               this.log.info(`training: ${e.text}`);
             } else if (e.type === 'baseline') {
               if (e.bitsPerChar !== null) this.log.info(`training: working model scores ${e.bitsPerChar.toFixed(3)} bits/char on the held-out files`);
+            } else if (e.type === 'sample') {
+              this.view.sample(`What the model writes at step ${e.step} (validation ${e.valBitsPerChar.toFixed(3)} bits/char):`, e.text);
             } else if (e.type === 'checkpoint') {
               this.log.info(`training: checkpoint (validation ${e.valBitsPerChar?.toFixed(3) ?? '–'} bits/char) saved in ${e.dir}`);
             } else {
