@@ -95,6 +95,9 @@ export function startAfter(model: StepModel, text: string): SearchStart {
   return start;
 }
 
+/** The word memory reads 20,000 to 24,095 characters back. */
+const NAMES_WINDOW_STEP = 4096;
+
 function nextMacrotask(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -153,7 +156,10 @@ export async function completeAt(
   if (settings.documentMatch || settings.wordMemory) {
     const history = text.slice(Math.max(0, stateOffset - MATCH_HISTORY_CHARS), stateOffset).replace(/\r/g, '') + (selected?.text ?? '');
     if (settings.wordMemory) {
-      const withWords = new WordMemoryModel(model, history);
+      // Its window starts at a multiple of NAMES_WINDOW_STEP, so that in a long document the lines before the cursor's stay the same text while a line is typed (their index is cached).
+      const from = Math.max(0, Math.floor((stateOffset - MATCH_HISTORY_CHARS) / NAMES_WINDOW_STEP) * NAMES_WINDOW_STEP);
+      const names = text.slice(from, stateOffset).replace(/\r/g, '') + (selected?.text ?? '');
+      const withWords = new WordMemoryModel(model, names);
       start = withWords.extend(start);
       model = withWords;
     }

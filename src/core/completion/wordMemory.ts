@@ -12,7 +12,7 @@ import { charToId, idToChar } from '../vocab';
  *   P(c) = (1 − λ) · P_model(c) + λ · P_names(c)
  *   P_names(c) = Σ weight of names going on with c / Σ weight of names going on
  *   λ = Σ weight of names going on / (Σ weight of all names with the prefix + K)
- * where an occurrence d characters before the cursor weighs 1 / (1 + d / R).
+ * where an occurrence d characters before the cursor's line weighs 1 / (1 + d / R).
  * The names ending at the prefix count in the denominator: after `warning`
  * in a file that uses both `warning` and `warnings`, the `s` is less sure.
  */
@@ -43,6 +43,37 @@ function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
+/** By UTF-16 code units, as narrow's binary search reads them. */
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Name → summed weight of its occurrences in text[from, to), each weighed by
+ * `weightAt(its end)`; numbers are not names, and a name touching `to` is
+ * the word being typed (left out).
+ */
+function countNames(text: string, from: number, to: number, weightAt: (end: number) => number): Map<string, number> {
+  const counts = new Map<string, number>();
+  let i = from;
+  while (i < to) {
+    if (!isNameChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < to && isNameChar(text.charCodeAt(i))) i++;
+    if (isDigit(text.charCodeAt(start)) || i === to) continue;
+    const name = text.slice(start, i);
+    counts.set(name, (counts.get(name) ?? 0) + weightAt(i));
+  }
+  return counts;
+}
+
+/** Indexes of the lines before the cursor's, for the last few documents asked about. */
+const BASE_CACHE = new Map<string, NameIndex>();
+const BASE_CACHE_ENTRIES = 8;
+
 /**
  * The names used in a text, sorted (by UTF-16 code units, so that the names
  * sharing a prefix are one range), each with its weighted occurrence count.
@@ -58,28 +89,57 @@ export class NameIndex {
 
   /**
    * The names in `history` (the text before the cursor) except the one it
-   * ends in, which is the word being typed, not a name used before.
+   * ends in, which is the word being typed, not a name used before. An
+   * occurrence d characters before the start of the cursor's line weighs
+   * 1 / (1 + d / recencyChars); those on the cursor's line weigh 1. The
+   * lines before the cursor's are indexed once and cached (typing along a
+   * line asks for the same ones at every keystroke); only the cursor's line
+   * is added each time.
    */
   static fromHistory(history: string, recencyChars: number): NameIndex {
-    const counts = new Map<string, number>();
-    const end = history.length;
-    let i = 0;
-    while (i < end) {
-      if (!isNameChar(history.charCodeAt(i))) {
-        i++;
-        continue;
-      }
-      const start = i;
-      while (i < end && isNameChar(history.charCodeAt(i))) i++;
-      // Numbers are not names; the last word is still being typed.
-      if (isDigit(history.charCodeAt(start)) || i === end) continue;
-      const weight = 1 / (1 + (end - i) / recencyChars);
-      const name = history.slice(start, i);
-      counts.set(name, (counts.get(name) ?? 0) + weight);
-    }
-    const names = [...counts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const lineStart = history.lastIndexOf('\n') + 1;
+    const before = history.slice(0, lineStart);
+    const key = `${recencyChars}\u0000${before}`;
+    let base = BASE_CACHE.get(key);
+    if (base) BASE_CACHE.delete(key);
+    else base = NameIndex.build(countNames(before, 0, before.length, (end) => 1 / (1 + (lineStart - end) / recencyChars)));
+    // Most recently used last; the oldest goes past the cap.
+    BASE_CACHE.set(key, base);
+    if (BASE_CACHE.size > BASE_CACHE_ENTRIES) BASE_CACHE.delete(BASE_CACHE.keys().next().value as string);
+    const line = countNames(history, lineStart, history.length, () => 1);
+    return line.size === 0 ? base : base.plus(line);
+  }
+
+  private static build(counts: Map<string, number>): NameIndex {
+    const names = [...counts.keys()].sort(compareNames);
     const weights = new Float64Array(names.length);
     for (let k = 0; k < names.length; k++) weights[k] = counts.get(names[k]) as number;
+    return new NameIndex(names, weights);
+  }
+
+  /** A copy with more occurrences added (a few names: a copy of the arrays and a binary search each). */
+  private plus(more: Map<string, number>): NameIndex {
+    const names = [...this.names];
+    let weights = Float64Array.from(this.weights);
+    for (const [name, weight] of more) {
+      let a = 0;
+      let b = names.length;
+      while (a < b) {
+        const m = (a + b) >>> 1;
+        if (compareNames(names[m], name) < 0) a = m + 1;
+        else b = m;
+      }
+      if (names[a] === name) {
+        weights[a] += weight;
+        continue;
+      }
+      names.splice(a, 0, name);
+      const grown = new Float64Array(weights.length + 1);
+      grown.set(weights.subarray(0, a));
+      grown[a] = weight;
+      grown.set(weights.subarray(a), a + 1);
+      weights = grown;
+    }
     return new NameIndex(names, weights);
   }
 
