@@ -12,7 +12,7 @@ import { charToId, idToChar } from '../vocab';
  *   P(c) = (1 − λ) · P_model(c) + λ · P_names(c)
  *   P_names(c) = Σ weight of names going on with c / Σ weight of names going on
  *   λ = Σ weight of names going on / (Σ weight of all names with the prefix + K)
- * where an occurrence d characters before the cursor's line weighs 1 / (1 + d / R).
+ * where an occurrence d characters before the cursor's line weighs exp(−d / R).
  * The names ending at the prefix count in the denominator: after `warning`
  * in a file that uses both `warning` and `warnings`, the `s` is less sure.
  */
@@ -22,7 +22,7 @@ export interface WordMemoryParams {
   minPrefix: number;
   /** K: how many weighted occurrences it takes to reach half confidence. */
   pseudoCount: number;
-  /** R: characters back at which an occurrence counts half. */
+  /** R: characters before the cursor's line at which an occurrence counts 1/e. */
   recencyChars: number;
 }
 
@@ -30,7 +30,9 @@ export interface WordMemoryParams {
  * Chosen in the typing replay (eval --keystrokes) on code that the reported
  * figures are not measured on: immer 10.1.1 src/core and click 8.1.3's
  * parser.py (README, "The names this code uses"). From 1 letter saved more
- * than from 2 or 3; K 0.3 more than 1 or 3; R mattered little.
+ * than from 2 or 3; K 0.3 more than 1 or 3; R mattered little (tuned with
+ * 1 / (1 + d / R) from the cursor; exp(−d / R) from the line start, which a
+ * cached index can follow line by line, replaced it after).
  */
 export const WORD_MEMORY_PARAMS: Readonly<WordMemoryParams> = Object.freeze({ minPrefix: 1, pseudoCount: 0.3, recencyChars: 4000 });
 
@@ -70,9 +72,16 @@ function countNames(text: string, from: number, to: number, weightAt: (end: numb
   return counts;
 }
 
-/** Indexes of the lines before the cursor's, for the last few documents asked about. */
-const BASE_CACHE = new Map<string, NameIndex>();
-const BASE_CACHE_ENTRIES = 8;
+/** Indexes of the lines before the cursor's, for the last few places asked about (oldest first). */
+interface CachedLines {
+  text: string;
+  recencyChars: number;
+  index: NameIndex;
+}
+const LINES_CACHE: CachedLines[] = [];
+const LINES_CACHE_ENTRIES = 8;
+/** Past this much new text since a cached index, it is built anew (a paste, a jump). */
+const MAX_EXTEND_CHARS = 4096;
 
 /**
  * The names used in a text, sorted (by UTF-16 code units, so that the names
@@ -91,23 +100,48 @@ export class NameIndex {
    * The names in `history` (the text before the cursor) except the one it
    * ends in, which is the word being typed, not a name used before. An
    * occurrence d characters before the start of the cursor's line weighs
-   * 1 / (1 + d / recencyChars); those on the cursor's line weigh 1. The
-   * lines before the cursor's are indexed once and cached (typing along a
-   * line asks for the same ones at every keystroke); only the cursor's line
-   * is added each time.
+   * exp(−d / recencyChars); those on the cursor's line weigh 1. The lines
+   * before the cursor's are indexed once and cached: typing along a line
+   * asks for the same ones at every keystroke, and a new line only adds the
+   * lines since (exponential weights all scale by one factor as the line
+   * start moves on, so the old ones need no recount).
    */
   static fromHistory(history: string, recencyChars: number): NameIndex {
     const lineStart = history.lastIndexOf('\n') + 1;
     const before = history.slice(0, lineStart);
-    const key = `${recencyChars}\u0000${before}`;
-    let base = BASE_CACHE.get(key);
-    if (base) BASE_CACHE.delete(key);
-    else base = NameIndex.build(countNames(before, 0, before.length, (end) => 1 / (1 + (lineStart - end) / recencyChars)));
-    // Most recently used last; the oldest goes past the cap.
-    BASE_CACHE.set(key, base);
-    if (BASE_CACHE.size > BASE_CACHE_ENTRIES) BASE_CACHE.delete(BASE_CACHE.keys().next().value as string);
+    const base = NameIndex.linesBefore(before, recencyChars);
     const line = countNames(history, lineStart, history.length, () => 1);
     return line.size === 0 ? base : base.plus(line);
+  }
+
+  /** The index of `before` (whole lines), from the cache, from a cached shorter start of it, or built. */
+  private static linesBefore(before: string, recencyChars: number): NameIndex {
+    let found: CachedLines | undefined;
+    for (const c of LINES_CACHE) {
+      if (c.recencyChars !== recencyChars || c.text.length > before.length || before.length - c.text.length > MAX_EXTEND_CHARS) continue;
+      // `===` on equal-length strings compares memory at once; startsWith walks character by character.
+      if (before.slice(0, c.text.length) === c.text) {
+        if (!found || c.text.length > found.text.length) found = c;
+      }
+    }
+    let index: NameIndex;
+    if (found && found.text.length === before.length) index = found.index;
+    else if (found) {
+      // Older occurrences are now farther from the line start by the added text's length.
+      const added = before.length - found.text.length;
+      const scaled = found.index.scaled(Math.exp(-added / recencyChars));
+      const more = countNames(before, found.text.length, before.length, (end) => Math.exp(-(before.length - end) / recencyChars));
+      index = more.size === 0 ? scaled : scaled.plus(more);
+    } else index = NameIndex.build(countNames(before, 0, before.length, (end) => Math.exp(-(before.length - end) / recencyChars)));
+    if (found?.text !== before) {
+      LINES_CACHE.push({ text: before, recencyChars, index });
+      if (LINES_CACHE.length > LINES_CACHE_ENTRIES) LINES_CACHE.shift();
+    }
+    return index;
+  }
+
+  private scaled(factor: number): NameIndex {
+    return new NameIndex(this.names, this.weights.map((w) => w * factor));
   }
 
   private static build(counts: Map<string, number>): NameIndex {
@@ -117,30 +151,24 @@ export class NameIndex {
     return new NameIndex(names, weights);
   }
 
-  /** A copy with more occurrences added (a few names: a copy of the arrays and a binary search each). */
+  /** A copy with more occurrences added: one merge of the sorted names with the few new ones, sorted. */
   private plus(more: Map<string, number>): NameIndex {
-    const names = [...this.names];
-    let weights = Float64Array.from(this.weights);
-    for (const [name, weight] of more) {
-      let a = 0;
-      let b = names.length;
-      while (a < b) {
-        const m = (a + b) >>> 1;
-        if (compareNames(names[m], name) < 0) a = m + 1;
-        else b = m;
+    const added = [...more.keys()].sort(compareNames);
+    const names: string[] = [];
+    const weights: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < this.names.length || j < added.length) {
+      const order = j >= added.length ? -1 : i >= this.names.length ? 1 : compareNames(this.names[i], added[j]);
+      if (order < 0) {
+        names.push(this.names[i]);
+        weights.push(this.weights[i++]);
+      } else {
+        names.push(added[j]);
+        weights.push((order === 0 ? this.weights[i++] : 0) + (more.get(added[j++]) as number));
       }
-      if (names[a] === name) {
-        weights[a] += weight;
-        continue;
-      }
-      names.splice(a, 0, name);
-      const grown = new Float64Array(weights.length + 1);
-      grown.set(weights.subarray(0, a));
-      grown[a] = weight;
-      grown.set(weights.subarray(a), a + 1);
-      weights = grown;
     }
-    return new NameIndex(names, weights);
+    return new NameIndex(names, Float64Array.from(weights));
   }
 
   get size(): number {
