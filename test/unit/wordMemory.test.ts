@@ -49,6 +49,21 @@ describe('word memory (the names this code uses)', () => {
     assert.ok(index.weights[index.names.indexOf('new')] > 3 * index.weights[index.names.indexOf('old')]);
   });
 
+  it('gives the same weights when it extends a cached index by new lines as when it counts them anew', () => {
+    const R = 10;
+    const lines = 'alpha beta\ngamma alpha\n';
+    const end = (name: string, from = 0) => lines.indexOf(name, from) + name.length;
+    const expected = Math.exp(-(lines.length - end('alpha')) / R) + Math.exp(-(lines.length - end('alpha', 6)) / R);
+    // First the first line alone (cached), then both lines (the cached index extended by the second).
+    NameIndex.fromHistory('alpha beta\ny', R);
+    const extended = NameIndex.fromHistory(lines + 'de', R);
+    assert.ok(Math.abs(extended.weights[extended.names.indexOf('alpha')] - expected) < 1e-9);
+    // The same text with different first lines is counted anew: same rule, same figure.
+    const fresh = NameIndex.fromHistory('x\n' + lines + 'de', R);
+    assert.ok(Math.abs(fresh.weights[fresh.names.indexOf('alpha')] - expected) < 1e-9);
+    assert.deepStrictEqual(extended.names, ['alpha', 'beta', 'gamma']);
+  });
+
   it('narrows a range of names letter by letter', () => {
     const index = NameIndex.fromHistory('warn warning warnings water x ', 1000);
     let [lo, hi] = [0, index.size];
