@@ -7,6 +7,8 @@ import { ModelStore } from './host/modelStore';
 import { SettingsReader } from './host/settings';
 import { StatusBar } from './host/statusBar';
 import { TRAINING_VIEW_ID, TrainingView } from './host/training/trainingView';
+import { FirstRunOffer } from './host/training/firstRunOffer';
+import { IdleRetrainer } from './host/training/idleRetrainer';
 import { TrainingController, registerTrainingCommands } from './host/training/trainOnWorkspace';
 
 /** What activate() returns: the pieces the integration tests (test/integration) drive through the real API. */
@@ -47,7 +49,9 @@ export function activate(context: vscode.ExtensionContext): LstmLensApi {
   context.subscriptions.push(...registerHeatmap(context.extensionUri, store, log));
   context.subscriptions.push(...registerCompareCommand(log));
   store.start();
-  void training.restoreTrainedModel();
+  const firstRun = new FirstRunOffer(context, training, log);
+  context.subscriptions.push(firstRun, new IdleRetrainer(context, training, log));
+  void training.restoreTrainedModel().then(() => firstRun.run());
   return { completionProvider: provider, modelStore: store };
 }
 

@@ -19,6 +19,8 @@ export interface CompletionBenchOptions {
   minExpectedSaving?: number;
   /** The document cache (documentMatch.ts); default on, as in the editor. */
   documentMatch?: boolean;
+  /** The word memory (wordMemory.ts); default on, as in the editor. */
+  wordMemory?: boolean;
   /** Offset where typing starts (the state there is built first, timed separately). Default 0. */
   startOffset?: number;
   /** Most characters to type. Default: to the end of the file. */
@@ -115,6 +117,7 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
     minCharProb: options.minCharProb ?? DEFAULT_SETTINGS.minCharProb,
     minExpectedSaving: options.minExpectedSaving ?? DEFAULT_SETTINGS.minExpectedSaving,
     documentMatch: options.documentMatch ?? DEFAULT_SETTINGS.documentMatch,
+    wordMemory: options.wordMemory ?? DEFAULT_SETTINGS.wordMemory,
   };
   const every = Math.max(1, Math.floor(options.every ?? 1));
   const service = new CompletionService(engine);

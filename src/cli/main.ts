@@ -6,6 +6,7 @@ import { CELL_TYPES_BENCH_USAGE } from '../bench/cellTypesBench';
 import { COMPLETION_BENCH_USAGE } from './commands/benchCompletion';
 import { HOST_LAG_BENCH_USAGE } from './commands/benchHostLag';
 import { SOAK_BENCH_USAGE } from './commands/benchSoak';
+import { WORKSPACE_BENCH_USAGE } from './commands/benchWorkspace';
 import { cellsCommand, CELLS_USAGE } from './commands/cells';
 import { compareCommand, COMPARE_USAGE } from './commands/compare';
 import { completeCommand, COMPLETE_USAGE } from './commands/complete';
@@ -22,6 +23,7 @@ const USAGE = `usage: lstm-lens <command> ...
   ${COMPLETION_BENCH_USAGE}
   ${HOST_LAG_BENCH_USAGE}
   ${SOAK_BENCH_USAGE}
+  ${WORKSPACE_BENCH_USAGE}
   ${ACTIVATION_BENCH_USAGE}
   ${CELL_TYPES_BENCH_USAGE}
   ${CELLS_USAGE}

@@ -16,7 +16,7 @@ export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Set while Train on Workspace runs (see setTraining). */
-  private training: { text: string; detail: string } | undefined;
+  private training: { text: string; detail: string; command?: string } | undefined;
 
   constructor(
     private readonly store: ModelStore,
@@ -41,6 +41,7 @@ export class StatusBar implements vscode.Disposable {
     const tip = new vscode.MarkdownString('', true);
     tip.appendMarkdown('**LSTM Lens**\n\n');
     this.item.backgroundColor = undefined;
+    this.item.command = SHOW_MENU_COMMAND;
 
     if (status.kind === 'loading') {
       this.item.text = '$(loading~spin) LSTM';
@@ -67,12 +68,13 @@ export class StatusBar implements vscode.Disposable {
       this.item.text = `$(sync~spin) LSTM: ${this.training.text}`;
       tip.appendText(`\n\nTraining on this workspace: ${this.training.detail}`);
     }
-    tip.appendMarkdown('\n\nClick for LSTM Lens commands.');
+    if (this.training?.command) this.item.command = this.training.command;
+    tip.appendMarkdown(this.training?.command ? '\n\nClick to cancel training.' : '\n\nClick for LSTM Lens commands.');
     this.item.tooltip = tip;
   }
 
   /** Shows that Train on Workspace is running (short text and a tooltip line); undefined when it is not. */
-  setTraining(state: { text: string; detail: string } | undefined): void {
+  setTraining(state: { text: string; detail: string; command?: string } | undefined): void {
     this.training = state;
     this.update();
   }

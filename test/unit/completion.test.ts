@@ -37,7 +37,7 @@ function randomCode(length: number, seed: number): string {
   return s.slice(0, length);
 }
 
-const SEARCH: SearchSettings = { maxChars: 80, beamWidth: 1, multiline: false, maxLines: 10, minCharProb: 0.02, minExpectedSaving: 0, documentMatch: false };
+const SEARCH: SearchSettings = { maxChars: 80, beamWidth: 1, multiline: false, maxLines: 10, minCharProb: 0.02, minExpectedSaving: 0, documentMatch: false, wordMemory: false };
 const never = () => false;
 
 /** Completes at the end of `prefix` (plus `suffix` after the cursor) with a model that knows `script`. */

@@ -12,7 +12,7 @@ import { CountingModel, tinyEngine } from './helpers/tinyModels';
  * cannot spell.
  */
 
-const SEARCH: SearchSettings = { maxChars: 80, beamWidth: 4, multiline: false, maxLines: 10, minCharProb: 0, minExpectedSaving: 0, documentMatch: false };
+const SEARCH: SearchSettings = { maxChars: 80, beamWidth: 4, multiline: false, maxLines: 10, minCharProb: 0, minExpectedSaving: 0, documentMatch: false, wordMemory: false };
 const never = () => false;
 
 

@@ -85,7 +85,7 @@ describe('document match (the document cache)', () => {
   });
 
   it('completeAt uses it only when documentMatch is on, and reads CRLF text like LF', async () => {
-    const settings: SearchSettings = { maxChars: 40, beamWidth: 1, multiline: false, maxLines: 1, minCharProb: 0.3, minExpectedSaving: 0, documentMatch: true };
+    const settings: SearchSettings = { maxChars: 40, beamWidth: 1, multiline: false, maxLines: 1, minCharProb: 0.3, minExpectedSaving: 0, documentMatch: true, wordMemory: false };
     const inner = new UniformModel();
     for (const eol of ['\n', '\r\n']) {
       const doc = `x = aVeryLongIdentifierName;${eol}y = aVeryLongIdentifier`;

@@ -74,7 +74,7 @@ describe('expected-saving cut', () => {
 });
 
 describe('completeAt with the expected-saving cut', () => {
-  const base: SearchSettings = { maxChars: 80, beamWidth: 1, multiline: false, maxLines: 10, minCharProb: 0, minExpectedSaving: 0, documentMatch: false };
+  const base: SearchSettings = { maxChars: 80, beamWidth: 1, multiline: false, maxLines: 10, minCharProb: 0, minExpectedSaving: 0, documentMatch: false, wordMemory: false };
   const script = 'const answer = computeTheAnswerToEverything(42);';
   const prefix = 'const ';
 

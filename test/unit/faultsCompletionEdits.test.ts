@@ -15,7 +15,7 @@ import { VOCAB_SIZE } from '../../src/core/vocab';
  * and no state of the old text kept past the edit.
  */
 
-const SEARCH: SearchSettings = { maxChars: 40, beamWidth: 2, multiline: false, maxLines: 5, minCharProb: 0, minExpectedSaving: 0, documentMatch: true };
+const SEARCH: SearchSettings = { maxChars: 40, beamWidth: 2, multiline: false, maxLines: 5, minCharProb: 0, minExpectedSaving: 0, documentMatch: true, wordMemory: true };
 const never = () => false;
 const layout = paramLayout({ vocabSize: VOCAB_SIZE, embedDim: 8, hidden: [16] });
 const engine = new Engine({ layout, params: initParams(layout, 11), manifest: newManifest(layout.spec, 'tiny') }, new JsOps());

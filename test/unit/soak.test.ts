@@ -45,7 +45,7 @@ describe('soak: many documents, simulated typing (shortened bench soak)', functi
       docs: 40,
       minutes: 4,
       charsPerSecond: 5,
-      settings: { maxChars: 20, beamWidth: 2, multiline: false, maxLines: 1, minCharProb: 0, minExpectedSaving: 0, documentMatch: true },
+      settings: { maxChars: 20, beamWidth: 2, multiline: false, maxLines: 1, minCharProb: 0, minExpectedSaving: 0, documentMatch: true, wordMemory: true },
       stateOptions,
       ops: new JsOps(),
       onProgress: (s) => minutesSeen.add(Math.floor(s / 60)),

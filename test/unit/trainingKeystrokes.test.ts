@@ -48,7 +48,8 @@ describe('training: keystrokes saved before and after', function () {
     const k = result.keystrokes;
     assert.ok(k, 'measured for a model that is swapped in');
     assert.strictEqual(k.chars, 400, 'the cap, taken from held-out files');
-    assert.ok(k.before !== null && k.before >= 0 && k.before < 0.1, `an untrained model saves (almost) nothing: ${k.before}`);
+    // Untrained, only the document's own names and lines (word memory, document cache) save anything.
+    assert.ok(k.before !== null && k.before >= 0 && k.before < 0.5, `an untrained model saves little: ${k.before}`);
     assert.ok(k.after > k.before + 0.2, `the trained model completes this repetitive code: ${k.after}`);
     assert.ok(statuses.includes('measuring keystrokes saved on 400 held-out characters'));
   });

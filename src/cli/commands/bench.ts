@@ -9,6 +9,7 @@ import { cellTypesBenchCommand } from '../../bench/cellTypesBench';
 import { completionBenchCommand } from './benchCompletion';
 import { hostLagBenchCommand } from './benchHostLag';
 import { soakBenchCommand } from './benchSoak';
+import { workspaceBenchCommand } from './benchWorkspace';
 import { formatCount, note, printJson } from '../output';
 
 export const BENCH_USAGE = 'bench [--json] [--quick] [--no-reference]';
@@ -40,6 +41,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'completion') return completionBenchCommand(argv.slice(1));
   if (argv[0] === 'host-lag') return hostLagBenchCommand(argv.slice(1));
   if (argv[0] === 'soak') return soakBenchCommand(argv.slice(1));
+  if (argv[0] === 'workspace') return workspaceBenchCommand(argv.slice(1));
   if (argv[0] === 'activation') return activationBenchCommand(argv.slice(1));
   if (argv[0] === 'cells') return cellTypesBenchCommand(argv.slice(1));
   const a = parseArgs(argv, { values: {}, switches: ['json', 'quick', 'no-reference'] });

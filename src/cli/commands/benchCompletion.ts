@@ -5,7 +5,7 @@ import { bundledModelDir } from '../modelLocation';
 import { ProgressLine, formatCount, note, printJson } from '../output';
 
 export const COMPLETION_BENCH_USAGE =
-  'bench completion --file F [--model DIR] [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match] [--multiline] [--max-lines N] [--start N] [--limit N] [--every N] [--no-cache] [--json]';
+  'bench completion --file F [--model DIR] [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match] [--no-word-memory] [--multiline] [--max-lines N] [--start N] [--limit N] [--every N] [--no-cache] [--json]';
 
 /**
  * Latency of inline completion as the editor would see it: replays typing
@@ -16,7 +16,7 @@ export const COMPLETION_BENCH_USAGE =
 export async function completionBenchCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, {
     values: { model: 'string', file: 'string', beam: 'int', 'max-chars': 'int', 'min-char-prob': 'number', 'min-expected-saving': 'number', 'max-lines': 'int', start: 'int', limit: 'int', every: 'int' },
-    switches: ['json', 'multiline', 'no-cache', 'no-document-match'],
+    switches: ['json', 'multiline', 'no-cache', 'no-document-match', 'no-word-memory'],
   });
   if (a.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(a.positional[0])}`);
   const file = requireStr(a, 'file');
@@ -29,6 +29,7 @@ export async function completionBenchCommand(argv: string[]): Promise<number> {
     minCharProb: num(a, 'min-char-prob', DEFAULT_SETTINGS.minCharProb, 0, 1),
     minExpectedSaving: num(a, 'min-expected-saving', DEFAULT_SETTINGS.minExpectedSaving, 0, 20),
     documentMatch: !a.flags['no-document-match'],
+    wordMemory: !a.flags['no-word-memory'],
     multiline: Boolean(a.flags.multiline),
     maxLines: num(a, 'max-lines', DEFAULT_SETTINGS.maxLines, 1, 50),
     startOffset: num(a, 'start', 0, 0),

@@ -15,7 +15,7 @@ import { formatCount, note, printJson } from '../output';
 import { readSourceFile } from '../readSourceFile';
 
 export const EVAL_USAGE =
-  'eval --model DIR [--json [--probs]] [--xz] [--reindent tab|2|4|8] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
+  'eval --model DIR [--json [--probs]] [--xz] [--reindent tab|2|4|8] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match] [--no-word-memory]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
 
 export interface FileScore {
   file: string;
@@ -44,7 +44,7 @@ function summary(t: Totals) {
 export async function evalCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, {
     values: { model: 'string', reindent: 'string', baseline: 'string', 'train-corpus': 'string', order: 'int', beam: 'int', 'max-chars': 'int', 'min-char-prob': 'number', 'min-expected-saving': 'number' },
-    switches: ['json', 'probs', 'xz', 'keystrokes', 'no-document-match'],
+    switches: ['json', 'probs', 'xz', 'keystrokes', 'no-document-match', 'no-word-memory'],
   });
   if (a.positional.length === 0) throw new UsageError('name at least one file to evaluate');
   if (a.flags.probs && !a.flags.json) throw new UsageError('--probs adds to the JSON output: pass --json too');
@@ -66,6 +66,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     multiline: false,
     maxLines: DEFAULT_SETTINGS.maxLines,
     documentMatch: !a.flags['no-document-match'],
+    wordMemory: !a.flags['no-word-memory'],
   };
 
   const model = await loadModel(str(a, 'model') ?? bundledModelDir());

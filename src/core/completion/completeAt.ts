@@ -7,6 +7,7 @@ import { cutAtExpectedSaving } from './expectedSaving';
 import { cutBeforeSuffix, lineSuffixAllowsCompletion } from './lineSuffix';
 import { SearchSettings } from './settings';
 import { TextChangedError, TextSource, linePrefixAt, lineSuffixAt } from './textSource';
+import { WordMemoryModel } from './wordMemory';
 
 /**
  * Why a completion ended: a search stop, the existing line suffix, a loop cut
@@ -94,6 +95,9 @@ export function startAfter(model: StepModel, text: string): SearchStart {
   return start;
 }
 
+/** The word memory reads 20,000 to 24,095 characters back. */
+const NAMES_WINDOW_STEP = 4096;
+
 function nextMacrotask(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -114,7 +118,8 @@ function nextMacrotask(): Promise<void> {
  * line (`}` ...), to at most `maxLines` lines; a line that opens nothing
  * stays a one-line completion. Beam search of `beamWidth` (greedy at 1).
  * With `documentMatch`, the searches also follow what came after the same
- * characters earlier in the document (documentMatch.ts).
+ * characters earlier in the document (documentMatch.ts); with `wordMemory`,
+ * the names it already uses (wordMemory.ts).
  */
 export async function completeAt(
   engine: StepModel,
@@ -145,13 +150,24 @@ export async function completeAt(
   }
   if (selected) start = feedText(engine, start, selected.text);
   if (isCancelled()) return undefined;
-  // With the document cache, searches run on the model plus matches in the text before the cursor.
+  // With the document cache, searches run on the model plus matches in the text before the cursor;
+  // with the word memory, plus the names used before the cursor (the cache mixes in last).
   let model = engine;
-  if (settings.documentMatch) {
+  if (settings.documentMatch || settings.wordMemory) {
     const history = text.slice(Math.max(0, stateOffset - MATCH_HISTORY_CHARS), stateOffset).replace(/\r/g, '') + (selected?.text ?? '');
-    const withMatch = new DocumentMatchModel(engine, history);
-    start = withMatch.extend(start);
-    model = withMatch;
+    if (settings.wordMemory) {
+      // Its window starts at a multiple of NAMES_WINDOW_STEP, so that in a long document the lines before the cursor's stay the same text while a line is typed (their index is cached).
+      const from = Math.max(0, Math.floor((stateOffset - MATCH_HISTORY_CHARS) / NAMES_WINDOW_STEP) * NAMES_WINDOW_STEP);
+      const names = text.slice(from, stateOffset).replace(/\r/g, '') + (selected?.text ?? '');
+      const withWords = new WordMemoryModel(model, names);
+      start = withWords.extend(start);
+      model = withWords;
+    }
+    if (settings.documentMatch) {
+      const withMatch = new DocumentMatchModel(model, history);
+      start = withMatch.extend(start);
+      model = withMatch;
+    }
   }
 
   const rules = { maxChars: settings.maxChars, stopAtNewline: true, minCharProb: settings.minCharProb };

@@ -22,10 +22,12 @@ export interface LstmLensSettings {
   minExpectedSaving: number;
   /** Mix in what followed the same characters earlier in the document (the document cache, documentMatch.ts). */
   documentMatch: boolean;
+  /** Offer the names the document already uses once their first letters are typed (wordMemory.ts). */
+  wordMemory: boolean;
 }
 
 /** The part of the settings that decides a completion's text (the cache key is made of it). */
-export type SearchSettings = Pick<LstmLensSettings, 'maxChars' | 'beamWidth' | 'multiline' | 'maxLines' | 'minCharProb' | 'minExpectedSaving' | 'documentMatch'>;
+export type SearchSettings = Pick<LstmLensSettings, 'maxChars' | 'beamWidth' | 'multiline' | 'maxLines' | 'minCharProb' | 'minExpectedSaving' | 'documentMatch' | 'wordMemory'>;
 
 type Spec =
   | { kind: 'boolean'; default: boolean }
@@ -49,6 +51,7 @@ export const SETTING_SPECS = {
   minCharProb: { key: 'completion.minCharProb', spec: { kind: 'number', default: 0, min: 0, max: 1 } },
   minExpectedSaving: { key: 'completion.minExpectedSaving', spec: { kind: 'number', default: 0.5, min: 0, max: 20 } },
   documentMatch: { key: 'completion.documentMatch', spec: { kind: 'boolean', default: true } },
+  wordMemory: { key: 'completion.wordMemory', spec: { kind: 'boolean', default: true } },
 } as const satisfies Record<keyof LstmLensSettings, { key: string; spec: Spec }>;
 
 export const SETTINGS_SECTION = 'lstmLens';
@@ -134,5 +137,5 @@ export function completionEnabledFor(settings: Pick<LstmLensSettings, 'enable' |
 
 /** The settings that change a completion's text, as a short cache key. */
 export function searchKey(s: SearchSettings): string {
-  return `${s.maxChars}/${s.beamWidth}/${s.multiline ? s.maxLines : 0}/${s.minCharProb}/${s.minExpectedSaving}/${s.documentMatch ? 'match' : 'model'}`;
+  return `${s.maxChars}/${s.beamWidth}/${s.multiline ? s.maxLines : 0}/${s.minCharProb}/${s.minExpectedSaving}/${s.documentMatch ? 'match' : 'model'}${s.wordMemory ? '+words' : ''}`;
 }

@@ -46,6 +46,10 @@ export interface TrainOptions {
   checkpointEverySeconds: number;
   /** Kernel back end per thread (default: wasm SIMD where supported). */
   makeOps?: () => Ops;
+  /** Called after each validation with the weights as they are then (read them before returning: training goes on in place). */
+  onValidate?: (v: { params: Float32Array; valBitsPerChar: number; step: number; charsSeen: number }) => void;
+  /** Awaited before each training step (a pause while the user types); resolves to the milliseconds it held, which do not count against `minutes`. */
+  betweenSteps?: () => Promise<number>;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -148,7 +152,7 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
   const charsPerStep = data.B * data.T;
   const start = Date.now();
   const elapsed = () => (Date.now() - start) / 1000;
-  const deadline = opts.minutes * 60;
+  let deadline = opts.minutes * 60;
 
   let best: { params: Float32Array; val: number; top1: number } | null = null;
   let badEvals = 0;
@@ -216,6 +220,7 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
     recentCount = 0;
     if (!res) return false;
     lastValBpc = res.bpc;
+    opts.onValidate?.({ params, valBitsPerChar: res.bpc, step: steps, charsSeen });
     if (!best || res.bpc < best.val) {
       best = { params: Float32Array.from(params), val: res.bpc, top1: res.top1 };
       badEvals = 0;
@@ -232,6 +237,11 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
   training: while (epoch < opts.epochs) {
     await source.resetState('train');
     for (let w = 0; w < stepsPerEpoch; w++) {
+      if (opts.signal?.aborted) {
+        stoppedBecause = 'cancelled';
+        break training;
+      }
+      if (opts.betweenSteps) deadline += (await opts.betweenSteps()) / 1000;
       if (opts.signal?.aborted) {
         stoppedBecause = 'cancelled';
         break training;

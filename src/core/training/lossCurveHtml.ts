@@ -13,7 +13,9 @@ import { escapeHtml } from '../cells/escapeHtml';
 export type ToLossCurve =
   | { type: 'reset'; title: string }
   | { type: 'point'; chars: number; train: number; val?: number }
-  | { type: 'status'; text: string; running: boolean };
+  | { type: 'status'; text: string; running: boolean }
+  /** What the model writes at a validation; `label` says when. */
+  | { type: 'sample'; label: string; text: string };
 
 /** View → host. */
 export type FromLossCurve = { type: 'ready' } | { type: 'cancel' };
@@ -44,6 +46,8 @@ export function lossCurveHtml(opts: { nonce: string; cspSource: string; title: s
   #head { display: flex; gap: 10px; align-items: center; }
   #title { font-weight: 600; }
   #status { opacity: 0.85; flex: 1; }
+  #sampleLabel { opacity: 0.85; margin-top: 6px; }
+  #sample { font-family: var(--vscode-editor-font-family); white-space: pre-wrap; margin: 2px 0; }
   button { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); border: none; padding: 3px 10px; cursor: pointer; }
   button:disabled { opacity: 0.4; cursor: default; }
   svg { width: 100%; height: calc(100vh - 64px); min-height: 120px; display: block; margin-top: 6px; }
@@ -61,6 +65,7 @@ export function lossCurveHtml(opts: { nonce: string; cspSource: string; title: s
 <div id="head"><span id="title">${escapeHtml(opts.title)}</span><span id="status">No training yet. Run “LSTM Lens: Train on Workspace”.</span><button id="cancel" disabled>Cancel Training</button></div>
 <div id="legend"><span class="swatchTrain">━ training bits/char</span><span class="swatchVal">● validation bits/char</span><span id="last"></span></div>
 <svg id="chart" viewBox="0 0 600 220" preserveAspectRatio="none" role="img" aria-label="loss curve"></svg>
+<div id="sampleLabel"></div><pre id="sample"></pre>
 <script nonce="${opts.nonce}">${VIEW_SCRIPT}</script>
 </body>
 </html>`;
@@ -77,6 +82,8 @@ const VIEW_SCRIPT = `
   const title = document.getElementById('title');
   const last = document.getElementById('last');
   const cancel = document.getElementById('cancel');
+  const sample = document.getElementById('sample');
+  const sampleLabel = document.getElementById('sampleLabel');
   const W = 600, H = 220, L = 40, R = 8, T = 8, B = 22;
   let train = [], val = [];
   const num = (v) => typeof v === 'number' && Number.isFinite(v);
@@ -117,6 +124,8 @@ const VIEW_SCRIPT = `
       train = []; val = [];
       title.textContent = text(m.title);
       last.textContent = '';
+      sample.textContent = '';
+      sampleLabel.textContent = '';
       draw();
     } else if (m.type === 'point' && num(m.chars) && num(m.train)) {
       train.push([m.chars, m.train]);
@@ -124,6 +133,9 @@ const VIEW_SCRIPT = `
       if (num(m.val) && (val.length === 0 || val[val.length - 1][1] !== m.val)) val.push([m.chars, m.val]);
       last.textContent = 'train ' + m.train.toFixed(3) + (num(m.val) ? ' · val ' + m.val.toFixed(3) : '');
       draw();
+    } else if (m.type === 'sample') {
+      sampleLabel.textContent = text(m.label);
+      sample.textContent = text(m.text);
     } else if (m.type === 'status') {
       status.textContent = text(m.text);
       cancel.disabled = m.running !== true;

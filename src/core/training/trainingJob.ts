@@ -9,11 +9,14 @@ import { createFastestOps } from '../kernels/wasmOps';
 import { CorpusSummary, ModelManifest, TrainingSummary, newManifest } from '../model/manifest';
 import { saveModel } from '../model/modelFiles';
 import { ModelSpec, describeSpec } from '../modelSpec';
-import { paramLayout } from '../params';
+import { makeRng, paramLayout } from '../params';
+import { sampleText } from '../search/sampleText';
+import { startAfter } from '../completion/completeAt';
 import { TrainOptions, TrainProgress, trainModel } from '../train/trainer';
 import { TextSource } from '../train/trainingData';
 import { TrainingReached, TrainingSetup, trainingSummary } from '../train/trainingSummary';
 import { heldOutOf } from './heldOut';
+import { PauseGate } from './pauseGate';
 import { HeldOutScore, scoreHeldOut } from './heldOutScore';
 import { SwapDecision, decideSwap } from './swapRule';
 
@@ -42,6 +45,10 @@ export interface TrainingJobRequest {
   cellChars: number;
   /** Characters of held-out text typed (replayTyping) to measure keystrokes saved before and after (0 or absent = skip). */
   keystrokeChars?: number;
+  /** Characters of text sampled from the model at each validation, for the training view (0 or absent = none). */
+  sampleChars?: number;
+  /** A PauseGate's buffer: training steps wait while it is set (idle retraining pauses at each keystroke). */
+  pauseBuffer?: SharedArrayBuffer;
 }
 
 /** Keystrokes saved (a fraction of the characters) typing the same held-out sample with each model and the default completion settings. */
@@ -55,7 +62,9 @@ export type TrainingEvent =
   | { type: 'status'; text: string }
   | { type: 'baseline'; bitsPerChar: number | null }
   | { type: 'progress'; progress: TrainProgress }
-  | { type: 'checkpoint'; valBitsPerChar?: number; dir: string };
+  | { type: 'checkpoint'; valBitsPerChar?: number; dir: string }
+  /** Text the model generated at a validation: char-rnn's progression, run by run. */
+  | { type: 'sample'; step: number; valBitsPerChar: number; text: string };
 
 export interface TrainingJobResult {
   decision: SwapDecision;
@@ -116,9 +125,12 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
   const manifestFor = (training: TrainingSummary, metrics: ModelManifest['metrics']): ModelManifest => ({ ...newManifest(req.spec, req.modelName), training, metrics });
 
   emit({ type: 'status', text: 'training' });
+  const gate = req.pauseBuffer ? new PauseGate(req.pauseBuffer) : null;
   const outcome = await trainModel(layout, req.initial, req.sources, {
     ...req.train,
     signal,
+    ...(gate ? { betweenSteps: () => gate.waitWhilePaused(signal) } : {}),
+    ...((req.sampleChars ?? 0) > 0 ? { onValidate: (v: { params: Float32Array; valBitsPerChar: number; step: number }) => emitSample(req, layout, v, emit) } : {}),
     onProgress: (progress) => emit({ type: 'progress', progress }),
     onCheckpoint: async (c) => {
       // A checkpoint is a recovery point beside the working model, never over it.
@@ -175,6 +187,19 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
   emit({ type: 'status', text: `saving to ${req.outDir}` });
   await saveModel(req.outDir, { layout, params: outcome.params, manifest });
   return { ...base, decision, savedTo: req.outDir, namedCells, keystrokes };
+}
+
+/** Samples `req.sampleChars` characters from the weights of a validation (best effort: a failure only skips the sample). */
+function emitSample(req: TrainingJobRequest, layout: ReturnType<typeof paramLayout>, v: { params: Float32Array; valBitsPerChar: number; step: number }, emit: (e: TrainingEvent) => void): void {
+  try {
+    // Fresh kernels each time: an engine's weights live in its kernels' arena, which is freed with it.
+    const engine = new Engine({ layout, params: v.params, manifest: newManifest(layout.spec, 'sample') }, createFastestOps());
+    // The same seed each time, so that the samples differ only by what the model learned.
+    const sample = sampleText(engine, startAfter(engine, ''), { temperature: 0.7, maxChars: req.sampleChars ?? 0, rng: makeRng(7) });
+    emit({ type: 'sample', step: v.step, valBitsPerChar: v.valBitsPerChar, text: sample.text });
+  } catch (err) {
+    emit({ type: 'status', text: `no sample: ${(err as Error).message}` });
+  }
 }
 
 /**

@@ -27,6 +27,10 @@ export interface TrainArgs {
   start?: TrainingStart;
   /** false: do not ask before starting. */
   confirm?: boolean;
+  /** The run's budget instead of lstmLens.training.minutes (the first-run offer's minute). */
+  minutes?: number;
+  /** Idle retraining (never from the command): one thread, short steps that wait while the gate is paused, progress in the status bar only (click cancels). */
+  background?: { pauseBuffer: SharedArrayBuffer };
 }
 
 /**
@@ -52,6 +56,20 @@ export class TrainingController implements vscode.Disposable {
 
   get isRunning(): boolean {
     return this.running !== null;
+  }
+
+  /** Whether a model was trained for this workspace (in use, or saved in its storage). */
+  hasTrainedModel(): boolean {
+    const storage = this.context.storageUri;
+    return Boolean(this.context.workspaceState.get<string>(TRAINED_MODEL_KEY)) || (storage !== undefined && fs.existsSync(path.join(storage.fsPath, 'model', 'model.json')));
+  }
+
+  /** Characters of code Train on Workspace would learn from now (files listed and read as a run would). */
+  async countWorkspaceChars(): Promise<number> {
+    const { settings } = readTrainingSettings((name) => vscode.workspace.getConfiguration('lstmLens').get(name));
+    const listed = await listWorkspaceFiles(this.log);
+    const corpus = await selectWorkspaceCorpus(listed, { include: settings.include, exclude: settings.exclude, maxTotalBytes: settings.maxCorpusMB * 1024 * 1024 });
+    return corpus.totalChars;
   }
 
   cancel(): void {
@@ -105,8 +123,9 @@ export class TrainingController implements vscode.Disposable {
     try {
       lock = await acquireRunLock(storageDir);
       const config = vscode.workspace.getConfiguration('lstmLens');
-      const { settings, problems } = readTrainingSettings((name) => config.get(name));
-      for (const p of problems) this.log.warn(`setting ${p}`);
+      const read = readTrainingSettings((name) => config.get(name));
+      for (const p of read.problems) this.log.warn(`setting ${p}`);
+      const settings = args.minutes !== undefined ? { ...read.settings, minutes: args.minutes } : read.settings;
 
       const corpus = await this.gatherCorpus(settings, cancel.signal);
       if (!corpus) return;
@@ -115,7 +134,7 @@ export class TrainingController implements vscode.Disposable {
         this.log.info('training: not started');
         return;
       }
-      await this.runTraining(corpus, settings, start, storageDir, cancel);
+      await this.runTraining(corpus, settings, start, storageDir, cancel, args.background);
     } catch (err) {
       if (err instanceof TrainingBusyError) {
         void vscode.window.showInformationMessage(`LSTM Lens: ${err.message}.`);
@@ -173,7 +192,7 @@ export class TrainingController implements vscode.Disposable {
     return choice === fineTune ? 'fine-tune' : choice === scratch ? 'scratch' : undefined;
   }
 
-  private async runTraining(corpus: WorkspaceCorpus, settings: TrainingSettings, start: TrainingStart, storageDir: string, cancel: AbortController): Promise<void> {
+  private async runTraining(corpus: WorkspaceCorpus, settings: TrainingSettings, start: TrainingStart, storageDir: string, cancel: AbortController, background?: TrainArgs['background']): Promise<void> {
     let status = this.store.status;
     if (status.kind === 'loading') status = await this.store.whenSettled();
     const current = status.kind === 'ready' ? status.loaded : undefined;
@@ -185,7 +204,8 @@ export class TrainingController implements vscode.Disposable {
     const initial = start === 'fine-tune' && current ? current.model.params : initParams(paramLayout(spec), (Date.now() % 100_000) + 1);
     const modelPath = vscode.workspace.getConfiguration('lstmLens').get<string>('modelPath');
     const outDir = modelPath ? resolveModelPath(modelPath) : path.join(storageDir, 'model');
-    const threads = trainingThreads(settings.threads, os.availableParallelism?.() ?? os.cpus().length);
+    // In the background, one thread and half-size steps: a pause waits for at most one short step.
+    const threads = background ? 1 : trainingThreads(settings.threads, os.availableParallelism?.() ?? os.cpus().length);
     const folderNames = (vscode.workspace.workspaceFolders ?? []).map((f) => f.name);
     const request: TrainingJobRequest = {
       spec,
@@ -199,7 +219,7 @@ export class TrainingController implements vscode.Disposable {
         patience: 3,
         threads,
         seq: 64,
-        batch: 32,
+        batch: background ? 16 : 32,
         // Fine-tuning takes smaller steps so the model keeps what it knew.
         learningRate: start === 'fine-tune' ? 1e-3 : 2e-3,
         evalEverySeconds: Math.max(2, Math.min(60, (settings.minutes * 60) / 8)),
@@ -215,17 +235,22 @@ export class TrainingController implements vscode.Disposable {
       cellChars: 20_000,
       // Typed with both models on a winning run; small, since each keystroke is a completion request.
       keystrokeChars: 2000,
+      sampleChars: 300,
+      ...(background ? { pauseBuffer: background.pauseBuffer } : {}),
     };
     const how = start === 'fine-tune' ? `fine-tuning ${current?.name ?? 'the model'}` : `from scratch (${describeSpec(spec)})`;
     this.log.info(`training: ${how}, ${threads} thread${threads > 1 ? 's' : ''}, up to ${settings.minutes} min; writes ${outDir} only if the new model is better`);
 
     this.view.reset(`Train on Workspace: ${how}`);
     this.view.status(`Starting: ${corpus.files.length} files, ${shortCount(corpus.totalChars)} characters`, true);
-    this.view.reveal();
-    this.statusBar.setTraining({ text: 'training', detail: `${how}; starting` });
+    if (!background) this.view.reveal();
+    const command = background ? CANCEL_TRAINING_COMMAND : undefined;
+    this.statusBar.setTraining({ text: 'training', detail: `${how}; starting`, command });
 
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'LSTM Lens: Train on Workspace', cancellable: true },
+      background
+        ? { location: vscode.ProgressLocation.Window, title: 'LSTM Lens: retraining while idle' }
+        : { location: vscode.ProgressLocation.Notification, title: 'LSTM Lens: Train on Workspace', cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => cancel.abort());
         let reported = 0;
@@ -239,6 +264,8 @@ export class TrainingController implements vscode.Disposable {
               this.log.info(`training: ${e.text}`);
             } else if (e.type === 'baseline') {
               if (e.bitsPerChar !== null) this.log.info(`training: working model scores ${e.bitsPerChar.toFixed(3)} bits/char on the held-out files`);
+            } else if (e.type === 'sample') {
+              this.view.sample(`What the model writes at step ${e.step} (validation ${e.valBitsPerChar.toFixed(3)} bits/char):`, e.text);
             } else if (e.type === 'checkpoint') {
               this.log.info(`training: checkpoint (validation ${e.valBitsPerChar?.toFixed(3) ?? '–'} bits/char) saved in ${e.dir}`);
             } else {
@@ -249,17 +276,17 @@ export class TrainingController implements vscode.Disposable {
               reported = Math.max(reported, percent);
               this.view.point(p.charsSeen, p.trainBitsPerChar, p.valBitsPerChar);
               this.view.status(message, true);
-              this.statusBar.setTraining({ text: `training ${Math.round(percent)}%`, detail: message });
+              this.statusBar.setTraining({ text: `training ${Math.round(percent)}%`, detail: message, command });
             }
           },
           { kill: this.shutdown.signal },
         );
       },
     );
-    await this.finish(result, outDir);
+    await this.finish(result, outDir, background !== undefined);
   }
 
-  private async finish(result: TrainingJobResult, outDir: string): Promise<void> {
+  private async finish(result: TrainingJobResult, outDir: string, background = false): Promise<void> {
     const before = result.baseline?.bitsPerChar;
     const after = result.candidate?.bitsPerChar;
     this.log.info(
@@ -269,7 +296,8 @@ export class TrainingController implements vscode.Disposable {
     if (!result.decision.swap || !result.savedTo) {
       const text = result.stoppedBecause === 'cancelled' ? 'Training cancelled. The working model is unchanged.' : `Kept the working model: ${result.decision.reason}.`;
       this.view.status(text, false);
-      void vscode.window.showInformationMessage(`LSTM Lens: ${text}`);
+      // A background run that changed nothing is not worth a notification.
+      if (!background) void vscode.window.showInformationMessage(`LSTM Lens: ${text}`);
       return;
     }
     const loaded = await this.store.useTrained(outDir);
@@ -309,5 +337,6 @@ function sanitizeArgs(args: unknown): TrainArgs {
   return {
     ...(a.start === 'fine-tune' || a.start === 'scratch' ? { start: a.start } : {}),
     ...(a.confirm === false ? { confirm: false } : {}),
+    ...(typeof a.minutes === 'number' && Number.isFinite(a.minutes) && a.minutes >= 0.05 && a.minutes <= 1440 ? { minutes: a.minutes } : {}),
   };
 }

@@ -50,6 +50,12 @@ export class TrainingView implements vscode.WebviewViewProvider, vscode.Disposab
     this.post({ type: 'status', text, running });
   }
 
+  /** The model's latest sample (only the latest is kept for a page that opens later). */
+  sample(label: string, text: string): void {
+    this.history = this.history.filter((m) => m.type !== 'sample');
+    this.post({ type: 'sample', label, text });
+  }
+
   /** Opens the view without taking focus from the editor. */
   reveal(): void {
     if (this.view) {

@@ -1,0 +1,119 @@
+import { DEFAULT_SETTINGS } from '../core/completion/settings';
+import { collectCorpus } from '../core/corpus';
+import { Engine } from '../core/engine';
+import { addKeystrokeCounts, emptyKeystrokeCounts, keystrokeFigures, replayTyping } from '../core/eval/keystrokeReplay';
+import { scoreText } from '../core/eval/scoreText';
+import { createFastestOps } from '../core/kernels/wasmOps';
+import { newManifest } from '../core/model/manifest';
+import { loadModel } from '../core/model/modelFiles';
+import { ParamLayout } from '../core/params';
+import { TrainProgress, trainModel } from '../core/train/trainer';
+import { splitByPathHash } from '../core/training/pathSplit';
+
+export interface WorkspaceBenchOptions {
+  /** The project folder. */
+  dir: string;
+  /** The model it starts from (the bundled one in the CLI). */
+  modelDir: string;
+  /** Training budget, wall clock. */
+  minutes: number;
+  /** Most held-out characters typed in the replay (a completion request per keystroke is slow); whole files from their start. */
+  keystrokeChars: number;
+  threads: number;
+  /** Share of the files held out, by path hash. Default 0.2. */
+  heldOutFraction?: number;
+  onNote?: (line: string) => void;
+  onProgress?: (p: TrainProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface WorkspaceFigures {
+  bitsPerChar: number;
+  keystrokesSaved: number;
+}
+
+export interface WorkspaceBenchResult {
+  before: WorkspaceFigures;
+  after: WorkspaceFigures;
+  trainSeconds: number;
+  files: { train: number; heldOut: number };
+  chars: { train: number; heldOut: number; typed: number };
+  stoppedBecause: string;
+}
+
+/**
+ * The whole "learn this workspace" path, measured: the project's files split
+ * 80/20 by path hash; bits/char and keystrokes saved on the 20% with the
+ * starting model; the same training as Train on Workspace's fine-tuning
+ * (learning rate 1e-3, window 64, batch 32, early stopping on a tenth of
+ * the 80%) for `minutes`; the same figures again. The held-out files are
+ * never trained or validated on. Keystrokes are typed with the editor's
+ * default completion settings (one line).
+ */
+export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<WorkspaceBenchResult> {
+  const note = options.onNote ?? (() => undefined);
+  const corpus = await collectCorpus([options.dir], {}, options.signal);
+  if (corpus.files.length < 2) throw new Error(`${options.dir} has ${corpus.files.length} source file(s); the benchmark needs at least 2 (one to train on, one held out)`);
+  const split = splitByPathHash(corpus.files, (f) => f.relPath, options.heldOutFraction ?? 0.2);
+  const count = (files: { text: string }[]) => files.reduce((n, f) => n + f.text.length, 0);
+  const heldOutTexts = split.heldOut.map((f) => f.text);
+  const typed = capped(heldOutTexts, options.keystrokeChars);
+  const chars = { train: count(split.train), heldOut: count(split.heldOut), typed: typed.reduce((n, t) => n + t.length, 0) };
+  note(`${corpus.files.length} files: ${split.train.length} to train on (${chars.train} chars), ${split.heldOut.length} held out (${chars.heldOut} chars, ${chars.typed} of them typed)`);
+
+  const start = await loadModel(options.modelDir);
+  const measure = async (layout: ParamLayout, params: Float32Array): Promise<WorkspaceFigures> => {
+    const engine = new Engine({ layout, params, manifest: newManifest(layout.spec, 'bench') }, createFastestOps());
+    let bits = 0;
+    let scored = 0;
+    for (const text of heldOutTexts) {
+      const s = scoreText(engine, text);
+      bits += s.bits;
+      scored += s.chars;
+    }
+    const counts = emptyKeystrokeCounts();
+    const settings = { ...DEFAULT_SETTINGS, multiline: false };
+    for (const text of typed) addKeystrokeCounts(counts, await replayTyping(engine, text, settings, () => options.signal?.aborted ?? false));
+    return { bitsPerChar: scored > 0 ? bits / scored : NaN, keystrokesSaved: keystrokeFigures(counts).keystrokesSaved };
+  };
+
+  note('measuring the starting model on the held-out files');
+  const before = await measure(start.layout, start.params);
+  note(`before: ${before.bitsPerChar.toFixed(3)} bits/char, keystrokes saved ${(100 * before.keystrokesSaved).toFixed(1)}%; training for up to ${options.minutes} min`);
+  const outcome = await trainModel(
+    start.layout,
+    start.params,
+    split.train.map((f) => ({ name: f.relPath, text: f.text })),
+    {
+      seq: 64,
+      batch: 32,
+      learningRate: 1e-3,
+      minutes: options.minutes,
+      epochs: Infinity,
+      valFraction: 0.1,
+      patience: 3,
+      threads: options.threads,
+      evalEverySeconds: Math.max(2, Math.min(60, (options.minutes * 60) / 8)),
+      checkpointEverySeconds: Infinity,
+      seed: 1,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    },
+  );
+  note(`trained ${outcome.seconds.toFixed(1)} s (${outcome.stoppedBecause}); measuring the trained model`);
+  const after = await measure(start.layout, outcome.params);
+  return { before, after, trainSeconds: outcome.seconds, files: { train: split.train.length, heldOut: split.heldOut.length }, chars, stoppedBecause: outcome.stoppedBecause };
+}
+
+/** The first `cap` characters of the texts, taken whole from their starts in order. */
+function capped(texts: string[], cap: number): string[] {
+  const out: string[] = [];
+  let left = cap;
+  for (const text of texts) {
+    if (left <= 0) break;
+    const piece = text.slice(0, left);
+    out.push(piece);
+    left -= piece.length;
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import { benchWorkspace } from '../../bench/workspaceBench';
+import { trainingThreads } from '../../core/training/trainingSettings';
+import { UsageError, num, parseArgs, requireStr, str } from '../args';
+import { bundledModelDir } from '../modelLocation';
+import { ProgressLine, note } from '../output';
+
+export const WORKSPACE_BENCH_USAGE = 'bench workspace --dir D [--minutes M] [--model DIR] [--keystroke-chars N] [--threads N] [--json]';
+
+/**
+ * The whole path a user meets on their own project: held-out bits/char and
+ * keystrokes saved with the starting model, M minutes of training on the
+ * other files, the same figures again (workspaceBench.ts). The last line on
+ * stdout is always the JSON {"before", "after", "trainSeconds"}; --json
+ * prints only that line.
+ */
+export async function workspaceBenchCommand(argv: string[]): Promise<number> {
+  const a = parseArgs(argv, { values: { dir: 'string', minutes: 'number', model: 'string', 'keystroke-chars': 'int', threads: 'int' }, switches: ['json'] });
+  if (a.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(a.positional[0])}`);
+  const dir = requireStr(a, 'dir');
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--dir ${JSON.stringify(dir)} is not a folder`);
+  const progress = new ProgressLine();
+  const result = await benchWorkspace({
+    dir,
+    modelDir: str(a, 'model') ?? bundledModelDir(),
+    minutes: num(a, 'minutes', 1, 0.01, 24 * 60),
+    keystrokeChars: num(a, 'keystroke-chars', 20_000, 0),
+    // As Train on Workspace on automatic: all cores but one.
+    threads: num(a, 'threads', trainingThreads(0, os.availableParallelism?.() ?? os.cpus().length), 1, 64),
+    onNote: (line) => {
+      progress.done();
+      note(line);
+    },
+    onProgress: (p) => progress.update(`training: step ${p.step}, train ${p.trainBitsPerChar.toFixed(3)} bits/char${p.valBitsPerChar !== undefined ? `, val ${p.valBitsPerChar.toFixed(3)}` : ''}`),
+  });
+  progress.done();
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  if (!a.flags.json) {
+    process.stdout.write(`held-out ${result.files.heldOut} files: bits/char ${result.before.bitsPerChar.toFixed(3)} -> ${result.after.bitsPerChar.toFixed(3)}, keystrokes saved ${pct(result.before.keystrokesSaved)} -> ${pct(result.after.keystrokesSaved)} (typed ${result.chars.typed} chars)\n`);
+    process.stdout.write(`trained ${result.trainSeconds.toFixed(1)} s on ${result.files.train} files (${result.stoppedBecause})\n`);
+  }
+  process.stdout.write(JSON.stringify({ before: result.before, after: result.after, trainSeconds: result.trainSeconds }) + '\n');
+  return 0;
+}

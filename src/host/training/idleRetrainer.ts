@@ -1,0 +1,104 @@
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { readAutoTraining } from '../../core/training/firstRun';
+import { DEFAULT_IDLE_RETRAIN_CHARS, RESUME_AFTER_MS, SavedEditCounter, decideIdleRetrain, onBatteryFromPowerSupply } from '../../core/training/idleRetrain';
+import { PauseGate } from '../../core/training/pauseGate';
+import { TrainingController } from './trainOnWorkspace';
+
+/** workspaceState: characters of saved edits since the last run, kept across sessions. */
+const SAVED_CHARS_KEY = 'lstmLens.training.idle.savedChars';
+/** How often the idle rule is checked. */
+const CHECK_EVERY_MS = 10_000;
+
+/**
+ * `lstmLens.training.auto: idle`: counts the characters of saved edits in
+ * the workspace's files and, once there are enough and the user is idle,
+ * retrains from the workspace's model in the background (one thread, small
+ * steps), pausing the training thread at each keystroke or cursor move and
+ * resuming a few seconds after the last. The run is Train on Workspace's
+ * job, so it swaps the model only when it is better on held-out files.
+ */
+export class IdleRetrainer implements vscode.Disposable {
+  private readonly gate = new PauseGate();
+  private readonly counter: SavedEditCounter;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private lastActivity = Date.now();
+  private resumeTimer: NodeJS.Timeout | undefined;
+  private lastWhy = '';
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly training: TrainingController,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.counter = new SavedEditCounter(context.workspaceState.get<number>(SAVED_CHARS_KEY) ?? 0);
+    const inWorkspace = (uri: vscode.Uri) => uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length === 0) return;
+        // Pause first: this is the keystroke the training thread must yield to.
+        this.activity();
+        if (inWorkspace(e.document.uri)) this.counter.change(e.document.uri.toString(), e.contentChanges.reduce((n, c) => n + c.rangeLength + c.text.length, 0));
+      }),
+      vscode.window.onDidChangeTextEditorSelection(() => this.activity()),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (!inWorkspace(d.uri)) return;
+        this.counter.save(d.uri.toString());
+        void context.workspaceState.update(SAVED_CHARS_KEY, this.counter.saved);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.counter.close(d.uri.toString())),
+    );
+    this.timer = setInterval(() => this.check(), CHECK_EVERY_MS);
+  }
+
+  private activity(): void {
+    this.lastActivity = Date.now();
+    if (!this.training.isRunning) return;
+    this.gate.pause();
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    this.resumeTimer = setTimeout(() => this.gate.resume(), RESUME_AFTER_MS);
+  }
+
+  private check(): void {
+    const config = vscode.workspace.getConfiguration('lstmLens');
+    const auto = readAutoTraining(config.get('training.auto')).auto;
+    if (auto !== 'idle') return;
+    const threshold = config.get<number>('training.idleRetrainChars');
+    const decision = decideIdleRetrain({
+      auto,
+      trusted: vscode.workspace.isTrusted,
+      hasTrainedModel: this.training.hasTrainedModel(),
+      savedChars: this.counter.saved,
+      thresholdChars: typeof threshold === 'number' && threshold >= 1000 ? threshold : DEFAULT_IDLE_RETRAIN_CHARS,
+      msSinceActivity: Date.now() - this.lastActivity,
+      running: this.training.isRunning,
+      onBattery: process.platform === 'linux' ? onBatteryFromPowerSupply({ list: (d) => fs.readdirSync(d), file: (p) => fs.readFileSync(p, 'utf8') }) : undefined,
+    });
+    if (!decision.start) {
+      if (decision.why !== this.lastWhy) this.log.trace(`idle retraining: waiting (${decision.why})`);
+      this.lastWhy = decision.why;
+      return;
+    }
+    this.log.info(`idle retraining: starting (${decision.why})`);
+    const saved = this.counter.saved;
+    this.counter.reset();
+    void this.context.workspaceState.update(SAVED_CHARS_KEY, 0);
+    this.gate.resume();
+    void this.training.train({ confirm: false, start: 'fine-tune', background: { pauseBuffer: this.gate.buffer } }).then(
+      () => this.gate.resume(),
+      (err: unknown) => {
+        // Not run: the edits still count toward the next try.
+        this.counter.change('(not trained)', saved);
+        this.counter.save('(not trained)');
+        this.log.warn(`idle retraining: ${(err as Error).message}`);
+      },
+    );
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

@@ -1,0 +1,76 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { newManifest } from '../../src/core/model/manifest';
+import { saveModel } from '../../src/core/model/modelFiles';
+import { ModelSpec } from '../../src/core/modelSpec';
+import { initParams, paramLayout } from '../../src/core/params';
+import { pathHashUnit, splitByPathHash } from '../../src/core/training/pathSplit';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+describe('split by path hash', () => {
+  const paths = Array.from({ length: 50 }, (_, i) => `src/dir${i % 3}/file${i}.ts`);
+
+  it('holds out a fifth of the files, those with the smallest hashes, whatever their order', () => {
+    const a = splitByPathHash(paths, (p) => p, 0.2);
+    const b = splitByPathHash([...paths].reverse(), (p) => p, 0.2);
+    assert.strictEqual(a.heldOut.length, 10);
+    assert.strictEqual(a.train.length, 40);
+    assert.deepStrictEqual([...a.heldOut].sort(), [...b.heldOut].sort());
+    assert.deepStrictEqual(new Set([...a.heldOut, ...a.train]), new Set(paths));
+    const maxHeld = Math.max(...a.heldOut.map(pathHashUnit));
+    assert.ok(a.train.every((p) => pathHashUnit(p) >= maxHeld));
+  });
+
+  it('keeps at least one file on each side, and refuses what cannot be split', () => {
+    const two = splitByPathHash(['a.ts', 'b.ts'], (p) => p, 0.2);
+    assert.strictEqual(two.heldOut.length, 1);
+    assert.strictEqual(two.train.length, 1);
+    assert.throws(() => splitByPathHash(['a.ts'], (p) => p, 0.2), /at least 2 files/);
+    assert.throws(() => splitByPathHash(paths, (p) => p, 1), /between 0 and 1/);
+  });
+});
+
+describe('lstm-lens bench workspace (dist/cli.js)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(function () {
+    if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run npm run compile first');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lens-wsbench-'));
+  });
+  after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('measures before and after a short training run, the last line being the JSON figures', async () => {
+    const project = path.join(dir, 'project');
+    fs.mkdirSync(path.join(project, 'src'), { recursive: true });
+    for (let i = 0; i < 10; i++) {
+      fs.writeFileSync(path.join(project, 'src', `m${i}.py`), `def scale_${i}(value):\n    return value * ${i}\n\n`.repeat(40));
+    }
+    // A tiny untrained model: it knows nothing, so a few seconds of training must help.
+    const spec: ModelSpec = { vocabSize: 98, embedDim: 8, hidden: [32] };
+    const layout = paramLayout(spec);
+    await saveModel(path.join(dir, 'model'), { layout, params: initParams(layout, 3), manifest: newManifest(spec, 'tiny') });
+    const r = spawnSync(process.execPath, [CLI, 'bench', 'workspace', '--dir', project, '--model', path.join(dir, 'model'), '--minutes', '0.1', '--keystroke-chars', '300', '--threads', '1', '--json'], { encoding: 'utf8', timeout: 110_000 });
+    assert.strictEqual(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.strictEqual(lines.length, 1, '--json prints only the figures');
+    const j = JSON.parse(lines[0]);
+    assert.deepStrictEqual(Object.keys(j), ['before', 'after', 'trainSeconds']);
+    for (const side of ['before', 'after']) assert.deepStrictEqual(Object.keys(j[side]), ['bitsPerChar', 'keystrokesSaved']);
+    assert.ok(j.trainSeconds > 0, `trained ${j.trainSeconds} s`);
+    assert.ok(j.before.bitsPerChar > 5, `untrained: near log2(98) = 6.6 bits/char, got ${j.before.bitsPerChar}`);
+    assert.ok(j.after.bitsPerChar < j.before.bitsPerChar - 1, `training on the other files helps: ${j.before.bitsPerChar} -> ${j.after.bitsPerChar}`);
+    assert.ok(j.after.keystrokesSaved >= 0 && j.after.keystrokesSaved <= 1);
+    assert.match(r.stderr, /10 files: 8 to train on .* 2 held out/);
+  });
+
+  it('says clearly when the folder is not one', () => {
+    const r = spawnSync(process.execPath, [CLI, 'bench', 'workspace', '--dir', path.join(dir, 'nope')], { encoding: 'utf8' });
+    assert.strictEqual(r.status, 2);
+    assert.match(r.stderr, /is not a folder/);
+  });
+});
