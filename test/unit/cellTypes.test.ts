@@ -119,7 +119,7 @@ describe('GRU and plain RNN models beyond the kernels', function () {
       it('completes code, greedy and beam', async () => {
         const engine = engineFor(cell, 7, [16]);
         const states = new DocumentStates(engine);
-        const settings = { maxChars: 20, beamWidth: 1, multiline: false, maxLines: 1, minCharProb: 0, minExpectedSaving: 0, documentMatch: false };
+        const settings = { maxChars: 20, beamWidth: 1, multiline: false, maxLines: 1, minCharProb: 0, minExpectedSaving: 0, documentMatch: false, wordMemory: false };
         for (const beamWidth of [1, 3]) {
           const c = await completeAt(engine, states, 'doc', 'x = ', 4, { ...settings, beamWidth }, () => false);
           // A random model may well say nothing; when it does speak, it is one bounded line.
