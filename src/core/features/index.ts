@@ -1,0 +1,13 @@
+export { encodeStates, featureValues, newDictionary, reconstructRow } from './dictionary';
+export type { EncodeOptions, SparseCodes, SparseDictionary } from './dictionary';
+export { DictionaryLoadError, DictionarySaveError, checkDictionaryFitsModel, loadDictionary, modelFingerprint, saveDictionary } from './dictionaryFile';
+export type { DictionaryDtype, DictionaryInfo } from './dictionaryFile';
+export { dictionaryPathOf, listDictionaryInManifest, modelFolderOf } from './dictionaryManifest';
+export { measureDictionary } from './dictionaryMetrics';
+export type { DictionaryMetrics } from './dictionaryMetrics';
+export { fitNormalisation } from './normalisation';
+export type { Normalisation } from './normalisation';
+export { describeStateDim, recordStates, stateDim, stateMatrixOf } from './stateMatrix';
+export type { StateMatrix } from './stateMatrix';
+export { trainDictionary } from './trainDictionary';
+export type { DictionaryProgress, DictionaryTrainOptions, DictionaryTrainResult } from './trainDictionary';
