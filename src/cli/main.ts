@@ -9,6 +9,7 @@ import { cellsCommand, CELLS_USAGE } from './commands/cells';
 import { completeCommand, COMPLETE_USAGE } from './commands/complete';
 import { evalCommand, EVAL_USAGE } from './commands/evaluate';
 import { exportCommand, EXPORT_USAGE } from './commands/exportModel';
+import { featuresCommand, FEATURES_USAGE } from './commands/features';
 import { trainCommand, TRAIN_USAGE } from './commands/train';
 
 const USAGE = `usage: lstm-lens <command> ...
@@ -21,6 +22,7 @@ const USAGE = `usage: lstm-lens <command> ...
   ${SOAK_BENCH_USAGE}
   ${ACTIVATION_BENCH_USAGE}
   ${CELLS_USAGE}
+  ${FEATURES_USAGE}
   ${EXPORT_USAGE}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -29,6 +31,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   complete: completeCommand,
   bench: benchCommand,
   cells: cellsCommand,
+  features: featuresCommand,
   export: exportCommand,
 };
 
@@ -45,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   try {
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (train, eval, complete, bench, cells, export)`);
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (train, eval, complete, bench, cells, features, export)`);
     return await command(rest);
   } catch (err) {
     const e = err as Error;

@@ -11,3 +11,9 @@ export { describeStateDim, recordStates, stateDim, stateMatrixOf } from './state
 export type { StateMatrix } from './stateMatrix';
 export { trainDictionary } from './trainDictionary';
 export type { DictionaryProgress, DictionaryTrainOptions, DictionaryTrainResult } from './trainDictionary';
+export { findFeaturesForConcepts, randomEngineLike } from './findFeaturesForConcepts';
+export type { FeatureConceptsOptions, FeaturesForConcepts } from './findFeaturesForConcepts';
+export { conceptLabelsForStates, featureColumns, labelFeatures } from './labelFeatures';
+export type { FeatureFinding, FeatureFindings, FeatureScore } from './labelFeatures';
+export { averageRanks, sparseAuroc, sparseSpearman, spearman } from './rankCorrelation';
+export type { SparseColumn } from './rankCorrelation';
