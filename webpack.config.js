@@ -4,7 +4,8 @@ const path = require('path');
 
 /**
  * Node bundles: the extension (vscode is provided by the host), the CLI,
- * the gradient worker thread and the Train on Workspace worker thread. TensorFlow.js is left out of the bundles:
+ * the gradient worker thread, the Train on Workspace worker thread and the
+ * feature dictionary worker thread. TensorFlow.js is left out of the bundles:
  * only the benchmarks and tests use it, from node_modules.
  * @type {import('webpack').Configuration}
  */
@@ -15,6 +16,7 @@ module.exports = {
     cli: './src/cli/main.ts',
     gradientWorker: './src/worker/gradientWorker.ts',
     trainingWorker: './src/worker/trainingWorker.ts',
+    featuresWorker: './src/worker/featuresWorker.ts',
   },
   output: {
     path: path.resolve(__dirname, 'dist'),

@@ -2,6 +2,7 @@ import * as v8 from 'v8';
 import { UsageError } from './args';
 import { benchCommand, BENCH_USAGE } from './commands/bench';
 import { ACTIVATION_BENCH_USAGE } from '../bench/activationBench';
+import { FEATURES_BENCH_USAGE } from '../bench/featuresBench';
 import { COMPLETION_BENCH_USAGE } from './commands/benchCompletion';
 import { HOST_LAG_BENCH_USAGE } from './commands/benchHostLag';
 import { SOAK_BENCH_USAGE } from './commands/benchSoak';
@@ -21,6 +22,7 @@ const USAGE = `usage: lstm-lens <command> ...
   ${HOST_LAG_BENCH_USAGE}
   ${SOAK_BENCH_USAGE}
   ${ACTIVATION_BENCH_USAGE}
+  ${FEATURES_BENCH_USAGE}
   ${CELLS_USAGE}
   ${FEATURES_USAGE}
   ${EXPORT_USAGE}`;

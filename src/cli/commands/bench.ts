@@ -5,6 +5,7 @@ import { benchFusedCompletion, benchFusedStep, benchFusedTrain } from '../../ben
 import { benchTfjsStep, benchTfjsTrain, benchTorch, isSkipped } from '../../bench/referenceEngines';
 import { UsageError, parseArgs } from '../args';
 import { activationBenchCommand } from '../../bench/activationBench';
+import { featuresBenchCommand } from '../../bench/featuresBench';
 import { completionBenchCommand } from './benchCompletion';
 import { hostLagBenchCommand } from './benchHostLag';
 import { soakBenchCommand } from './benchSoak';
@@ -40,6 +41,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'host-lag') return hostLagBenchCommand(argv.slice(1));
   if (argv[0] === 'soak') return soakBenchCommand(argv.slice(1));
   if (argv[0] === 'activation') return activationBenchCommand(argv.slice(1));
+  if (argv[0] === 'features') return featuresBenchCommand(argv.slice(1));
   const a = parseArgs(argv, { values: {}, switches: ['json', 'quick', 'no-reference'] });
   if (a.positional.length > 0) throw new UsageError(`unknown bench ${JSON.stringify(a.positional[0])} (bench, bench completion)`);
   const quick = Boolean(a.flags.quick);

@@ -63,9 +63,9 @@ export async function featuresCommand(argv: string[]): Promise<number> {
     trained = await trainDictionary(states, {
       features,
       k,
-      epochs: num(a, 'epochs', 3, 1, 1000),
+      epochs: num(a, 'epochs', 2, 1, 1000),
       batch: num(a, 'batch', 512, 1, 65_536),
-      learningRate: num(a, 'lr', 1e-3, 1e-6, 1),
+      learningRate: num(a, 'lr', 2e-3, 1e-6, 1),
       seed: num(a, 'seed', 1, 0, 2 ** 31),
       ...(a.flags.minutes !== undefined ? { maxSeconds: 60 * num(a, 'minutes', 1, 0.01, 1440) } : {}),
       signal: controller.signal,

@@ -17,3 +17,4 @@ export { conceptLabelsForStates, featureColumns, labelFeatures } from './labelFe
 export type { FeatureFinding, FeatureFindings, FeatureScore } from './labelFeatures';
 export { averageRanks, sparseAuroc, sparseSpearman, spearman } from './rankCorrelation';
 export type { SparseColumn } from './rankCorrelation';
+export { preActivationColumn, preActivationCorrelations } from './preActivations';

@@ -16,7 +16,7 @@ export interface DictionaryTrainOptions {
   epochs?: number;
   /** Rows per Adam step (default 512). */
   batch?: number;
-  /** Adam's step size (default 1e-3); it falls linearly to 0 over the last fifth of the steps. */
+  /** Adam's step size (default 2e-3); it falls linearly to 0 over the last fifth of the steps. */
   learningRate?: number;
   /** Seeds the initial dictionary and the row order (default 1): the same seed and states give the same dictionary. */
   seed?: number;
@@ -79,7 +79,7 @@ export async function trainDictionary(states: StateMatrix, opts: DictionaryTrain
   const k = Math.min(Math.floor(opts.k ?? 32), F);
   const epochs = Math.max(1, Math.floor(opts.epochs ?? 3));
   const B = Math.max(1, Math.min(Math.floor(opts.batch ?? 512), N));
-  const baseLr = opts.learningRate ?? 1e-3;
+  const baseLr = opts.learningRate ?? 2e-3;
   const seed = opts.seed ?? 1;
   const auxK = Math.max(0, Math.floor(opts.auxK ?? 2 * k));
   const auxWeight = opts.auxWeight ?? 1 / 32;
