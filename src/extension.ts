@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './host/commands';
 import { registerHeatmap } from './host/heatmap/heatmapPanel';
 import { LstmInlineCompletionProvider } from './host/completionProvider';
+import { registerFeatureCommands } from './host/features/trainFeatures';
 import { ModelStore } from './host/modelStore';
 import { SettingsReader } from './host/settings';
 import { StatusBar } from './host/statusBar';
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): LstmLensApi {
     ...registerTrainingCommands(training),
   );
   context.subscriptions.push(...registerHeatmap(context.extensionUri, store, log));
+  context.subscriptions.push(...registerFeatureCommands(context, store, log));
   store.start();
   void training.restoreTrainedModel();
   return { completionProvider: provider, modelStore: store };
