@@ -22,7 +22,7 @@ import { createFastestOps } from '../core/kernels/wasmOps';
 import { loadModel } from '../core/model/modelFiles';
 
 export const FEATURES_BENCH_USAGE =
-  'bench features --model DIR --train DIR[,DIR...] --eval DIR[,DIR...] [--train-chars N] [--eval-chars N] [--epochs N] [--k N] [--lr X] [--json]';
+  'bench features --model DIR --train DIR[,DIR...] --eval DIR[,DIR...] [--train-chars N] [--eval-chars N] [--epochs N] [--k N] [--lr X] [--no-random] [--json]';
 
 interface SourceFile {
   name: string;
@@ -188,7 +188,7 @@ async function measureModel(label: string, engine: RecordingEngine, train: Sourc
  * the model and for a random model of the same size (the control).
  */
 export async function featuresBenchCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { values: { model: 'string', train: 'string', eval: 'string', 'train-chars': 'int', 'eval-chars': 'int', epochs: 'int', k: 'int', lr: 'number' }, switches: ['json'] });
+  const a = parseArgs(argv, { values: { model: 'string', train: 'string', eval: 'string', 'train-chars': 'int', 'eval-chars': 'int', epochs: 'int', k: 'int', lr: 'number' }, switches: ['json', 'no-random'] });
   const location = requireStr(a, 'model');
   const train = sourcesUnder(requireStr(a, 'train').split(','));
   const held = sourcesUnder(requireStr(a, 'eval').split(','));
@@ -204,7 +204,7 @@ export async function featuresBenchCommand(argv: string[]): Promise<number> {
   const loadBefore = os.loadavg();
   const started = new Date().toISOString();
   const real = await measureModel('model', engine, train, held, opts);
-  const random = await measureModel('random model', randomEngineLike(engine, 1), train, held, opts);
+  const random = a.flags['no-random'] ? null : await measureModel('random model', randomEngineLike(engine, 1), train, held, opts);
   const result = {
     startedAt: started,
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, loadAverageBefore: loadBefore.map(round), loadAverageAfter: os.loadavg().map(round) },
