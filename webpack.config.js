@@ -5,7 +5,7 @@ const path = require('path');
 /**
  * Node bundles: the extension (vscode is provided by the host), the CLI,
  * the gradient worker thread, the Train on Workspace worker thread and the
- * Compare Cell Types worker thread. TensorFlow.js is left out of the bundles:
+ * Compare Cell Types and feature dictionary worker threads. TensorFlow.js is left out of the bundles:
  * only the benchmarks and tests use it, from node_modules.
  * @type {import('webpack').Configuration}
  */
@@ -18,6 +18,7 @@ const node = {
     gradientWorker: './src/worker/gradientWorker.ts',
     trainingWorker: './src/worker/trainingWorker.ts',
     compareWorker: './src/worker/compareWorker.ts',
+    featuresWorker: './src/worker/featuresWorker.ts',
   },
   output: {
     path: path.resolve(__dirname, 'dist'),

@@ -3,6 +3,7 @@ import { registerCommands } from './host/commands';
 import { registerCompareCommand } from './host/compare/compareCellTypesCommand';
 import { registerHeatmap } from './host/heatmap/heatmapPanel';
 import { LstmInlineCompletionProvider } from './host/completionProvider';
+import { registerFeatureCommands } from './host/features/trainFeatures';
 import { ModelStore } from './host/modelStore';
 import { SettingsReader } from './host/settings';
 import { StatusBar } from './host/statusBar';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): LstmLensApi {
   );
   context.subscriptions.push(...registerHeatmap(context.extensionUri, store, log));
   context.subscriptions.push(...registerCompareCommand(log));
+  context.subscriptions.push(...registerFeatureCommands(context, store, log));
   store.start();
   const firstRun = new FirstRunOffer(context, training, log);
   context.subscriptions.push(firstRun, new IdleRetrainer(context, training, log));

@@ -3,6 +3,7 @@ import { UsageError } from './args';
 import { benchCommand, BENCH_USAGE } from './commands/bench';
 import { ACTIVATION_BENCH_USAGE } from '../bench/activationBench';
 import { CELL_TYPES_BENCH_USAGE } from '../bench/cellTypesBench';
+import { FEATURES_BENCH_USAGE } from '../bench/featuresBench';
 import { COMPLETION_BENCH_USAGE } from './commands/benchCompletion';
 import { HOST_LAG_BENCH_USAGE } from './commands/benchHostLag';
 import { SOAK_BENCH_USAGE } from './commands/benchSoak';
@@ -13,6 +14,7 @@ import { completeCommand, COMPLETE_USAGE } from './commands/complete';
 import { corpusCommand, CORPUS_USAGE } from './commands/corpus';
 import { evalCommand, EVAL_USAGE } from './commands/evaluate';
 import { exportCommand, EXPORT_USAGE } from './commands/exportModel';
+import { featuresCommand, FEATURES_USAGE } from './commands/features';
 import { trainCommand, TRAIN_USAGE } from './commands/train';
 
 const USAGE = `usage: lstm-lens <command> ...
@@ -26,7 +28,9 @@ const USAGE = `usage: lstm-lens <command> ...
   ${WORKSPACE_BENCH_USAGE}
   ${ACTIVATION_BENCH_USAGE}
   ${CELL_TYPES_BENCH_USAGE}
+  ${FEATURES_BENCH_USAGE}
   ${CELLS_USAGE}
+  ${FEATURES_USAGE}
   ${COMPARE_USAGE}
   ${EXPORT_USAGE}
   ${CORPUS_USAGE}`;
@@ -38,6 +42,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   bench: benchCommand,
   cells: cellsCommand,
   compare: compareCommand,
+  features: featuresCommand,
   export: exportCommand,
   corpus: corpusCommand,
 };

@@ -6,6 +6,7 @@ import { benchTfjsStep, benchTfjsTrain, benchTorch, isSkipped } from '../../benc
 import { UsageError, parseArgs } from '../args';
 import { activationBenchCommand } from '../../bench/activationBench';
 import { cellTypesBenchCommand } from '../../bench/cellTypesBench';
+import { featuresBenchCommand } from '../../bench/featuresBench';
 import { completionBenchCommand } from './benchCompletion';
 import { hostLagBenchCommand } from './benchHostLag';
 import { soakBenchCommand } from './benchSoak';
@@ -44,6 +45,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'workspace') return workspaceBenchCommand(argv.slice(1));
   if (argv[0] === 'activation') return activationBenchCommand(argv.slice(1));
   if (argv[0] === 'cells') return cellTypesBenchCommand(argv.slice(1));
+  if (argv[0] === 'features') return featuresBenchCommand(argv.slice(1));
   const a = parseArgs(argv, { values: {}, switches: ['json', 'quick', 'no-reference'] });
   if (a.positional.length > 0) throw new UsageError(`unknown bench ${JSON.stringify(a.positional[0])} (bench, bench completion)`);
   const quick = Boolean(a.flags.quick);

@@ -14,12 +14,13 @@ import { MODEL_JSON, loadModel, saveModel } from '../../core/model/modelFiles';
 import { WeightDtype } from '../../core/model/weightsCodec';
 import { describeSpec } from '../../core/modelSpec';
 import { UsageError, num, parseArgs, str } from '../args';
+import { CellsFeatures, dictionaryForCells, featureJson, featureLine, featuresForCells } from './cellsFeatures';
 import { bundledModelDir } from '../modelLocation';
 import { formatCount, note, printJson } from '../output';
 import { readSourceFile } from '../readSourceFile';
 import { syntaxCellsFor, syntaxJson, syntaxLines } from './cellsSyntax';
 
-export const CELLS_USAGE = 'cells --model DIR [--json] [--html OUT] [--max-chars N] [--save] [--syntax] FILE...';
+export const CELLS_USAGE = 'cells --model DIR [--json] [--html OUT] [--max-chars N] [--save] [--syntax] [--features [--dictionary FILE]] FILE...';
 
 /** Characters recorded by default, over all files: about 80 MiB of activations for a 2×256 model. */
 const DEFAULT_MAX_CHARS = 20_000;
@@ -31,7 +32,7 @@ const DEFAULT_MAX_CHARS = 20_000;
  * writes a heatmap page of the best cells and stores them in the manifest.
  */
 export async function cellsCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { values: { model: 'string', html: 'string', 'max-chars': 'int' }, switches: ['json', 'save', 'syntax'] });
+  const a = parseArgs(argv, { values: { model: 'string', html: 'string', 'max-chars': 'int', dictionary: 'string' }, switches: ['json', 'save', 'syntax', 'features'] });
   if (a.positional.length === 0) throw new UsageError('name at least one source file to find cells on');
   const maxChars = num(a, 'max-chars', DEFAULT_MAX_CHARS, 1, 10_000_000);
   const htmlOut = str(a, 'html');
@@ -43,16 +44,18 @@ export async function cellsCommand(argv: string[]): Promise<number> {
   const sources: ConceptSource[] = a.positional.map((file) => ({ name: file, text: readSourceFile(file), language: languageForFile(file) }));
   if (sources.every((s) => s.text.length === 0)) throw new Error('the files are empty: nothing to record');
 
+  const dictionary = a.flags.features ? await dictionaryForCells(model, location, str(a, 'dictionary')) : null;
   const engine = new Engine(model, createFastestOps());
   const started = Date.now();
   const quiet = Boolean(a.flags.json);
   const result = findCellsForConcepts(engine, sources, {
     maxChars,
-    keepActivations: htmlOut !== undefined || Boolean(a.flags.syntax),
+    keepActivations: htmlOut !== undefined || Boolean(a.flags.syntax) || Boolean(a.flags.features),
     onProgress: quiet ? undefined : (m) => note(`${m}…`),
   });
   if (a.flags.syntax && !quiet) note('ranking cells against every syntax node type…');
   const syntax = a.flags.syntax ? await syntaxCellsFor(engine, sources, result.activations, maxChars) : undefined;
+  const features = dictionary ? await featuresForCells(engine, model, dictionary, result, sources, quiet ? undefined : (m) => note(`${m}…`)) : null;
   const seconds = (Date.now() - started) / 1000;
   for (const name of CONCEPT_NAMES) {
     if (!result.concepts[name]) note(`${name}: constant on these files, no cell to name`);
@@ -81,7 +84,8 @@ export async function cellsCommand(argv: string[]): Promise<number> {
       seconds,
       bitsPerChar: result.bitsPerChar,
       files: result.files.map((f) => ({ file: f.name, language: f.language, chars: f.chars, recorded: f.recorded })),
-      concepts: Object.fromEntries(CONCEPT_NAMES.map((name) => [name, conceptJson(result, name)])),
+      concepts: Object.fromEntries(CONCEPT_NAMES.map((name) => [name, conceptJson(result, name, features)])),
+      ...(features ? { features: { file: features.file, fvu: round(features.metrics.fvu), deadFraction: round(features.metrics.deadFraction), meanActive: round(features.metrics.meanActive) } } : {}),
       saturation: result.saturation.map((s) => ({
         layer: s.layer,
         ...Object.fromEntries(Object.entries(s.gates).map(([g, f]) => [g, { left: round(f.meanLeft), right: round(f.meanRight) }])),
@@ -92,15 +96,16 @@ export async function cellsCommand(argv: string[]): Promise<number> {
     });
   } else {
     process.stdout.write(`${formatCount(result.chars)} characters, ${result.bitsPerChar.toFixed(3)} bits/char, ${seconds.toFixed(1)}s\n`);
-    for (const name of CONCEPT_NAMES) process.stdout.write(conceptLine(result, name) + '\n');
+    for (const name of CONCEPT_NAMES) process.stdout.write(conceptLine(result, name) + '\n' + (features && features.concepts[name] ? featureLine(features, name) + '\n' : ''));
     if (syntax) for (const line of syntaxLines(syntax, a.positional)) process.stdout.write(line + '\n');
   }
   return 0;
 }
 
-function conceptJson(result: CellsForConcepts, name: ConceptName) {
+function conceptJson(result: CellsForConcepts, name: ConceptName, features: CellsFeatures | null) {
   const best = result.concepts[name];
   if (!best) return null;
+  const feature = features ? featureJson(features, name) : null;
   const random = result.randomBaseline?.[name];
   return {
     layer: best.layer,
@@ -111,6 +116,7 @@ function conceptJson(result: CellsForConcepts, name: ConceptName) {
     ...(random ? { random: { layer: random.layer, cell: random.cell, kind: random.kind, ...scoreJson(random) } } : {}),
     ...(best.probe ? { probe: probeJson(best) } : {}),
     top: best.top.slice(1).map((c) => ({ layer: c.layer, cell: c.cell, kind: c.kind, ...scoreJson(c) })),
+    ...(feature ? { feature } : {}),
   };
 }
 

@@ -51,6 +51,21 @@ export interface NamedCell {
   [extra: string]: unknown;
 }
 
+/** The sparse dictionary (features) saved beside the model: a file in the model folder. */
+export interface FeatureDictionaryEntry {
+  /** File name inside the model folder. */
+  file: string;
+  features: number;
+  k: number;
+  /** Characters of states it was trained on. */
+  trainedOnChars: number;
+  /** Fraction of variance unexplained, dead features and mean active features per character on those states. */
+  fvu?: number;
+  deadFraction?: number;
+  meanActive?: number;
+  createdAt: string;
+}
+
 /**
  * What LSTM Lens stores beside the weights: enough to know how the model was
  * made, how good it is and which cells mean what. Stored in model.json's
@@ -69,6 +84,7 @@ export interface ModelManifest {
   training?: TrainingSummary;
   metrics?: ModelMetrics;
   cells?: Record<string, NamedCell>;
+  features?: FeatureDictionaryEntry;
   notes?: string;
 }
 

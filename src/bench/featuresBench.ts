@@ -1,0 +1,229 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { UsageError, num, parseArgs, requireStr } from '../cli/args';
+import { note, printJson } from '../cli/output';
+import { auroc } from '../core/cells/auroc';
+import { trackCorrelations } from '../core/cells/correlation';
+import { RecordingEngine } from '../core/cells/recordActivations';
+import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptName } from '../core/concepts/conceptNames';
+import { Language, languageForFile } from '../core/concepts/language';
+import { Engine } from '../core/engine';
+import { SparseDictionary, encodeStates } from '../core/features/dictionary';
+import { measureDictionary } from '../core/features/dictionaryMetrics';
+import { randomEngineLike } from '../core/features/findFeaturesForConcepts';
+import { conceptLabelsForStates, featureColumns, labelFeatures } from '../core/features/labelFeatures';
+import { preActivationColumn, preActivationCorrelations } from '../core/features/preActivations';
+import { averageRanks, sparseAuroc, sparseSpearman } from '../core/features/rankCorrelation';
+import { StateMatrix, describeStateDim, recordStates } from '../core/features/stateMatrix';
+import { trainDictionary } from '../core/features/trainDictionary';
+import { createFastestOps } from '../core/kernels/wasmOps';
+import { loadModel } from '../core/model/modelFiles';
+
+export const FEATURES_BENCH_USAGE =
+  'bench features --model DIR --train DIR[,DIR...] --eval DIR[,DIR...] [--train-chars N] [--eval-chars N] [--epochs N] [--k N] [--lr X] [--no-random] [--json]';
+
+interface SourceFile {
+  name: string;
+  text: string;
+  language: Language;
+}
+
+/** .ts/.js sources under the folders (declaration files and maps left out), in path order. */
+function sourcesUnder(dirs: string[]): SourceFile[] {
+  const out: SourceFile[] = [];
+  for (const dir of dirs) {
+    const names = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((n) => /\.(ts|js|mjs|cjs)$/.test(n) && !n.endsWith('.d.ts')).sort();
+    for (const n of names) {
+      const p = path.join(dir, n);
+      if (fs.statSync(p).isFile()) out.push({ name: p, text: fs.readFileSync(p, 'utf8'), language: languageForFile(p) });
+    }
+  }
+  if (out.length === 0) throw new UsageError(`no .ts or .js files under ${dirs.join(', ')}`);
+  return out;
+}
+
+/** An AUROC read either way round: a cell or score that is low on "yes" separates as well as one that is high. */
+function separation(a: number): number {
+  return Math.max(a, 1 - a);
+}
+
+/** Best of `candidates` by training AUROC, then its held-out AUROC. */
+function pickByAuroc(candidates: number[], trainColumn: (j: number) => Float32Array, evalColumn: (j: number) => Float32Array, trainY: Float32Array, evalY: Float32Array) {
+  let best = candidates[0];
+  let bestTrain = 0.5;
+  for (const j of candidates) {
+    const a = auroc(trainColumn(j), trainY);
+    if (Math.abs(a - 0.5) > Math.abs(bestTrain - 0.5)) {
+      best = j;
+      bestTrain = a;
+    }
+  }
+  const heldOut = auroc(evalColumn(best), evalY);
+  return { index: best, trainAuroc: round(bestTrain), auroc: round(heldOut), separation: round(separation(heldOut)) };
+}
+
+function column(states: StateMatrix, d: number): Float32Array {
+  const out = new Float32Array(states.rows);
+  for (let t = 0; t < states.rows; t++) out[t] = states.values[t * states.dim + d];
+  return out;
+}
+
+function topByAbs(r: ArrayLike<number>, n: number): number[] {
+  return Array.from({ length: r.length }, (_, j) => j)
+    .sort((a, b) => Math.abs(r[b]) - Math.abs(r[a]) || a - b)
+    .slice(0, n);
+}
+
+/**
+ * Records one model's states on the training and held-out files, trains a
+ * dictionary on the training states (timed), and measures it on the
+ * held-out states: reconstruction, sparsity, and per concept the best
+ * feature, the best feature pre-activation and the best single cell, each
+ * chosen on the training characters and scored on the held-out ones.
+ */
+async function measureModel(label: string, engine: RecordingEngine, train: SourceFile[], held: SourceFile[], opts: { trainChars: number; evalChars: number; epochs: number; k: number; lr: number }) {
+  note(`${label}: recording ${opts.trainChars} training characters`);
+  let t = performance.now();
+  const trainStates = recordStates(
+    engine,
+    train.map((f) => f.text),
+    opts.trainChars,
+  );
+  const recordSeconds = (performance.now() - t) / 1000;
+  note(`${label}: training the dictionary`);
+  const cpu = process.cpuUsage();
+  t = performance.now();
+  let lastNote = 0;
+  const trained = await trainDictionary(trainStates, {
+    k: opts.k,
+    epochs: opts.epochs,
+    learningRate: opts.lr,
+    seed: 1,
+    onProgress: (p) => {
+      if (p.seconds - lastNote < 15) return;
+      lastNote = p.seconds;
+      note(`  ${p.rowsSeen} rows, FVU ${p.fvu.toFixed(3)}, dead ${p.dead}, ${p.seconds.toFixed(0)}s`);
+    },
+  });
+  const trainWall = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  const trainCpu = (used.user + used.system) / 1e6;
+  const dict: SparseDictionary = trained.dict;
+
+  note(`${label}: recording ${opts.evalChars} held-out characters and scoring`);
+  const evalStates = recordStates(
+    engine,
+    held.map((f) => f.text),
+    opts.evalChars,
+  );
+  const ops = createFastestOps();
+  const trainCodes = encodeStates(dict, trainStates, { ops });
+  const evalCodes = encodeStates(dict, evalStates, { ops });
+  const trainMetrics = measureDictionary(dict, trainStates, trainCodes);
+  const evalMetrics = measureDictionary(dict, evalStates, evalCodes);
+  const trainLabels = conceptLabelsForStates(trainStates, train);
+  const evalLabels = conceptLabelsForStates(evalStates, held);
+  const trainFindings = labelFeatures(trainCodes, dict.features, trainLabels, 1);
+  const evalColumns = featureColumns(evalCodes, dict.features);
+  const preR = preActivationCorrelations(
+    dict,
+    trainStates,
+    CONCEPT_NAMES.map((n) => trainLabels[n]),
+    4,
+    ops,
+  );
+
+  const concepts: Record<string, unknown> = {};
+  CONCEPT_NAMES.forEach((name: ConceptName, c) => {
+    const found = trainFindings[name];
+    const yEval = evalLabels[name];
+    if (!found) return;
+    const positives = yEval.reduce((s, y) => s + (y > 0.5 ? 1 : 0), 0);
+    if (BINARY_CONCEPTS.includes(name)) {
+      const featureAuroc = sparseAuroc(evalColumns[found.index], yEval, positives);
+      // Cells: the 32 with the largest |r| on the training states, best by training AUROC.
+      const r = trackCorrelations({ layer: 0, kind: 'h', units: trainStates.dim, values: trainStates.values }, trainLabels[name], trainStates.rows);
+      const cell = pickByAuroc(
+        topByAbs(r, 32),
+        (d) => column(trainStates, d),
+        (d) => column(evalStates, d),
+        trainLabels[name],
+        yEval,
+      );
+      const pre = pickByAuroc(
+        topByAbs(preR[c], 8),
+        (j) => preActivationColumn(dict, trainStates, j),
+        (j) => preActivationColumn(dict, evalStates, j),
+        trainLabels[name],
+        yEval,
+      );
+      concepts[name] = {
+        heldOutPositives: positives,
+        feature: { index: found.index, trainAuroc: round(found.auroc ?? 0.5), auroc: round(featureAuroc), separation: round(separation(featureAuroc)), firesOnHeldOut: evalColumns[found.index].rows.length },
+        featurePreActivation: pre,
+        cell: { ...cell, name: describeStateDim(engine.spec, cell.index) },
+      };
+    } else {
+      const ranks = averageRanks(Array.from(yEval));
+      const sum = ranks.reduce((s, x) => s + x, 0);
+      const sq = ranks.reduce((s, x) => s + x * x, 0);
+      concepts[name] = { feature: { index: found.index, trainRho: round(found.rho), rho: round(sparseSpearman(evalColumns[found.index], ranks, sum, sq)) } };
+    }
+  });
+  return {
+    recordSeconds: round(recordSeconds),
+    dictionary: { dim: dict.dim, features: dict.features, k: dict.k, epochs: trained.epochs, steps: trained.steps, rows: trainStates.rows },
+    trainWallSeconds: round(trainWall),
+    trainCpuSeconds: round(trainCpu),
+    train: roundAll(trainMetrics),
+    heldOut: roundAll(evalMetrics),
+    concepts,
+  };
+}
+
+/**
+ * `bench features`: the dictionary's honest figures on held-out code, for
+ * the model and for a random model of the same size (the control).
+ */
+export async function featuresBenchCommand(argv: string[]): Promise<number> {
+  const a = parseArgs(argv, { values: { model: 'string', train: 'string', eval: 'string', 'train-chars': 'int', 'eval-chars': 'int', epochs: 'int', k: 'int', lr: 'number' }, switches: ['json', 'no-random'] });
+  const location = requireStr(a, 'model');
+  const train = sourcesUnder(requireStr(a, 'train').split(','));
+  const held = sourcesUnder(requireStr(a, 'eval').split(','));
+  const opts = {
+    trainChars: num(a, 'train-chars', 200_000, 1),
+    evalChars: num(a, 'eval-chars', 50_000, 1),
+    epochs: num(a, 'epochs', 1, 1, 100),
+    k: num(a, 'k', 32, 1),
+    lr: num(a, 'lr', 2e-3, 1e-6, 1),
+  };
+  const model = await loadModel(location);
+  const engine = new Engine(model, createFastestOps());
+  const loadBefore = os.loadavg();
+  const started = new Date().toISOString();
+  const real = await measureModel('model', engine, train, held, opts);
+  const random = a.flags['no-random'] ? null : await measureModel('random model', randomEngineLike(engine, 1), train, held, opts);
+  const result = {
+    startedAt: started,
+    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, loadAverageBefore: loadBefore.map(round), loadAverageAfter: os.loadavg().map(round) },
+    model: location,
+    trainFiles: { folders: requireStr(a, 'train').split(','), files: train.length, chars: train.reduce((s, f) => s + f.text.length, 0) },
+    heldOutFiles: { folders: requireStr(a, 'eval').split(','), files: held.length, chars: held.reduce((s, f) => s + f.text.length, 0) },
+    settings: opts,
+    trained: real,
+    randomControl: random,
+  };
+  if (a.flags.json) printJson(result);
+  else process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  return 0;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+function roundAll<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v])) as T;
+}
