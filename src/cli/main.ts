@@ -3,7 +3,9 @@ import { UsageError } from './args';
 import { benchCommand, BENCH_USAGE } from './commands/bench';
 import { ACTIVATION_BENCH_USAGE } from '../bench/activationBench';
 import { COMPLETION_BENCH_USAGE } from './commands/benchCompletion';
+import { CONCEPTS_BENCH_USAGE } from './commands/benchConcepts';
 import { HOST_LAG_BENCH_USAGE } from './commands/benchHostLag';
+import { KERNELS_BENCH_USAGE } from './commands/benchKernels';
 import { SOAK_BENCH_USAGE } from './commands/benchSoak';
 import { cellsCommand, CELLS_USAGE } from './commands/cells';
 import { completeCommand, COMPLETE_USAGE } from './commands/complete';
@@ -20,6 +22,8 @@ const USAGE = `usage: lstm-lens <command> ...
   ${HOST_LAG_BENCH_USAGE}
   ${SOAK_BENCH_USAGE}
   ${ACTIVATION_BENCH_USAGE}
+  ${KERNELS_BENCH_USAGE}
+  ${CONCEPTS_BENCH_USAGE}
   ${CELLS_USAGE}
   ${EXPORT_USAGE}`;
 

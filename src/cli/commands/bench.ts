@@ -6,11 +6,23 @@ import { benchTfjsStep, benchTfjsTrain, benchTorch, isSkipped } from '../../benc
 import { UsageError, parseArgs } from '../args';
 import { activationBenchCommand } from '../../bench/activationBench';
 import { completionBenchCommand } from './benchCompletion';
+import { conceptsBenchCommand } from './benchConcepts';
 import { hostLagBenchCommand } from './benchHostLag';
+import { kernelsBenchCommand } from './benchKernels';
 import { soakBenchCommand } from './benchSoak';
 import { formatCount, note, printJson } from '../output';
 
 export const BENCH_USAGE = 'bench [--json] [--quick] [--no-reference]';
+
+/** `lstm-lens bench NAME ...`: every benchmark besides the engine comparison below. */
+const BENCH_SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  completion: completionBenchCommand,
+  'host-lag': hostLagBenchCommand,
+  soak: soakBenchCommand,
+  activation: activationBenchCommand,
+  kernels: kernelsBenchCommand,
+  concepts: conceptsBenchCommand,
+};
 
 interface Row {
   engine: string;
@@ -36,12 +48,12 @@ function torchScript(): string {
  * ms for a 40-character greedy and beam-4 completion.
  */
 export async function benchCommand(argv: string[]): Promise<number> {
-  if (argv[0] === 'completion') return completionBenchCommand(argv.slice(1));
-  if (argv[0] === 'host-lag') return hostLagBenchCommand(argv.slice(1));
-  if (argv[0] === 'soak') return soakBenchCommand(argv.slice(1));
-  if (argv[0] === 'activation') return activationBenchCommand(argv.slice(1));
+  if (Object.hasOwn(BENCH_SUBCOMMANDS, argv[0] ?? '')) return BENCH_SUBCOMMANDS[argv[0]](argv.slice(1));
   const a = parseArgs(argv, { values: {}, switches: ['json', 'quick', 'no-reference'] });
-  if (a.positional.length > 0) throw new UsageError(`unknown bench ${JSON.stringify(a.positional[0])} (bench, bench completion)`);
+  if (a.positional.length > 0) {
+    const known = ['bench', ...Object.keys(BENCH_SUBCOMMANDS).map((name) => `bench ${name}`)];
+    throw new UsageError(`unknown bench ${JSON.stringify(a.positional[0])} (${known.join(', ')})`);
+  }
   const quick = Boolean(a.flags.quick);
   const withReference = !a.flags['no-reference'];
   const secs = quick ? 2 : 6;
