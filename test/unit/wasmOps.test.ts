@@ -339,27 +339,31 @@ function repoRoot(): string {
 
 describe('scripts/check-wasm.js', () => {
   const root = repoRoot();
-  const files = ['scripts/check-wasm.js', 'native/kernels.c', 'src/core/kernels/kernelsWasm.generated.ts'];
+  const files = ['scripts/check-wasm.js', 'scripts/build-wasm.sh', 'native/kernels.c', 'src/core/kernels/kernelsWasm.generated.ts'];
 
   it('passes on the committed source', () => {
     execFileSync(process.execPath, [path.join(root, 'scripts', 'check-wasm.js')], { stdio: 'pipe' });
   });
 
-  it('fails with a one-line hint when native/kernels.c changed', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-wasm-'));
-    try {
-      for (const f of files) {
-        fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-        fs.copyFileSync(path.join(root, f), path.join(dir, f));
+  // The build script holds the compiler flags: a changed flag is a changed build, like a changed kernel.
+  for (const [input, edit] of [['native/kernels.c', '\n// edited\n'], ['scripts/build-wasm.sh', '\n# -O2 now\n']]) {
+    it(`fails with a one-line hint when ${input} changed`, () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-wasm-'));
+      try {
+        for (const f of files) {
+          fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+          fs.copyFileSync(path.join(root, f), path.join(dir, f));
+        }
+        execFileSync(process.execPath, [path.join(dir, 'scripts', 'check-wasm.js')], { stdio: 'pipe' });
+        fs.appendFileSync(path.join(dir, input), edit);
+        assert.throws(
+          () => execFileSync(process.execPath, [path.join(dir, 'scripts', 'check-wasm.js')], { stdio: 'pipe' }),
+          (err: { status?: number; stderr?: Buffer }) =>
+            err.status === 1 && /run npm run build:wasm/.test(String(err.stderr)) && String(err.stderr).trim().split('\n').length === 1,
+        );
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-      fs.appendFileSync(path.join(dir, 'native', 'kernels.c'), '\n// edited\n');
-      assert.throws(
-        () => execFileSync(process.execPath, [path.join(dir, 'scripts', 'check-wasm.js')], { stdio: 'pipe' }),
-        (err: { status?: number; stderr?: Buffer }) =>
-          err.status === 1 && /run npm run build:wasm/.test(String(err.stderr)) && String(err.stderr).trim().split('\n').length === 1,
-      );
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    });
+  }
 });
