@@ -1,3 +1,4 @@
+import { resultProvenance } from '../../bench/resultProvenance';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -111,7 +112,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   for (const [k, v] of Object.entries(ratios)) note(`  ${k}: ${v === null ? 'n/a (PyTorch not installed)' : v.toFixed(2)}`);
 
   const result = { machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version }, batch, seq, rows, completion2x256: completion, ratios };
-  if (a.flags.json) printJson(result);
+  if (a.flags.json) printJson({ ...result, provenance: resultProvenance(null, null) });
   else {
     process.stdout.write('engine           model  threads          train chars/s  step µs\n');
     for (const r of rows) {

@@ -1,3 +1,4 @@
+import { resultProvenance } from '../../bench/resultProvenance';
 import { benchKernels } from '../../bench/kernelBench';
 import { num, parseArgs } from '../args';
 import { printJson } from '../output';
@@ -12,6 +13,6 @@ export const KERNELS_BENCH_USAGE = 'bench kernels [--min-ms N] [--json]';
 export async function kernelsBenchCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, { values: { 'min-ms': 'int' }, switches: ['json'] });
   const report = benchKernels({ minMs: num(a, 'min-ms', 200, 10, 60_000) });
-  if (a.flags.json) printJson(report);
+  if (a.flags.json) printJson({ ...report, provenance: resultProvenance(null, null) });
   return 0;
 }
