@@ -55,6 +55,11 @@ function sourceLine({ rel, p }) {
   return `\`bench/results/${rel}\`: \`${p.command}\`; ${weights}; ${p.machine}; ${p.date.slice(0, 10)}${afterwards}.`;
 }
 
+/** Blocks of a region (tables, sentences) with a blank line between them, then the line naming the source. */
+function withSource(res, ...blocks) {
+  return [...blocks, `Source: ${sourceLine(res)}`].join('\n\n');
+}
+
 /** Today's completion defaults, from the extension's manifest. */
 function defaultSettings(root) {
   const props = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).contributes.configuration.properties;
@@ -139,29 +144,26 @@ const RENDERERS = {
     const step = (v) => v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     const rows = ordered.map((g) => [name(g.engine), g.threads, cell(g.train['1x128'], int), cell(g.train['2x256'], int), cell(g.step['1x128'], step), cell(g.step['2x256'], step)]);
     const c = r.completion2x256;
-    return [
+    return withSource(
+      res,
       table(['engine', 'threads', 'train 1×128, chars/s', 'train 2×256, chars/s', '1×128 step, µs', '2×256 step, µs'], rows),
-      '',
       `Completion with the 2×256 model, ${c.chars} characters: greedy ${ms(c.greedyMs)} ms, beam-4 ${ms(c.beam4Ms)} ms.`,
-      '',
-      `Source: ${sourceLine(res)}`,
-    ].join('\n');
+    );
   },
 
   /** The engine bench against the targets of issue 3. */
   'engine-targets'(root, [arg]) {
     const res = readResult(root, arg.file);
     const f = engineFigures(res.r);
-    return [
+    return withSource(
+      res,
       table(['target of issue 3', 'measured'], [
         ['train 2×256 at ≥ ½ PyTorch\'s chars/s', `${ratio(f.fused2x256 / f.torch2x256)} PyTorch (${int(f.fused2x256)} vs ${int(f.torch2x256)})`],
         ['train 1×128 (no target; for reference)', `${ratio(f.fused1x128 / f.torch1x128)} PyTorch`],
         ['2×256 step ≤ 130 µs and no slower than PyTorch', `${f.step2x256.toFixed(1)} µs; PyTorch ${f.torchStep2x256.toFixed(1)} µs (${ratio(f.torchStep2x256 / f.step2x256)} slower)`],
         ['greedy 40-character completion ≤ 6 ms', `${ms(f.greedyMs)} ms`],
       ]),
-      '',
-      `Source: ${sourceLine(res)}`,
-    ].join('\n');
+    );
   },
 
   /** One paragraph for the README's Speed section. */
@@ -175,17 +177,15 @@ const RENDERERS = {
   'host-lag'(root, [arg]) {
     const res = readResult(root, arg.file);
     const { r } = res;
-    return [
+    return withSource(
+      res,
       table(['', 'p50 ms', 'p99 ms', 'max ms', 'train chars/s'], [
         ['idle main thread (noise floor)', r.idle.p50Ms.toFixed(1), r.idle.p99Ms.toFixed(1), r.idle.maxMs.toFixed(1), ''],
         ['**training in the worker**', r.p50Ms.toFixed(1), `**${r.p99Ms.toFixed(1)}**`, r.maxMs.toFixed(1), `**${int(r.charsPerSecond)}**`],
         ['training in-process (CLI path)', r.inProcess.p50Ms.toFixed(1), r.inProcess.p99Ms.toFixed(1), r.inProcess.maxMs.toFixed(1), int(r.cliCharsPerSecond)],
       ]),
-      '',
       `The worker trained at ${ratio(r.workerOverCli)} the in-process characters/s, ${r.threads} thread, ${r.seconds} s per phase, on ${int(r.corpusChars)} characters.`,
-      '',
-      `Source: ${sourceLine(res)}`,
-    ].join('\n');
+    );
   },
 
   /** Load and soak of inline completion (bench soak). */
