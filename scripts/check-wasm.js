@@ -1,31 +1,45 @@
 #!/usr/bin/env node
 // Fails (exit 1, one line on stderr) when the WebAssembly kernels embedded in
 // src/core/kernels/kernelsWasm.generated.ts were not built from the current
-// native/kernels.c. Runs before webpack in `npm run compile`, on machines
-// that may have no clang: it only compares hashes, it builds nothing.
+// build inputs: the C source and the build script, which holds the compiler
+// flags. Runs before webpack in `npm run compile`, on machines that may have
+// no clang: it only compares hashes, it builds nothing. scripts/build-wasm.sh
+// requires this file for the same hash, so the two cannot disagree.
 'use strict';
 
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
-const root = path.resolve(__dirname, '..');
-const sourcePath = path.join(root, 'native', 'kernels.c');
-const generatedPath = path.join(root, 'src', 'core', 'kernels', 'kernelsWasm.generated.ts');
+/** What the embedded modules are made from, relative to the repository root. */
+const BUILD_INPUTS = ['native/kernels.c', 'scripts/build-wasm.sh'];
+const GENERATED = 'src/core/kernels/kernelsWasm.generated.ts';
 
-function fail(message) {
-  process.stderr.write(`check-wasm: ${message}\n`);
-  process.exit(1);
+/** sha256 over each input's path and bytes, in BUILD_INPUTS order. */
+function buildInputsHash(root) {
+  const hash = crypto.createHash('sha256');
+  for (const rel of BUILD_INPUTS) {
+    const bytes = fs.readFileSync(path.join(root, rel));
+    hash.update(`${rel}\0${bytes.length}\0`).update(bytes);
+  }
+  return hash.digest('hex');
 }
 
-if (!fs.existsSync(sourcePath)) fail(`missing ${path.relative(root, sourcePath)}`);
-if (!fs.existsSync(generatedPath)) {
-  fail(`missing ${path.relative(root, generatedPath)}; run npm run build:wasm`);
+function check(root) {
+  const fail = (message) => {
+    process.stderr.write(`check-wasm: ${message}\n`);
+    process.exit(1);
+  };
+  for (const rel of BUILD_INPUTS) if (!fs.existsSync(path.join(root, rel))) fail(`missing ${rel}`);
+  const generatedPath = path.join(root, GENERATED);
+  if (!fs.existsSync(generatedPath)) fail(`missing ${GENERATED}; run npm run build:wasm`);
+  const match = /KERNELS_BUILD_INPUTS_SHA256 = '([0-9a-f]{64})'/.exec(fs.readFileSync(generatedPath, 'utf8'));
+  if (!match) fail(`no KERNELS_BUILD_INPUTS_SHA256 in ${GENERATED}; run npm run build:wasm`);
+  if (match[1] !== buildInputsHash(root)) {
+    fail(`${BUILD_INPUTS.join(' or ')} changed since the embedded wasm was built; run npm run build:wasm`);
+  }
 }
 
-const actual = crypto.createHash('sha256').update(fs.readFileSync(sourcePath)).digest('hex');
-const match = /KERNELS_SOURCE_SHA256 = '([0-9a-f]{64})'/.exec(fs.readFileSync(generatedPath, 'utf8'));
-if (!match) fail(`no KERNELS_SOURCE_SHA256 in ${path.relative(root, generatedPath)}; run npm run build:wasm`);
-if (match[1] !== actual) {
-  fail('native/kernels.c changed since the embedded wasm was built; run npm run build:wasm');
-}
+module.exports = { BUILD_INPUTS, buildInputsHash };
+
+if (require.main === module) check(path.resolve(__dirname, '..'));

@@ -6,7 +6,7 @@
 #   - code-server (VS Code server + web workbench) from npm, into .cache/code-server/.
 # Idempotent: installed Debian packages are skipped, and the code-server step is
 # skipped when .cache/code-server/.installed names the same version.
-# Recipe and reasons: /work/shared/notes/real-vscode-offline.md.
+# Each step and its reason: docs/E2E.md.
 set -euo pipefail
 
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.100.3}"

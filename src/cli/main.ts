@@ -5,7 +5,9 @@ import { ACTIVATION_BENCH_USAGE } from '../bench/activationBench';
 import { CELL_TYPES_BENCH_USAGE } from '../bench/cellTypesBench';
 import { FEATURES_BENCH_USAGE } from '../bench/featuresBench';
 import { COMPLETION_BENCH_USAGE } from './commands/benchCompletion';
+import { CONCEPTS_BENCH_USAGE } from './commands/benchConcepts';
 import { HOST_LAG_BENCH_USAGE } from './commands/benchHostLag';
+import { KERNELS_BENCH_USAGE } from './commands/benchKernels';
 import { SOAK_BENCH_USAGE } from './commands/benchSoak';
 import { WORKSPACE_BENCH_USAGE } from './commands/benchWorkspace';
 import { cellsCommand, CELLS_USAGE } from './commands/cells';
@@ -29,6 +31,8 @@ const USAGE = `usage: lstm-lens <command> ...
   ${ACTIVATION_BENCH_USAGE}
   ${CELL_TYPES_BENCH_USAGE}
   ${FEATURES_BENCH_USAGE}
+  ${KERNELS_BENCH_USAGE}
+  ${CONCEPTS_BENCH_USAGE}
   ${CELLS_USAGE}
   ${FEATURES_USAGE}
   ${COMPARE_USAGE}

@@ -1,6 +1,31 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { closeSessionAfterSuite, VsCodeSession } from './harness';
+import * as path from 'path';
+import { closeSessionAfterSuite, FIXTURE_WORKSPACE, VsCodeSession } from './harness';
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Waits for the provider's answer at (line, column) (not a cancelled one)
+ * and returns its completion text, or undefined when it answered none.
+ */
+async function providerAnswerAt(session: VsCodeSession, line: number, column: number): Promise<string | undefined> {
+  const at = escapeRegExp(`at ${line}:${column}`);
+  const hit = await session.waitForExtensionLog(new RegExp(`completion (?:(?:cache|typed-through|search) [\\d.]+ ms ${at} \\(\\S+\\): (".*")|none ${at}$)`), 30_000);
+  return hit.match[1] === undefined ? undefined : (JSON.parse(hit.match[1]) as string);
+}
+
+async function waitForGhost(session: VsCodeSession, test: (shown: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let shown = '';
+  while (!test((shown = await session.ghostText()))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the ghost text; it shows ${JSON.stringify(shown)}`);
+    await session.page.waitForTimeout(50);
+  }
+  return shown;
+}
 
 /**
  * Inline completion in a real VS Code (code-server + Chromium): ghost text
@@ -35,19 +60,8 @@ describe('inline completion in a real VS Code (code-server + Chromium)', functio
 
   closeSessionAfterSuite(() => session);
 
-  function escapeRegExp(text: string): string {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-
-  /**
-   * Waits for the provider's answer at (line, column) (not a cancelled one)
-   * and returns its completion text, or undefined when it answered none.
-   */
-  async function answerAt(line: number, column: number): Promise<string | undefined> {
-    const at = escapeRegExp(`at ${line}:${column}`);
-    const hit = await session.waitForExtensionLog(new RegExp(`completion (?:(?:cache|typed-through|search) [\\d.]+ ms ${at} \\(\\S+\\): (".*")|none ${at}$)`), 30_000);
-    return hit.match[1] === undefined ? undefined : (JSON.parse(hit.match[1]) as string);
-  }
+  const answerAt = (line: number, column: number) => providerAnswerAt(session, line, column);
+  const waitForGhostText = (test: (shown: string) => boolean, timeoutMs = 30_000) => waitForGhost(session, test, timeoutMs);
 
   /** The text typed on the cursor's line so far, after typing `piece` (which may hold line breaks). */
   function typedOnLine(sofar: string, piece: string): string {
@@ -74,16 +88,6 @@ describe('inline completion in a real VS Code (code-server + Chromium)', functio
       return { line, before, after, ghost };
     }
     throw new Error(`no completion after typing ${JSON.stringify(pieces.join(''))}`);
-  }
-
-  async function waitForGhostText(test: (shown: string) => boolean, timeoutMs = 30_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let shown = '';
-    while (!test((shown = await session.ghostText()))) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the ghost text; it shows ${JSON.stringify(shown)}`);
-      await session.page.waitForTimeout(50);
-    }
-    return shown;
   }
 
   it('shows the status bar item of the bundled model, on for TypeScript', async function () {
@@ -196,5 +200,61 @@ describe('inline completion in a real VS Code (code-server + Chromium)', functio
   it('saved a screenshot of the ghost text', function () {
     const file = `${session.screenshotsDir}/completion-ghost-text.png`;
     assert.ok(fs.statSync(file).size > 5_000, `${file} looks empty`);
+  });
+});
+
+/**
+ * What a user gets with the shipped settings: nothing about completion is
+ * set, so the expected-saving cut (0.5) and the document cache are on. In
+ * src/math.ts a new function with sum()'s signature is typed and its body
+ * begins like sum()'s; the document cache knows how that line went on, so
+ * the default cut shows a suggestion there, and it must be that line's rest.
+ */
+describe('inline completion with the default settings (code-server + Chromium)', function () {
+  this.timeout(300_000);
+  let session: VsCodeSession;
+
+  before(async function () {
+    // Only the parameter-hint popup is turned off (it is not a completion setting).
+    session = await VsCodeSession.start({ logLevel: 'trace', settings: { 'editor.parameterHints.enabled': false } });
+    await session.waitForExtensionLog(/model ready: bundled/, 90_000);
+    await session.openFile('src/math.ts');
+    await session.press('Control+End');
+  });
+
+  closeSessionAfterSuite(() => session);
+
+  it('suggests the rest of a line the file already holds, accepts its next word with Ctrl+Right, and the rest with Tab', async function () {
+    const fixture = fs.readFileSync(path.join(FIXTURE_WORKSPACE, 'src', 'math.ts'), 'utf8');
+    // sum() goes on so after its signature; the test types that signature and the start of the line.
+    const repeated = '): number {\n  let total = 0;';
+    assert.ok(fixture.includes(repeated), `the fixture no longer holds ${JSON.stringify(repeated)}`);
+    const rest = 'otal = 0;';
+
+    await session.press('Enter');
+    // Auto-closing brackets are on (as for users): the closers typed here type over the ones the editor added.
+    await session.typeText('export function total(values: readonly number[]): number {');
+    await session.press('Enter');
+    await session.typeText('let t');
+    const { line, column, before, after } = await session.waitForCursorAfter('let t');
+    const answer = await providerAnswerAt(session, line, column);
+    assert.ok(answer !== undefined, 'with the default settings the provider showed nothing where the file repeats itself');
+    assert.ok(answer.length >= 2 && rest.startsWith(answer), `the suggestion ${JSON.stringify(answer)} is not the start of ${JSON.stringify(rest)}, how the file went on before`);
+    assert.match(answer, /^\w+\W/, `the suggestion ${JSON.stringify(answer)} is one word, so Ctrl+Right would take all of it`);
+    const ghost = await waitForGhost(session, (shown) => shown === answer);
+
+    // Partial accept: Ctrl+Right takes the next word only, and the rest stays on offer.
+    await session.press('Control+ArrowRight');
+    const grown = await session.waitForEditorText((text) => (text.split('\n')[line - 1] ?? '').length > before.length + after.length);
+    const now = grown.split('\n')[line - 1];
+    assert.ok(now.startsWith(before) && now.endsWith(after), `the line no longer reads ${JSON.stringify(before)}…${JSON.stringify(after)}: ${JSON.stringify(now)}`);
+    const accepted = now.slice(before.length, now.length - after.length);
+    assert.ok(accepted.length > 0 && accepted.length < ghost.length && ghost.startsWith(accepted), `Ctrl+Right accepted ${JSON.stringify(accepted)} of ${JSON.stringify(ghost)}`);
+    assert.match(accepted, /^\w+\W*$/, `Ctrl+Right accepted more than the next word: ${JSON.stringify(accepted)}`);
+    const left = ghost.slice(accepted.length);
+    await waitForGhost(session, (shown) => shown === left);
+
+    await session.press('Tab');
+    await session.waitForEditorText((text) => text.split('\n')[line - 1] === before + ghost + after);
   });
 });

@@ -17,7 +17,7 @@
  *
  * Everything binds to 127.0.0.1; every wait has a time limit; close() kills
  * Chromium and code-server's whole process group and removes the temp folder.
- * Background and pitfalls: /work/shared/notes/real-vscode-offline.md.
+ * Why it is built this way, and what the page looks like to a test: docs/E2E.md.
  */
 import { ChildProcess, execFile, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -47,7 +47,7 @@ export const DEFAULT_SCREENSHOTS_DIR = path.resolve(REPO_ROOT, process.env.E2E_S
 /** The extension's output channel name (its log file is "<name>.log"). */
 export const EXTENSION_LOG_CHANNEL = 'LSTM Lens';
 
-/** Chromium flags verified on this machine kind (see the note), plus /dev/shm safety for containers. */
+/** Chromium flags verified on this machine kind (docs/E2E.md), plus /dev/shm safety for containers. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

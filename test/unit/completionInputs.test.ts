@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { CompletionService, DEFAULT_DOCUMENT_STATES_OPTIONS, SearchSettings, TextSource, completeAt, DocumentStates } from '../../src/core/completion';
+import { CompletionService, DEFAULT_DOCUMENT_STATES_OPTIONS, DEFAULT_SETTINGS, SearchSettings, TextSource, completeAt, DocumentStates } from '../../src/core/completion';
+import { MATCH_HISTORY_CHARS } from '../../src/core/completion/documentMatch';
 import { StepModel } from '../../src/core/stepModel';
 import { UNK_CHAR, UNK_ID, VOCAB_SIZE, charToId } from '../../src/core/vocab';
 import { CountingModel, tinyEngine } from './helpers/tinyModels';
@@ -31,26 +32,53 @@ function countingSource(text: string): TextSource & { read: number } {
 
 /** What one request may read: the prime window, one checkpoint interval, and the line scans either side. */
 const READ_BOUND = DEFAULT_DOCUMENT_STATES_OPTIONS.maxPrimeChars + DEFAULT_DOCUMENT_STATES_OPTIONS.checkpointInterval + 4 * 4096;
+/** With the document cache (on by default) a request also reads the text it matches against. */
+const READ_BOUND_WITH_CACHE = READ_BOUND + MATCH_HISTORY_CHARS;
 /** Steps of one request: the state (prime window + interval) and a beam search of SEARCH. */
 const STEP_BOUND = DEFAULT_DOCUMENT_STATES_OPTIONS.maxPrimeChars + DEFAULT_DOCUMENT_STATES_OPTIONS.checkpointInterval + SEARCH.beamWidth * (SEARCH.maxChars + 1) + 1;
 
 describe('completion on hard inputs', () => {
   const engine = tinyEngine(7);
 
-  it('reads and steps a bounded window of a 50 MB document, at its end and in its middle', async () => {
+  describe('a 50 MB document', () => {
     const line = 'const value = compute(input, 42);\n';
     const text = line.repeat(Math.ceil((50 << 20) / line.length));
-    assert.ok(text.length >= 50 << 20);
     // The end of the text, and the end of a line in the middle (before its '\n').
-    for (const offset of [text.length, line.length * 700_000 - 1]) {
-      const source = countingSource(text);
-      const model = new CountingModel(engine);
-      const states = new DocumentStates(model);
-      await completeAt(model, states, 'huge', source, offset, { ...SEARCH, minCharProb: 0.02 }, never);
-      assert.ok(source.read <= READ_BOUND, `read ${source.read} characters at offset ${offset}`);
-      assert.ok(model.steps >= DEFAULT_DOCUMENT_STATES_OPTIONS.maxPrimeChars, `the state was built (${model.steps} steps)`);
-      assert.ok(model.steps <= STEP_BOUND, `${model.steps} steps at offset ${offset}`);
-    }
+    const offsets = [text.length, line.length * 700_000 - 1];
+
+    it('reads and steps a bounded window, at its end and in its middle, without the document cache', async () => {
+      assert.ok(text.length >= 50 << 20);
+      for (const offset of offsets) {
+        const source = countingSource(text);
+        const model = new CountingModel(engine);
+        const states = new DocumentStates(model);
+        await completeAt(model, states, 'huge', source, offset, { ...SEARCH, minCharProb: 0.02 }, never);
+        assert.ok(source.read <= READ_BOUND, `read ${source.read} characters at offset ${offset}`);
+        assert.ok(model.steps >= DEFAULT_DOCUMENT_STATES_OPTIONS.maxPrimeChars, `the state was built (${model.steps} steps)`);
+        assert.ok(model.steps <= STEP_BOUND, `${model.steps} steps at offset ${offset}`);
+      }
+    });
+
+    it('with the default settings (document cache on) reads the cache\'s 20,000 characters more, and no more', async () => {
+      assert.strictEqual(DEFAULT_SETTINGS.documentMatch, true, 'the document cache is on by default');
+      for (const offset of offsets) {
+        const source = countingSource(text);
+        const model = new CountingModel(engine);
+        await completeAt(model, new DocumentStates(model), 'huge', source, offset, DEFAULT_SETTINGS, never);
+        assert.ok(source.read > MATCH_HISTORY_CHARS, `read only ${source.read}: the cache's history was not read`);
+        assert.ok(source.read <= READ_BOUND_WITH_CACHE, `read ${source.read} characters at offset ${offset}`);
+      }
+    });
+
+    it('reads the same however finely the work is sliced (a busy machine slices it more)', async () => {
+      const reads = [];
+      for (const sliceMs of [1000, 0]) {
+        const source = countingSource(text);
+        await completeAt(engine, new DocumentStates(engine), 'huge', source, text.length, DEFAULT_SETTINGS, never, { sliceMs });
+        reads.push(source.read);
+      }
+      assert.strictEqual(reads[1], reads[0], `read ${reads[0]} in one slice, ${reads[1]} in slices of one stop check each`);
+    });
   });
 
   it('completes at the end of a one-megabyte line, reading a bounded part of it', async () => {

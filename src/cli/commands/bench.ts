@@ -1,3 +1,4 @@
+import { resultProvenance } from '../../bench/resultProvenance';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -8,12 +9,27 @@ import { activationBenchCommand } from '../../bench/activationBench';
 import { cellTypesBenchCommand } from '../../bench/cellTypesBench';
 import { featuresBenchCommand } from '../../bench/featuresBench';
 import { completionBenchCommand } from './benchCompletion';
+import { conceptsBenchCommand } from './benchConcepts';
 import { hostLagBenchCommand } from './benchHostLag';
+import { kernelsBenchCommand } from './benchKernels';
 import { soakBenchCommand } from './benchSoak';
 import { workspaceBenchCommand } from './benchWorkspace';
 import { formatCount, note, printJson } from '../output';
 
 export const BENCH_USAGE = 'bench [--json] [--quick] [--no-reference]';
+
+/** `lstm-lens bench NAME ...`: every benchmark besides the engine comparison below. */
+const BENCH_SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  completion: completionBenchCommand,
+  'host-lag': hostLagBenchCommand,
+  soak: soakBenchCommand,
+  activation: activationBenchCommand,
+  kernels: kernelsBenchCommand,
+  concepts: conceptsBenchCommand,
+  workspace: workspaceBenchCommand,
+  cells: cellTypesBenchCommand,
+  features: featuresBenchCommand,
+};
 
 interface Row {
   engine: string;
@@ -39,15 +55,12 @@ function torchScript(): string {
  * ms for a 40-character greedy and beam-4 completion.
  */
 export async function benchCommand(argv: string[]): Promise<number> {
-  if (argv[0] === 'completion') return completionBenchCommand(argv.slice(1));
-  if (argv[0] === 'host-lag') return hostLagBenchCommand(argv.slice(1));
-  if (argv[0] === 'soak') return soakBenchCommand(argv.slice(1));
-  if (argv[0] === 'workspace') return workspaceBenchCommand(argv.slice(1));
-  if (argv[0] === 'activation') return activationBenchCommand(argv.slice(1));
-  if (argv[0] === 'cells') return cellTypesBenchCommand(argv.slice(1));
-  if (argv[0] === 'features') return featuresBenchCommand(argv.slice(1));
+  if (Object.hasOwn(BENCH_SUBCOMMANDS, argv[0] ?? '')) return BENCH_SUBCOMMANDS[argv[0]](argv.slice(1));
   const a = parseArgs(argv, { values: {}, switches: ['json', 'quick', 'no-reference'] });
-  if (a.positional.length > 0) throw new UsageError(`unknown bench ${JSON.stringify(a.positional[0])} (bench, bench completion)`);
+  if (a.positional.length > 0) {
+    const known = ['bench', ...Object.keys(BENCH_SUBCOMMANDS).map((name) => `bench ${name}`)];
+    throw new UsageError(`unknown bench ${JSON.stringify(a.positional[0])} (${known.join(', ')})`);
+  }
   const quick = Boolean(a.flags.quick);
   const withReference = !a.flags['no-reference'];
   const secs = quick ? 2 : 6;
@@ -105,7 +118,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   for (const [k, v] of Object.entries(ratios)) note(`  ${k}: ${v === null ? 'n/a (PyTorch not installed)' : v.toFixed(2)}`);
 
   const result = { machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version }, batch, seq, rows, completion2x256: completion, ratios };
-  if (a.flags.json) printJson(result);
+  if (a.flags.json) printJson({ ...result, provenance: resultProvenance(null, null) });
   else {
     process.stdout.write('engine           model  threads          train chars/s  step µs\n');
     for (const r of rows) {

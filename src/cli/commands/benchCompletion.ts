@@ -1,4 +1,5 @@
 import { benchCompletion } from '../../bench/completionBench';
+import { completionSettings, resultProvenance } from '../../bench/resultProvenance';
 import { DEFAULT_SETTINGS } from '../../core/completion';
 import { UsageError, num, parseArgs, requireStr, str } from '../args';
 import { bundledModelDir } from '../modelLocation';
@@ -21,10 +22,9 @@ export async function completionBenchCommand(argv: string[]): Promise<number> {
   if (a.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(a.positional[0])}`);
   const file = requireStr(a, 'file');
   const progress = new ProgressLine();
-  const result = await benchCompletion({
-    modelDir: str(a, 'model') ?? bundledModelDir(),
-    file,
-    beam: num(a, 'beam', DEFAULT_SETTINGS.beamWidth, 1, 16),
+  const modelDir = str(a, 'model') ?? bundledModelDir();
+  const settings = completionSettings({
+    beamWidth: num(a, 'beam', DEFAULT_SETTINGS.beamWidth, 1, 16),
     maxChars: num(a, 'max-chars', DEFAULT_SETTINGS.maxChars, 1, 500),
     minCharProb: num(a, 'min-char-prob', DEFAULT_SETTINGS.minCharProb, 0, 1),
     minExpectedSaving: num(a, 'min-expected-saving', DEFAULT_SETTINGS.minExpectedSaving, 0, 20),
@@ -32,6 +32,17 @@ export async function completionBenchCommand(argv: string[]): Promise<number> {
     wordMemory: !a.flags['no-word-memory'],
     multiline: Boolean(a.flags.multiline),
     maxLines: num(a, 'max-lines', DEFAULT_SETTINGS.maxLines, 1, 50),
+  });
+  const result = await benchCompletion({
+    modelDir,
+    file,
+    beam: settings.beamWidth,
+    maxChars: settings.maxChars,
+    minCharProb: settings.minCharProb,
+    minExpectedSaving: settings.minExpectedSaving,
+    documentMatch: settings.documentMatch,
+    multiline: settings.multiline,
+    maxLines: settings.maxLines,
     startOffset: num(a, 'start', 0, 0),
     limit: a.flags.limit === undefined ? undefined : num(a, 'limit', 0, 1),
     every: num(a, 'every', 1, 1),
@@ -40,7 +51,7 @@ export async function completionBenchCommand(argv: string[]): Promise<number> {
   });
   progress.done();
   if (a.flags.json) {
-    printJson(result);
+    printJson({ ...result, provenance: resultProvenance(settings, modelDir) });
     return 0;
   }
   const f = (ms: number) => ms.toFixed(2);

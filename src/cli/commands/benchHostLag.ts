@@ -1,3 +1,4 @@
+import { resultProvenance } from '../../bench/resultProvenance';
 import * as path from 'path';
 import { benchHostLag } from '../../bench/hostLag';
 import { collectCorpus } from '../../core/corpus';
@@ -31,7 +32,7 @@ export async function hostLagBenchCommand(argv: string[]): Promise<number> {
     seconds,
     onPhase: (t) => note(`  ${t}`),
   });
-  if (a.flags.json) printJson(result);
+  if (a.flags.json) printJson({ ...result, provenance: resultProvenance(null, null) });
   else {
     const out = (line: string) => process.stdout.write(line + '\n');
     out(`event-loop delay, worker training: p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  max ${result.maxMs} ms`);

@@ -1,5 +1,7 @@
 import * as path from 'path';
 import { benchSoak } from '../../bench/soakBench';
+import { completionSettings, resultProvenance } from '../../bench/resultProvenance';
+import { DEFAULT_SETTINGS } from '../../core/completion';
 import { collectCorpus } from '../../core/corpus';
 import { UsageError, num, parseArgs, str } from '../args';
 import { bundledModelDir } from '../modelLocation';
@@ -27,8 +29,10 @@ export async function soakBenchCommand(argv: string[]): Promise<number> {
   const files = [...corpus.files].sort((x, y) => y.text.length - x.text.length).map((f) => ({ name: f.relPath, text: f.text }));
   note(`soak: ${minutes} simulated minutes across ${docs} documents from ${corpus.files.length} files`);
   const progress = new ProgressLine();
+  const modelDir = str(a, 'model') ?? bundledModelDir();
   const result = await benchSoak({
-    modelDir: str(a, 'model') ?? bundledModelDir(),
+    modelDir,
+    settings: DEFAULT_SETTINGS,
     files,
     minutes,
     docs,
@@ -38,7 +42,7 @@ export async function soakBenchCommand(argv: string[]): Promise<number> {
   });
   progress.done();
   if (a.flags.json) {
-    printJson(result);
+    printJson({ ...result, provenance: resultProvenance(completionSettings(DEFAULT_SETTINGS), modelDir) });
     return 0;
   }
   const mb = (b: number) => `${(b / (1 << 20)).toFixed(1)} MB`;

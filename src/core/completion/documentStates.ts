@@ -165,7 +165,9 @@ export class DocumentStates {
     let untilCheck = stopCheckSteps;
     const CHUNK = 1024;
     while (pos < offset) {
-      const chunk = text.slice(pos, Math.min(offset, pos + CHUNK));
+      // With shouldStop, a chunk ends where the next stop check falls: a walk cut into many
+      // time slices (a busy machine) then reads each character once, never a chunk it drops.
+      const chunk = text.slice(pos, Math.min(offset, pos + (shouldStop ? untilCheck : CHUNK)));
       // A source over a live document that shrank returns nothing here; without this the walk would never end.
       if (chunk.length === 0) throw new TextChangedError(`the text ends at ${pos}, before offset ${offset}: it changed while it was read`);
       for (let i = 0; i < chunk.length; i++) {

@@ -5,15 +5,17 @@
  *
  * Two passes keep the result independent of directory listing order: first
  * the walk finds candidate files by name (.gitignore, folder and name rules),
- * then the candidates are sorted by relative path and read one by one, so the
+ * then the candidates are sorted by relative path and read one by one
+ * (`judgeCandidates`, shared with the editor's workspace corpus), so the
  * total size cap always cuts the same tail.
  */
 
 import type { Dirent, Stats } from 'fs';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import ignore from 'ignore';
-import { classifyContent, ContentRules, DEFAULT_CONTENT_RULES } from './contentCheck';
+import { ContentRules, DEFAULT_CONTENT_RULES } from './contentCheck';
+import { GitignoreScopes } from './gitignoreScopes';
+import { judgeCandidates } from './judgeCandidates';
 import { createSourceFilter, DEFAULT_SOURCE_FILE_RULES, SourceFileRules, SourceFilter } from './sourceFiles';
 
 export const SKIP_REASONS = [
@@ -94,33 +96,10 @@ export async function collectCorpus(
   const candidates = [...walker.candidates].sort(
     (a, b) => compareText(a.relPath, b.relPath) || compareText(a.path, b.path),
   );
-  const skipped = [...walker.skipped];
-  const files: CorpusFile[] = [];
-  let totalBytes = 0;
-  let capReached = false;
-
-  for (const candidate of candidates) {
-    signal?.throwIfAborted();
-    if (capReached) {
-      skipped.push(capSkip(candidate.path, totalBytes, options.maxTotalBytes));
-      continue;
-    }
-    const outcome = await readCandidate(candidate.path, options);
-    if (!outcome.ok) {
-      skipped.push({ path: candidate.path, reason: outcome.reason, detail: outcome.detail });
-      continue;
-    }
-    // The cap cuts the sorted list at the first file that does not fit, so
-    // the corpus is always a prefix of the sorted candidates.
-    if (totalBytes + outcome.bytes > options.maxTotalBytes) {
-      capReached = true;
-      skipped.push(capSkip(candidate.path, totalBytes, options.maxTotalBytes));
-      continue;
-    }
-    files.push({ ...candidate, text: outcome.text, bytes: outcome.bytes });
-    totalBytes += outcome.bytes;
-  }
-
+  const verdicts = await judgeCandidates(candidates, options, options.maxTotalBytes, signal);
+  const files: CorpusFile[] = verdicts.taken;
+  const totalBytes = verdicts.totalBytes;
+  const skipped = [...walker.skipped, ...verdicts.skipped];
   skipped.sort((a, b) => compareText(a.path, b.path));
   const totalChars = files.reduce((sum, file) => sum + file.text.length, 0);
   return { files, skipped, totalChars, totalBytes };
@@ -174,13 +153,6 @@ interface Candidate {
   root: string;
 }
 
-/** The rules of one .gitignore file; `folder` is where it sits, relative to the walk root ('' for the root). */
-interface GitignoreScope {
-  folder: string;
-  file: string;
-  rules: ignore.Ignore;
-}
-
 class CandidateWalker {
   readonly candidates: Candidate[] = [];
   readonly skipped: SkippedPath[] = [];
@@ -208,7 +180,7 @@ class CandidateWalker {
     }
 
     if (stats.isDirectory()) {
-      await this.walkFolder(root, root, '', []);
+      await this.walkFolder(root, root, '', new GitignoreScopes(root, this.options.respectGitignore));
     } else if (stats.isFile()) {
       // A single file is judged by its name like any other, but there is no
       // walk, so no .gitignore applies to it.
@@ -225,7 +197,7 @@ class CandidateWalker {
     root: string,
     folder: string,
     folderRel: string,
-    parentScopes: readonly GitignoreScope[],
+    gitignores: GitignoreScopes,
   ): Promise<void> {
     this.signal?.throwIfAborted();
     let entries: Dirent[];
@@ -237,21 +209,19 @@ class CandidateWalker {
       return;
     }
 
-    const scopes = await this.withLocalGitignore(parentScopes, folder, folderRel, entries);
-
     for (const entry of entries) {
       const absolute = path.join(folder, entry.name);
       const relPath = folderRel === '' ? entry.name : `${folderRel}/${entry.name}`;
       const isFolder = entry.isDirectory();
 
-      const ignoredBy = matchGitignore(scopes, relPath, isFolder);
+      const ignoredBy = await gitignores.match(relPath, isFolder);
       if (ignoredBy !== undefined) {
         this.skip(absolute, 'gitignore', ignoredBy);
       } else if (entry.isSymbolicLink()) {
         this.skip(absolute, 'symlink', 'symbolic links are not followed');
       } else if (isFolder) {
         const verdict = this.filter.classifyFolder(relPath);
-        if (verdict.take) await this.walkFolder(root, absolute, relPath, scopes);
+        if (verdict.take) await this.walkFolder(root, absolute, relPath, gitignores);
         else this.skip(absolute, verdict.reason, verdict.detail);
       } else if (entry.isFile()) {
         const verdict = this.filter.classifyFile(relPath);
@@ -261,27 +231,6 @@ class CandidateWalker {
         this.skip(absolute, 'unreadable', 'not a regular file or folder');
       }
     }
-  }
-
-  /** Adds this folder's .gitignore, if any, to the scopes inherited from its parents. */
-  private async withLocalGitignore(
-    parentScopes: readonly GitignoreScope[],
-    folder: string,
-    folderRel: string,
-    entries: readonly Dirent[],
-  ): Promise<readonly GitignoreScope[]> {
-    if (!this.options.respectGitignore) return parentScopes;
-    if (!entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) return parentScopes;
-    const file = folderRel === '' ? '.gitignore' : `${folderRel}/.gitignore`;
-    let content: string;
-    try {
-      content = await fs.readFile(path.join(folder, '.gitignore'), 'utf8');
-    } catch {
-      // An unreadable .gitignore is treated as absent rather than failing the walk.
-      return parentScopes;
-    }
-    const rules = ignore({ ignorecase: FILE_NAMES_IGNORE_CASE }).add(content);
-    return [...parentScopes, { folder: folderRel, file, rules }];
   }
 
   private addCandidate(candidate: Candidate): void {
@@ -295,57 +244,6 @@ class CandidateWalker {
     this.seen.add(absolute);
     this.skipped.push({ path: absolute, reason, detail });
   }
-}
-
-/** Git itself ignores case in .gitignore where the file system usually does. */
-const FILE_NAMES_IGNORE_CASE = process.platform === 'darwin' || process.platform === 'win32';
-
-/**
- * Applies .gitignore scopes from the root down, as git does: a deeper file's
- * rules win over a shallower one's, so a nested `!keep.ts` can re-include a
- * file that the root .gitignore excluded. Returns a description of the
- * deciding rule when the path ends up ignored, else undefined.
- */
-function matchGitignore(scopes: readonly GitignoreScope[], relPath: string, isFolder: boolean): string | undefined {
-  let decidingRule: string | undefined;
-  for (const scope of scopes) {
-    const local = scope.folder === '' ? relPath : relPath.slice(scope.folder.length + 1);
-    // The trailing slash lets folder-only patterns such as `build/` match.
-    const result = scope.rules.test(isFolder ? `${local}/` : local);
-    if (result.ignored) decidingRule = `matches '${result.rule?.pattern ?? '?'}' in ${scope.file}`;
-    else if (result.unignored) decidingRule = undefined;
-  }
-  return decidingRule;
-}
-
-// ---------------------------------------------------------------------------
-// Pass 2: read and judge content
-
-type ReadOutcome =
-  | { ok: true; text: string; bytes: number }
-  | { ok: false; reason: SkipReason; detail: string };
-
-async function readCandidate(file: string, rules: ContentRules): Promise<ReadOutcome> {
-  try {
-    // Size first: a huge file is refused without being read.
-    const { size } = await fs.stat(file);
-    if (size > rules.maxFileBytes) {
-      return { ok: false, reason: 'too-large', detail: `${size} bytes, more than the ${rules.maxFileBytes}-byte limit` };
-    }
-    const bytes = await fs.readFile(file);
-    const verdict = classifyContent(bytes, rules);
-    return verdict.ok ? { ok: true, text: verdict.text, bytes: bytes.length } : verdict;
-  } catch (error) {
-    return { ok: false, reason: 'unreadable', detail: errorMessage(error) };
-  }
-}
-
-function capSkip(file: string, totalBytes: number, maxTotalBytes: number): SkippedPath {
-  return {
-    path: file,
-    reason: 'total-cap',
-    detail: `corpus already holds ${totalBytes} bytes; the limit is ${maxTotalBytes}`,
-  };
 }
 
 // ---------------------------------------------------------------------------

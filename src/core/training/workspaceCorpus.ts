@@ -2,8 +2,9 @@
  * The training corpus of an editor workspace. The editor lists the files
  * (workspace.findFiles, which already applied files.exclude and
  * search.exclude); this module applies everything else the foundation's
- * corpus rules stand for: .gitignore files (with the `ignore` package, each
- * file scoped to its own folder, deeper files winning), vendor and build
+ * corpus rules stand for, with the same pieces as the CLI's collectCorpus:
+ * .gitignore files (GitignoreScopes: each file scoped to its own folder,
+ * deeper files winning), vendor and build
  * folders, source extensions, the user's include/exclude patterns, and the
  * content checks (binary, non-UTF-8, minified, too large, empty), then a
  * total size cap. Multi-root: every folder is one root; file names in the
@@ -11,12 +12,12 @@
  * files on every run.
  */
 
-import { promises as fs } from 'fs';
 import * as path from 'path';
-import ignore from 'ignore';
-import { ContentRules, DEFAULT_CONTENT_RULES, classifyContent } from '../corpus/contentCheck';
+import { ContentRules, DEFAULT_CONTENT_RULES } from '../corpus/contentCheck';
 import { DEFAULT_SOURCE_FILE_RULES, SourceFilter, createSourceFilter } from '../corpus/sourceFiles';
 import { SkipReason, SkippedPath } from '../corpus/collectCorpus';
+import { GitignoreScopes } from '../corpus/gitignoreScopes';
+import { judgeCandidates } from '../corpus/judgeCandidates';
 
 export interface ListedFolder {
   /** The workspace folder's name (unique in a workspace). */
@@ -85,7 +86,7 @@ export async function selectWorkspaceCorpus(folders: readonly ListedFolder[], op
   const skipped: SkippedPath[] = [];
   const candidates: { name: string; path: string }[] = [];
   for (const folder of folders) {
-    const gitignores = new GitignoreCache(folder.root, options.respectGitignore);
+    const gitignores = new GitignoreScopes(folder.root, options.respectGitignore);
     const seen = new Set<string>();
     for (const file of folder.files) {
       signal?.throwIfAborted();
@@ -99,30 +100,11 @@ export async function selectWorkspaceCorpus(folders: readonly ListedFolder[], op
   }
   candidates.sort((a, b) => compareText(a.name, b.name));
 
-  const files: WorkspaceFile[] = [];
-  let totalBytes = 0;
-  let capped = 0;
-  for (const candidate of candidates) {
-    signal?.throwIfAborted();
-    if (capped > 0) {
-      capped++;
-      skipped.push({ path: candidate.path, reason: 'total-cap', detail: `the corpus already holds ${totalBytes} bytes; the cap is ${options.maxTotalBytes}` });
-      continue;
-    }
-    const read = await readAndCheck(candidate.path, options);
-    if (!read.ok) {
-      skipped.push({ path: candidate.path, reason: read.reason, detail: read.detail });
-      continue;
-    }
-    if (totalBytes + read.bytes > options.maxTotalBytes) {
-      capped = 1;
-      skipped.push({ path: candidate.path, reason: 'total-cap', detail: `the corpus already holds ${totalBytes} bytes; the cap is ${options.maxTotalBytes}` });
-      continue;
-    }
-    files.push({ name: candidate.name, path: candidate.path, text: read.text, bytes: read.bytes });
-    totalBytes += read.bytes;
-  }
-
+  const verdicts = await judgeCandidates(candidates, options, options.maxTotalBytes, signal);
+  const files: WorkspaceFile[] = verdicts.taken;
+  const totalBytes = verdicts.totalBytes;
+  const capped = verdicts.cappedCount;
+  skipped.push(...verdicts.skipped);
   skipped.sort((a, b) => compareText(a.path, b.path));
   const byLanguage: Record<string, number> = {};
   for (const f of files) {
@@ -137,84 +119,17 @@ export async function selectWorkspaceCorpus(folders: readonly ListedFolder[], op
 }
 
 /** Why a file is left out by its name and folders, or undefined to read it. */
-async function judgeName(rel: string, filter: SourceFilter, gitignores: GitignoreCache): Promise<{ reason: SkipReason; detail: string } | undefined> {
+async function judgeName(rel: string, filter: SourceFilter, gitignores: GitignoreScopes): Promise<{ reason: SkipReason; detail: string } | undefined> {
   const parts = rel.split('/');
   for (let i = 1; i < parts.length; i++) {
     const folder = parts.slice(0, i).join('/');
     const verdict = filter.classifyFolder(folder);
     if (!verdict.take) return { reason: verdict.reason, detail: `in ${folder}/: ${verdict.detail}` };
   }
-  const ignoredBy = await gitignores.match(rel);
+  const ignoredBy = await gitignores.matchWithFolders(rel);
   if (ignoredBy) return { reason: 'gitignore', detail: ignoredBy };
   const verdict = filter.classifyFile(rel);
   return verdict.take ? undefined : { reason: verdict.reason, detail: verdict.detail };
-}
-
-/**
- * The .gitignore files from a root down, read once per folder. As in git, a
- * path is tested against every .gitignore above it, shallow to deep, and the
- * last one with an opinion decides (so a nested `!keep.ts` re-includes); a
- * folder that is ignored hides everything below it.
- */
-class GitignoreCache {
-  private readonly byFolder = new Map<string, Promise<ignore.Ignore | null>>();
-
-  constructor(
-    private readonly root: string,
-    private readonly enabled: boolean,
-  ) {}
-
-  async match(rel: string): Promise<string | undefined> {
-    if (!this.enabled) return undefined;
-    const parts = rel.split('/');
-    // Every ancestor folder first (an ignored folder hides its files), then the file itself.
-    for (let depth = 1; depth <= parts.length; depth++) {
-      const target = parts.slice(0, depth).join('/');
-      const isFolder = depth < parts.length;
-      let decided: string | undefined;
-      for (let scope = 0; scope < depth; scope++) {
-        const folder = parts.slice(0, scope).join('/');
-        const rules = await this.rulesFor(folder);
-        if (!rules) continue;
-        const local = folder === '' ? target : target.slice(folder.length + 1);
-        const result = rules.test(isFolder ? `${local}/` : local);
-        if (result.ignored) decided = `matches '${result.rule?.pattern ?? '?'}' in ${folder === '' ? '' : folder + '/'}.gitignore`;
-        else if (result.unignored) decided = undefined;
-      }
-      if (decided) return isFolder ? `${decided} (folder ${target}/)` : decided;
-    }
-    return undefined;
-  }
-
-  private rulesFor(folder: string): Promise<ignore.Ignore | null> {
-    let rules = this.byFolder.get(folder);
-    if (!rules) {
-      const file = path.join(this.root, ...folder.split('/').filter(Boolean), '.gitignore');
-      // A missing or unreadable .gitignore counts as absent.
-      rules = fs.readFile(file, 'utf8').then(
-        (text) => ignore({ ignorecase: process.platform === 'darwin' || process.platform === 'win32' }).add(text),
-        () => null,
-      );
-      this.byFolder.set(folder, rules);
-    }
-    return rules;
-  }
-}
-
-type ReadResult = { ok: true; text: string; bytes: number } | { ok: false; reason: SkipReason; detail: string };
-
-async function readAndCheck(file: string, rules: ContentRules): Promise<ReadResult> {
-  try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) return { ok: false, reason: 'unreadable', detail: 'not a regular file' };
-    // A huge file is refused without being read.
-    if (stat.size > rules.maxFileBytes) return { ok: false, reason: 'too-large', detail: `${stat.size} bytes, more than the ${rules.maxFileBytes}-byte limit` };
-    const bytes = await fs.readFile(file);
-    const verdict = classifyContent(bytes, rules);
-    return verdict.ok ? { ok: true, text: verdict.text, bytes: bytes.length } : verdict;
-  } catch (err) {
-    return { ok: false, reason: 'unreadable', detail: (err as Error).message };
-  }
 }
 
 function definedOnly<T extends object>(o: Partial<T>): Partial<T> {

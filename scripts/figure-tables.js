@@ -1,0 +1,347 @@
+#!/usr/bin/env node
+// Writes the measured figures of the docs from the committed result files,
+// so that no figure is typed by hand and one re-measurement is one command.
+//
+// A doc marks a region with
+//   <!-- figures:KIND ARG... -->
+//   (generated text)
+//   <!-- /figures:KIND -->
+// where KIND names a renderer below and each ARG is a result file under
+// bench/results/ (optionally FILE="label"). Every result file must carry a
+// `provenance` object (command, settings, weights, machine, date): a file
+// without one cannot back a figure, and the script says so.
+//
+//   node scripts/figure-tables.js           rewrites the regions in place
+//   node scripts/figure-tables.js --check   exits 1, naming each stale region
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+
+const DOCS = ['README.md', 'bench/README.md', 'models/default/MODEL_CARD.md', 'CHANGELOG.md'];
+const REGION = /<!-- figures:([\w-]+)((?:\s+[^\s>]+)*)\s*-->\n[\s\S]*?<!-- \/figures:\1 -->/g;
+
+// ------------------------------------------------------------------ formats
+
+const int = (n) => Math.round(n).toLocaleString('en-US');
+const ms = (v) => (v >= 10 ? v.toFixed(1) : v >= 0.1 ? v.toFixed(2) : v.toPrecision(2));
+const us = (v) => (v >= 1000 ? `${ms(v / 1000)} ms` : `${Math.round(v)} µs`);
+const pct = (x) => `${(100 * x).toFixed(1)}%`;
+const ratio = (x) => `${x.toFixed(2)}×`;
+const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+// ------------------------------------------------------------------ result files
+
+/**
+ * A result file with its provenance checked; the last line holds the JSON (a
+ * CLI may print notes first). The model card's files (eval runs) carry their
+ * settings in the command, so they need no separate settings.
+ */
+function readResult(root, rel, required = ['command', 'settings', 'weights', 'machine', 'date']) {
+  const file = path.join(root, 'bench', 'results', rel);
+  if (!fs.existsSync(file)) throw new Error(`bench/results/${rel} does not exist`);
+  const r = JSON.parse(fs.readFileSync(file, 'utf8').trim().split('\n').pop());
+  const p = r.provenance;
+  if (!p) throw new Error(`bench/results/${rel} has no provenance (command, settings, weights, machine, date): it cannot back a figure`);
+  for (const key of required) {
+    if (!(key in p)) throw new Error(`bench/results/${rel}: provenance has no ${key}`);
+  }
+  return { rel, r, p };
+}
+
+function sourceLine({ rel, p }) {
+  const weights = p.weights ? `weights \`${p.weights.file}\`` : 'random weights';
+  const afterwards = p.recorded ? ` (provenance recorded ${p.recorded})` : '';
+  return `\`bench/results/${rel}\`: \`${p.command}\`; ${weights}; ${p.machine}; ${p.date.slice(0, 10)}${afterwards}.`;
+}
+
+/** Blocks of a region (tables, sentences) with a blank line between them, then the line naming the source. */
+function withSource(res, ...blocks) {
+  return [...blocks, `Source: ${sourceLine(res)}`].join('\n\n');
+}
+
+/** Today's completion defaults, from the extension's manifest. */
+function defaultSettings(root) {
+  const props = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).contributes.configuration.properties;
+  const out = {};
+  for (const key of ['beamWidth', 'maxChars', 'multiline', 'maxLines', 'minCharProb', 'minExpectedSaving', 'documentMatch']) {
+    out[key] = props[`lstmLens.completion.${key}`].default;
+  }
+  return out;
+}
+
+function describeSettings(s) {
+  return [
+    s.beamWidth === 1 ? 'greedy' : `beam ${s.beamWidth}`,
+    s.minCharProb > 0 ? `floor ${s.minCharProb}` : 'no floor',
+    s.minExpectedSaving > 0 ? `expected-saving cut at ${s.minExpectedSaving}` : 'no cut',
+    s.documentMatch ? 'document cache' : 'no document cache',
+    `${s.maxChars} characters${s.multiline ? `, multi-line up to ${s.maxLines}` : ''}`,
+  ].join(', ');
+}
+
+/** The bench flag that sets each completion setting on purpose. */
+const SETTING_FLAGS = { beamWidth: '--beam', maxChars: '--max-chars', multiline: '--multiline', maxLines: '--max-lines', minCharProb: '--min-char-prob', minExpectedSaving: '--min-expected-saving', documentMatch: '--no-document-match' };
+
+/**
+ * A plain mark on every run that used other completion settings than today's
+ * defaults without asking for them on its command line: it measured the
+ * defaults of its day, and nobody has measured today's.
+ */
+function settingsNotes(root, results) {
+  const today = defaultSettings(root);
+  const notes = [];
+  for (const { rel, p } of results) {
+    if (!p.settings) continue;
+    const unasked = Object.keys(today).filter((k) => k in p.settings && p.settings[k] !== today[k] && !p.command.split(/\s+/).includes(SETTING_FLAGS[k]));
+    if (unasked.length > 0) notes.push(`- **Not re-measured under today's defaults**: \`${rel}\` ran with ${describeSettings(p.settings)}; today's defaults are ${describeSettings(today)}.`);
+  }
+  return notes;
+}
+
+/** FILE or FILE="label" arguments of a region. */
+function parseArgs(text) {
+  return [...text.matchAll(/([^\s=]+)(?:="([^"]*)")?/g)].map((m) => ({ file: m[1], label: m[2] ?? m[1] }));
+}
+
+// ------------------------------------------------------------------ renderers
+
+const RENDERERS = {
+  /** Completion latency per run (bench completion). */
+  completion(root, args) {
+    const runs = args.map((a) => ({ ...readResult(root, a.file), label: a.label }));
+    const rows = [];
+    for (const { r, label } of runs) {
+      rows.push([`request, ${label}`, int(r.count), `${ms(r.p50Ms)} ms`, `${ms(r.p95Ms)} ms`, `${ms(r.p99Ms)} ms`, `${ms(r.maxMs)} ms`, `${ms(r.meanMs)} ms`]);
+      const s = r.searched;
+      rows.push(['… answered by a search', int(s.count), `${ms(s.p50Ms)} ms`, `${ms(s.p95Ms)} ms`, `${ms(s.p99Ms)} ms`, `${ms(s.maxMs)} ms`, `${ms(s.meanMs)} ms`]);
+    }
+    const k = runs[0].r.keystroke;
+    rows.push([runs.length > 1 ? 'keystroke state update, first run' : 'keystroke state update', int(runs[0].r.typed), us(k.p50Us), us(k.p95Us), us(k.p99Us), us(k.maxUs), us(k.meanUs)]);
+    const counts = runs.map(({ r, label }) =>
+      `- ${label}: ${int(r.requests)} requests, ${int(r.searched.count)} answered by a search, ${int(r.typedThrough)} from the answer cache (typing through a shown completion); suggestions matched what the file goes on with ${int(r.exactMatches)} times, covering ${int(r.matchedChars)} characters.`,
+    );
+    return [table(['', 'count', 'p50', 'p95', 'p99', 'max', 'mean'], rows), '', ...counts, ...runs.map((x) => `- Source: ${sourceLine(x)}`), ...settingsNotes(root, runs)].join('\n');
+  },
+
+  /** The engine comparison (bench --json). */
+  engines(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const { r } = res;
+    const name = (e) => (e.startsWith('fused-wasm-relaxed') ? 'fused, wasm relaxed SIMD' : e.startsWith('fused') ? 'fused, wasm SIMD' : e === 'tfjs-wasm' ? 'tf.layers, tfjs wasm backend (one-hot input)' : e === 'tfjs-cpu' ? 'tf.layers, tfjs cpu backend' : e.replace(/^pytorch/, 'PyTorch'));
+    const groups = new Map();
+    for (const row of r.rows) {
+      const threads = row.threads === '1 (batch 1)' ? '1' : row.threads;
+      const key = `${row.engine}|${threads}`;
+      if (!groups.has(key)) groups.set(key, { engine: row.engine, threads, train: {}, step: {} });
+      const g = groups.get(key);
+      if (row.trainCharsPerSecond !== undefined) g.train[row.model] = row.trainCharsPerSecond;
+      if (row.stepUs !== undefined) g.step[row.model] = row.stepUs;
+    }
+    const rank = (g) => (g.engine.startsWith('fused') ? 0 : g.engine.startsWith('pytorch') ? 1 : g.engine === 'tfjs-wasm' ? 2 : 3);
+    const ordered = [...groups.values()].sort((a, b) => rank(a) - rank(b) || b.threads.localeCompare(a.threads));
+    const cell = (v, f) => (v === undefined ? '' : f(v));
+    const step = (v) => v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    const rows = ordered.map((g) => [name(g.engine), g.threads, cell(g.train['1x128'], int), cell(g.train['2x256'], int), cell(g.step['1x128'], step), cell(g.step['2x256'], step)]);
+    const c = r.completion2x256;
+    return withSource(
+      res,
+      table(['engine', 'threads', 'train 1×128, chars/s', 'train 2×256, chars/s', '1×128 step, µs', '2×256 step, µs'], rows),
+      `Completion with the 2×256 model, ${c.chars} characters: greedy ${ms(c.greedyMs)} ms, beam-4 ${ms(c.beam4Ms)} ms.`,
+    );
+  },
+
+  /** The engine bench against the targets of issue 3. */
+  'engine-targets'(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const f = engineFigures(res.r);
+    return withSource(
+      res,
+      table(['target of issue 3', 'measured'], [
+        ['train 2×256 at ≥ ½ PyTorch\'s chars/s', `${ratio(f.fused2x256 / f.torch2x256)} PyTorch (${int(f.fused2x256)} vs ${int(f.torch2x256)})`],
+        ['train 1×128 (no target; for reference)', `${ratio(f.fused1x128 / f.torch1x128)} PyTorch`],
+        ['2×256 step ≤ 130 µs and no slower than PyTorch', `${f.step2x256.toFixed(1)} µs; PyTorch ${f.torchStep2x256.toFixed(1)} µs (${ratio(f.torchStep2x256 / f.step2x256)} slower)`],
+        ['greedy 40-character completion ≤ 6 ms', `${ms(f.greedyMs)} ms`],
+      ]),
+    );
+  },
+
+  /** One paragraph for the README's Speed section. */
+  'speed-summary'(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const f = engineFigures(res.r);
+    return `On ${res.p.machine.split(',').slice(0, 2).join(',')}, in one run beside ${f.torchName}: the fused WebAssembly engine trains a 2×256 model at ${int(f.fused2x256)} characters/s on two threads (${ratio(f.fused2x256 / f.torch2x256)} PyTorch's ${int(f.torch2x256)}), a 1×128 at ${int(f.fused1x128)} (${ratio(f.fused1x128 / f.torch1x128)}); one 2×256 inference step takes ${Math.round(f.step2x256)} µs (PyTorch ${Math.round(f.torchStep2x256)} µs), a greedy 40-character completion ${ms(f.greedyMs)} ms. tf.layers on tfjs's wasm backend trains the 2×256 model at ${int(f.tfjsWasm2x256)} characters/s (\`bench/results/${res.rel}\`, ${res.p.date.slice(0, 10)}).`;
+  },
+
+  /** Event-loop delay while training (bench host-lag). */
+  'host-lag'(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const { r } = res;
+    return withSource(
+      res,
+      table(['', 'p50 ms', 'p99 ms', 'max ms', 'train chars/s'], [
+        ['idle main thread (noise floor)', r.idle.p50Ms.toFixed(1), r.idle.p99Ms.toFixed(1), r.idle.maxMs.toFixed(1), ''],
+        ['**training in the worker**', r.p50Ms.toFixed(1), `**${r.p99Ms.toFixed(1)}**`, r.maxMs.toFixed(1), `**${int(r.charsPerSecond)}**`],
+        ['training in-process (CLI path)', r.inProcess.p50Ms.toFixed(1), r.inProcess.p99Ms.toFixed(1), r.inProcess.maxMs.toFixed(1), int(r.cliCharsPerSecond)],
+      ]),
+      `The worker trained at ${ratio(r.workerOverCli)} the in-process characters/s, ${r.threads} thread, ${r.seconds} s per phase, on ${int(r.corpusChars)} characters.`,
+    );
+  },
+
+  /** Load and soak of inline completion (bench soak). */
+  soak(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const { r } = res;
+    const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+    const mib = (b) => `${int(b / (1 << 20))} MiB`;
+    return [
+      table(['', 'first tenth', 'last tenth', 'whole run'], [
+        [`requests (of ${int(r.keystrokes)} keystrokes)`, '', '', `${int(r.requests)} (${int(r.shown)} shown, ${int(r.accepted)} accepted)`],
+        ['p50 per request', `${ms(r.firstTenth.p50Ms)} ms`, `${ms(r.lastTenth.p50Ms)} ms`, ''],
+        ['**p95 per request**', `**${ms(r.firstTenth.p95Ms)} ms**`, `**${ms(r.lastTenth.p95Ms)} ms**`, `${ms(r.p95Ms)} ms (max ${ms(r.maxMs)} ms)`],
+        ['p95 of requests that ran a search', `${ms(r.firstTenth.searchedP95Ms)} ms (${r.firstTenth.searched})`, `${ms(r.lastTenth.searchedP95Ms)} ms (${r.lastTenth.searched})`, ''],
+      ]),
+      '',
+      table(['memory', 'start', `end (${Math.round(r.simulatedMinutes)} min)`], [
+        ['RSS', `**${mb(r.start.rssBytes)}**`, mb(r.end.rssBytes)],
+        ['JS heap used', mb(r.start.heapUsedBytes), mb(r.end.heapUsedBytes)],
+        ['array buffers (weights, wasm memory, states)', mb(r.start.arrayBuffersBytes), mb(r.end.arrayBuffersBytes)],
+        [`document states (all ${r.states.endDocuments})`, '', `${mb(r.states.endTotalBytes)}, at most ${mb(r.states.maxDocumentBytes)} for one document (budgets: ${mib(r.states.documentBudgetBytes)} per document, ${mib(r.states.memoryBudgetBytes)} in all)`],
+      ]),
+      '',
+      `${r.docs} documents, ${r.simulatedMinutes.toFixed(0)} simulated minutes in ${r.realSeconds.toFixed(1)} s; the bare process before the model loaded: RSS ${mb(r.baseline.rssBytes)}; RSS at each tenth: ${r.byTenth.map((m) => (m.rssBytes / 1e6).toFixed(0)).join(', ')} MB.`,
+      '',
+      `- Source: ${sourceLine(res)}`,
+      ...settingsNotes(root, [res]),
+    ].join('\n');
+  },
+
+  /** Model card: held-out bits/char and top-1 per language (scripts/model-card-figures.sh). */
+  'card-heldout'(root, args) {
+    const langs = cardLanguages(root, args);
+    const rows = langs.map(({ name, read }) => {
+      const b = read('bpc');
+      const prev = read('previous', true);
+      return [name, String(b.r.files.length), int(b.r.chars), `**${b.r.bitsPerChar.toFixed(3)}**`, prev ? prev.r.bitsPerChar.toFixed(3) : '–', b.r.baseline ? b.r.baseline.bitsPerChar.toFixed(3) : '–', b.r.xzBitsPerChar !== undefined ? b.r.xzBitsPerChar.toFixed(3) : '–', pct(b.r.top1), b.r.baseline ? pct(b.r.baseline.top1) : '–'];
+    });
+    return [table(['language', 'files', 'chars', 'LSTM bits/char', 'previous model bits/char', '6-gram KN bits/char', 'xz -9e bits/char', 'LSTM top-1', '6-gram top-1'], rows), '', ...cardSources(langs, ['bpc', 'previous'])].join('\n');
+  },
+
+  /** Model card: the typing replay with the editor's defaults, per language. */
+  'card-keystrokes'(root, args) {
+    const langs = cardLanguages(root, args);
+    const rows = langs.map(({ name, read }) => {
+      const k = read('keys').r;
+      return [name, int(k.chars), `**${pct(k.keystrokesSaved)}**`, k.baseline ? pct(k.baseline.keystrokesSaved) : '–', pct(k.acceptRate), k.baseline ? pct(k.baseline.acceptRate) : '–'];
+    });
+    return [table(['language', 'replayed chars', 'LSTM keystrokes saved', '6-gram keystrokes saved', 'LSTM accept rate', '6-gram accept rate'], rows), '', ...cardSources(langs, ['keys'])].join('\n');
+  },
+
+  /** Model card: the same files re-indented (eval --reindent), bits/char per style. */
+  'card-reindent'(root, args) {
+    const langs = cardLanguages(root, args);
+    const styles = ['asis', 'tab', '2', '4', '8'];
+    const rows = langs.map(({ name, read }) => [name, ...styles.map((s) => read(s).r.bitsPerChar.toFixed(3))]);
+    return [table(['language', 'as written', 'tabs', '2 spaces', '4 spaces', '8 spaces'], rows), '', ...cardSources(langs, styles)].join('\n');
+  },
+};
+
+function engineFigures(r) {
+  const find = (pred) => r.rows.find(pred);
+  const fused = (model, threads) => find((x) => x.engine.startsWith('fused') && x.model === model && x.threads === threads);
+  const torch = (model) => find((x) => x.engine.startsWith('pytorch') && x.model === model);
+  const need = (row, key, what) => {
+    if (!row || row[key] === undefined) throw new Error(`the engine bench result has no ${what}`);
+    return row[key];
+  };
+  return {
+    fused1x128: need(fused('1x128', '2'), 'trainCharsPerSecond', 'fused 1x128 two-thread training'),
+    fused2x256: need(fused('2x256', '2'), 'trainCharsPerSecond', 'fused 2x256 two-thread training'),
+    step2x256: need(fused('2x256', '1 (batch 1)'), 'stepUs', 'fused 2x256 step'),
+    torch1x128: need(torch('1x128'), 'trainCharsPerSecond', 'PyTorch 1x128 training'),
+    torch2x256: need(torch('2x256'), 'trainCharsPerSecond', 'PyTorch 2x256 training'),
+    torchStep2x256: need(torch('2x256'), 'stepUs', 'PyTorch 2x256 step'),
+    torchName: `PyTorch ${torch('2x256').engine.replace(/^pytorch\s*/, '').replace(/a0$/, '')}`.trim(),
+    tfjsWasm2x256: need(find((x) => x.engine === 'tfjs-wasm' && x.model === '2x256' && x.threads === '1'), 'trainCharsPerSecond', 'tfjs wasm 2x256 training'),
+    greedyMs: r.completion2x256.greedyMs,
+  };
+}
+
+const LANGUAGE_NAMES = { typescript: 'TypeScript', javascript: 'JavaScript', python: 'Python', c: 'C', go: 'Go', rust: 'Rust', java: 'Java' };
+
+/** The languages with results in the card folder (default bench/results/card), each with a reader of its files. */
+function cardLanguages(root, args) {
+  const dir = args[0]?.file ?? 'card';
+  const full = path.join(root, 'bench', 'results', dir);
+  const langs = fs.existsSync(full) ? [...new Set(fs.readdirSync(full).filter((f) => f.endsWith('.json')).map((f) => f.split('.')[0]))].sort() : [];
+  if (langs.length === 0) throw new Error(`no card results in bench/results/${dir} (scripts/model-card-figures.sh writes them)`);
+  return langs.map((lang) => ({
+    lang,
+    name: LANGUAGE_NAMES[lang] ?? lang,
+    read: (kind, optional = false) =>
+      optional && !fs.existsSync(path.join(full, `${lang}.${kind}.json`)) ? null : readResult(root, `${dir}/${lang}.${kind}.json`, ['command', 'weights', 'machine', 'date']),
+  }));
+}
+
+function cardSources(langs, kinds) {
+  const lines = new Set();
+  for (const l of langs) {
+    for (const kind of kinds) {
+      const res = l.read(kind, true);
+      const weights = typeof res?.p.weights === 'string' ? res.p.weights : res?.p.weights?.file;
+      if (res) lines.add(`\`${res.p.command}\`; weights \`${weights}\`; ${res.p.machine}; ${res.p.date.slice(0, 10)}`);
+    }
+  }
+  return [`Source: \`bench/results/${path.dirname(langs[0].read(kinds[0]).rel)}/<language>.{${kinds.join(',')}}.json\`, written by \`scripts/model-card-figures.sh\`:`, ...[...lines].map((l) => `- ${l}`)];
+}
+
+// ------------------------------------------------------------------ docs
+
+/** Every region of one doc's text rendered anew; `stale` names the regions whose text changed. */
+function renderText(root, text, doc) {
+  const stale = [];
+  const out = text.replace(REGION, (whole, kind, argText) => {
+    const render = RENDERERS[kind];
+    if (!render) throw new Error(`${doc}: unknown figures region "${kind}" (known: ${Object.keys(RENDERERS).join(', ')})`);
+    let body;
+    try {
+      body = render(root, parseArgs(argText.trim()));
+    } catch (err) {
+      throw new Error(`${doc}, figures:${kind}: ${err.message}`);
+    }
+    const fresh = `<!-- figures:${kind}${argText} -->\n${body}\n<!-- /figures:${kind} -->`;
+    if (fresh !== whole) stale.push(`${kind}${argText}`);
+    return fresh;
+  });
+  return { text: out, stale };
+}
+
+function renderDocs(root, docs = DOCS) {
+  return docs
+    .filter((doc) => fs.existsSync(path.join(root, doc)))
+    .map((doc) => ({ doc, ...renderText(root, fs.readFileSync(path.join(root, doc), 'utf8'), doc) }));
+}
+
+module.exports = { renderDocs, renderText, RENDERERS };
+
+if (require.main === module) {
+  const root = path.resolve(__dirname, '..');
+  const check = process.argv.includes('--check');
+  let stale = 0;
+  try {
+    for (const { doc, text, stale: names } of renderDocs(root)) {
+      for (const name of names) {
+        stale++;
+        process.stderr.write(`figure-tables: ${doc}: figures:${name} ${check ? 'is stale' : 'rewritten'}\n`);
+      }
+      if (!check && names.length > 0) fs.writeFileSync(path.join(root, doc), text);
+    }
+  } catch (err) {
+    process.stderr.write(`figure-tables: ${err.message}\n`);
+    process.exit(1);
+  }
+  if (check && stale > 0) {
+    process.stderr.write('figure-tables: run node scripts/figure-tables.js to rewrite them from bench/results/\n');
+    process.exit(1);
+  }
+}

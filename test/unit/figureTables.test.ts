@@ -1,0 +1,120 @@
+import * as assert from 'assert';
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** The repository root: nearest ancestor holding scripts/figure-tables.js. */
+function repoRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'scripts', 'figure-tables.js'))) return dir;
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
+}
+
+const ROOT = repoRoot();
+
+/** A scratch repository: the script, package.json (today's defaults) and the given files. */
+function scratch(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'figure-tables-'));
+  for (const rel of ['scripts/figure-tables.js', 'package.json']) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, rel), path.join(dir, rel));
+  }
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+function run(dir: string, ...args: string[]) {
+  return spawnSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js'), ...args], { encoding: 'utf8' });
+}
+
+const PROVENANCE = { command: 'node dist/cli.js bench host-lag --json', settings: null, weights: null, machine: 'Test CPU, 2 cores', date: '2026-12-01T00:00:00.000Z' };
+const HOST_LAG = { p50Ms: 10.1, p99Ms: 10.9, maxMs: 13.5, charsPerSecond: 9661, cliCharsPerSecond: 9777, workerOverCli: 0.988, inProcess: { p50Ms: 209.4, p99Ms: 237.5, maxMs: 237.5 }, idle: { p50Ms: 10.1, p99Ms: 10.2, maxMs: 11.1 }, threads: 1, seconds: 20, corpusChars: 787170 };
+const REGION = '<!-- figures:host-lag lag.json -->\n<!-- /figures:host-lag -->\n';
+
+describe('scripts/figure-tables.js: the docs\' figures come from bench/results/', () => {
+  it('every figures region of README.md, bench/README.md, the model card and the CHANGELOG is up to date', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'figure-tables.js'), '--check'], { encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+  });
+
+  it('writes a region from its result file, and --check then fails when the table is edited by hand', () => {
+    const dir = scratch({ 'README.md': `# x\n\n${REGION}`, 'bench/results/lag.json': JSON.stringify({ ...HOST_LAG, provenance: PROVENANCE }) });
+    try {
+      assert.strictEqual(run(dir, '--check').status, 1, 'an empty region is stale');
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const written = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      assert.match(written, /\| \*\*training in the worker\*\* \| 10\.1 \| \*\*10\.9\*\* \| 13\.5 \| \*\*9,661\*\* \|/);
+      assert.match(written, /`bench\/results\/lag\.json`: `node dist\/cli\.js bench host-lag --json`; random weights; Test CPU, 2 cores; 2026-12-01/);
+      assert.strictEqual(run(dir, '--check').status, 0);
+      fs.writeFileSync(path.join(dir, 'README.md'), written.replace('**10.9**', '**9.9**'));
+      const stale = run(dir, '--check');
+      assert.strictEqual(stale.status, 1);
+      assert.match(stale.stderr, /README\.md: figures:host-lag lag\.json is stale/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a result file that does not say where it came from', () => {
+    const dir = scratch({ 'README.md': REGION, 'bench/results/lag.json': JSON.stringify(HOST_LAG) });
+    try {
+      const r = run(dir, '--check');
+      assert.strictEqual(r.status, 1);
+      assert.match(r.stderr, /bench\/results\/lag\.json has no provenance/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('marks a run made with other completion settings than today\'s defaults, unless its command asked for them', () => {
+    const run1 = { count: 10, p50Ms: 0.2, p95Ms: 0.7, p99Ms: 1, maxMs: 13, meanMs: 0.3, searched: { count: 4, p50Ms: 0.4, p95Ms: 0.9, p99Ms: 1.3, maxMs: 13, meanMs: 0.5 }, keystroke: { p50Us: 34, p95Us: 53, p99Us: 91, maxUs: 4155, meanUs: 39 }, typed: 10, requests: 10, typedThrough: 3, exactMatches: 2, matchedChars: 9 };
+    const settings = { beamWidth: 1, maxChars: 80, multiline: false, maxLines: 10, minCharProb: 0, minExpectedSaving: 0.5, documentMatch: true };
+    const weights = { file: 'weights-0123456789ab.bin', sha256: '0123456789ab' };
+    const old = { ...run1, provenance: { ...PROVENANCE, command: 'lstm-lens bench completion --json', settings: { ...settings, beamWidth: 4, minCharProb: 0.4 }, weights } };
+    const asked = { ...run1, provenance: { ...PROVENANCE, command: 'lstm-lens bench completion --no-document-match --json', settings: { ...settings, documentMatch: false }, weights } };
+    const dir = scratch({
+      'README.md': '<!-- figures:completion old.json="old" asked.json="no cache" -->\n<!-- /figures:completion -->\n',
+      'bench/results/old.json': JSON.stringify(old),
+      'bench/results/asked.json': JSON.stringify(asked),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      assert.match(text, /\*\*Not re-measured under today's defaults\*\*: `old\.json` ran with beam 4, floor 0\.4/);
+      assert.doesNotMatch(text, /`asked\.json` ran with/);
+      assert.match(text, /\| request, no cache \| 10 \| 0\.20 ms \| 0\.70 ms \|/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fills the model card\'s regions from bench/results/card/<language>.*.json (scripts/model-card-figures.sh)', () => {
+    const provenance = { command: 'node dist/cli.js eval --model models/default --json <test files>', weights: 'weights-0123456789ab.bin', date: '2026-12-02T00:00:00.000Z', machine: 'Test CPU, 2 cores, Node v20' };
+    const files: Record<string, string> = {
+      'models/default/MODEL_CARD.md': '<!-- figures:card-heldout -->\n<!-- /figures:card-heldout -->\n<!-- figures:card-keystrokes -->\n<!-- /figures:card-keystrokes -->\n<!-- figures:card-reindent -->\n<!-- /figures:card-reindent -->\n',
+    };
+    for (const [lang, bpc] of [['go', 1.5], ['typescript', 1.25]] as const) {
+      const card = (kind: string, r: object) => (files[`bench/results/card/${lang}.${kind}.json`] = JSON.stringify({ ...r, provenance }));
+      card('bpc', { files: ['a', 'b'], chars: 12345, bitsPerChar: bpc, top1: 0.7, xzBitsPerChar: 3, baseline: { bitsPerChar: bpc + 0.2, top1: 0.65 } });
+      card('keys', { chars: 2000, keystrokesSaved: 0.4, acceptRate: 0.3, baseline: { keystrokesSaved: 0.35, acceptRate: 0.28 } });
+      for (const [i, style] of ['asis', 'tab', '2', '4', '8'].entries()) card(style, { bitsPerChar: bpc + i / 100 });
+    }
+    const dir = scratch(files);
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'models/default/MODEL_CARD.md'), 'utf8');
+      assert.match(text, /\| Go \| 2 \| 12,345 \| \*\*1\.500\*\* \| – \| 1\.700 \| 3\.000 \| 70\.0% \| 65\.0% \|/);
+      assert.match(text, /\| TypeScript \| 2,000 \| \*\*40\.0%\*\* \| 35\.0% \| 30\.0% \| 28\.0% \|/);
+      assert.match(text, /\| TypeScript \| 1\.250 \| 1\.260 \| 1\.270 \| 1\.280 \| 1\.290 \|/);
+      assert.match(text, /weights `weights-0123456789ab\.bin`; Test CPU, 2 cores, Node v20; 2026-12-02/);
+      assert.strictEqual(run(dir, '--check').status, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
