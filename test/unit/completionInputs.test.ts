@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { CompletionService, DEFAULT_DOCUMENT_STATES_OPTIONS, DEFAULT_SETTINGS, SearchSettings, TextSource, completeAt, DocumentStates } from '../../src/core/completion';
+import { NAMES_WINDOW_STEP } from '../../src/core/completion/completeAt';
 import { MATCH_HISTORY_CHARS } from '../../src/core/completion/documentMatch';
 import { StepModel } from '../../src/core/stepModel';
 import { UNK_CHAR, UNK_ID, VOCAB_SIZE, charToId } from '../../src/core/vocab';
@@ -33,7 +34,9 @@ function countingSource(text: string): TextSource & { read: number } {
 /** What one request may read: the prime window, one checkpoint interval, and the line scans either side. */
 const READ_BOUND = DEFAULT_DOCUMENT_STATES_OPTIONS.maxPrimeChars + DEFAULT_DOCUMENT_STATES_OPTIONS.checkpointInterval + 4 * 4096;
 /** With the document cache (on by default) a request also reads the text it matches against. */
-const READ_BOUND_WITH_CACHE = READ_BOUND + MATCH_HISTORY_CHARS;
+// The document cache and the word memory share one read of the text before the cursor; the
+// word memory's window starts up to NAMES_WINDOW_STEP earlier.
+const READ_BOUND_WITH_CACHE = READ_BOUND + MATCH_HISTORY_CHARS + NAMES_WINDOW_STEP;
 /** Steps of one request: the state (prime window + interval) and a beam search of SEARCH. */
 const STEP_BOUND = DEFAULT_DOCUMENT_STATES_OPTIONS.maxPrimeChars + DEFAULT_DOCUMENT_STATES_OPTIONS.checkpointInterval + SEARCH.beamWidth * (SEARCH.maxChars + 1) + 1;
 

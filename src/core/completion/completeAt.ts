@@ -96,7 +96,7 @@ export function startAfter(model: StepModel, text: string): SearchStart {
 }
 
 /** The word memory reads 20,000 to 24,095 characters back. */
-const NAMES_WINDOW_STEP = 4096;
+export const NAMES_WINDOW_STEP = 4096;
 
 function nextMacrotask(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -154,11 +154,16 @@ export async function completeAt(
   // with the word memory, plus the names used before the cursor (the cache mixes in last).
   let model = engine;
   if (settings.documentMatch || settings.wordMemory) {
-    const history = text.slice(Math.max(0, stateOffset - MATCH_HISTORY_CHARS), stateOffset).replace(/\r/g, '') + (selected?.text ?? '');
+    // One read of the text before the cursor serves both: the word memory's window starts at a
+    // multiple of NAMES_WINDOW_STEP, so that in a long document the lines before the cursor's stay
+    // the same text while a line is typed (their index is cached); the cache takes its tail.
+    const historyFrom = Math.max(0, stateOffset - MATCH_HISTORY_CHARS);
+    const from = settings.wordMemory ? Math.floor(historyFrom / NAMES_WINDOW_STEP) * NAMES_WINDOW_STEP : historyFrom;
+    const before = text.slice(from, stateOffset);
+    const typed = selected?.text ?? '';
+    const history = before.slice(historyFrom - from).replace(/\r/g, '') + typed;
     if (settings.wordMemory) {
-      // Its window starts at a multiple of NAMES_WINDOW_STEP, so that in a long document the lines before the cursor's stay the same text while a line is typed (their index is cached).
-      const from = Math.max(0, Math.floor((stateOffset - MATCH_HISTORY_CHARS) / NAMES_WINDOW_STEP) * NAMES_WINDOW_STEP);
-      const names = text.slice(from, stateOffset).replace(/\r/g, '') + (selected?.text ?? '');
+      const names = before.replace(/\r/g, '') + typed;
       const withWords = new WordMemoryModel(model, names);
       start = withWords.extend(start);
       model = withWords;
