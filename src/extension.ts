@@ -7,10 +7,10 @@ import { registerFeatureCommands } from './host/features/trainFeatures';
 import { ModelStore } from './host/modelStore';
 import { SettingsReader } from './host/settings';
 import { StatusBar } from './host/statusBar';
-import { TRAINING_VIEW_ID, TrainingView } from './host/training/trainingView';
-import { FirstRunOffer } from './host/training/firstRunOffer';
-import { IdleRetrainer } from './host/training/idleRetrainer';
-import { TrainingController, registerTrainingCommands } from './host/training/trainOnWorkspace';
+import { TRAINING_VIEW_ID, TrainingView } from './host/workspaceTraining/trainingView';
+import { FirstRunOffer } from './host/workspaceTraining/firstRunOffer';
+import { IdleRetrainer } from './host/workspaceTraining/idleRetrainer';
+import { TrainingController, registerTrainingCommands } from './host/workspaceTraining/trainOnWorkspace';
 
 /** What activate() returns: the pieces the integration tests (test/integration) drive through the real API. */
 export interface LstmLensApi {

@@ -1,4 +1,4 @@
-"""Training as `lstm-lens train` does it (src/core/train/trainer.ts), on a CPU,
+"""Training as `lstm-lens train` does it (src/core/trainer/trainer.ts), on a CPU,
 one GPU or many (DistributedDataParallel under torchrun): the same
 train/validation split, stateful truncated BPTT over B parallel streams of
 the text, Adam, global-norm clipping, validation on held-out text, early

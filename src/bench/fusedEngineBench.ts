@@ -6,8 +6,8 @@ import { newManifest } from '../core/model/manifest';
 import { CellType, ModelSpec } from '../core/modelSpec';
 import { initParams, makeRng, paramLayout } from '../core/params';
 import { beamSearch, greedySearch } from '../core/search';
-import { Adam, clipByGlobalNorm } from '../core/train/adam';
-import { GradientSource, LocalGradientSource, ParallelGradientSource } from '../core/train/gradientSource';
+import { Adam, clipByGlobalNorm } from '../core/trainer/adam';
+import { GradientSource, LocalGradientSource, ParallelGradientSource } from '../core/trainer/gradientSource';
 import { NEWLINE_ID } from '../core/vocab';
 
 export interface ShapeOptions {

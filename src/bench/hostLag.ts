@@ -4,10 +4,10 @@ import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import { ModelSpec } from '../core/modelSpec';
 import { initParams, paramLayout } from '../core/params';
-import { TrainingJobRequest } from '../core/training/trainingJob';
-import { runTrainingInWorker } from '../core/training/trainingWorkerClient';
-import { TrainOptions, trainModel } from '../core/train/trainer';
-import { TextSource } from '../core/train/trainingData';
+import { TrainingJobRequest } from '../core/workspaceTraining/trainingJob';
+import { runTrainingInWorker } from '../core/workspaceTraining/trainingWorkerClient';
+import { TrainOptions, trainModel } from '../core/trainer/trainer';
+import { TextSource } from '../core/trainer/trainingData';
 
 export interface HostLagOptions {
   sources: TextSource[];

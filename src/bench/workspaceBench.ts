@@ -7,8 +7,8 @@ import { createFastestOps } from '../core/kernels/wasmOps';
 import { newManifest } from '../core/model/manifest';
 import { loadModel } from '../core/model/modelFiles';
 import { ParamLayout } from '../core/params';
-import { TrainProgress, trainModel } from '../core/train/trainer';
-import { splitByPathHash } from '../core/training/pathSplit';
+import { TrainProgress, trainModel } from '../core/trainer/trainer';
+import { splitByPathHash } from '../core/workspaceTraining/pathSplit';
 
 export interface WorkspaceBenchOptions {
   /** The project folder. */

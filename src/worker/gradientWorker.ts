@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'worker_threads';
 import { createFastestOps } from '../core/kernels/wasmOps';
-import { WorkerInit, WorkerReply, WorkerRequest, workerRunner } from '../core/train/gradientSource';
+import { WorkerInit, WorkerReply, WorkerRequest, workerRunner } from '../core/trainer/gradientSource';
 
 /** A training thread: runs its share of each batch and hands back its gradient. */
 const { runner, params, grads } = workerRunner(workerData as WorkerInit, createFastestOps());

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'worker_threads';
-import { TrainingEvent, TrainingJobRequest, runTrainingJob } from '../core/training/trainingJob';
-import { FromTrainingWorker, ToTrainingWorker } from '../core/training/workerProtocol';
+import { TrainingEvent, TrainingJobRequest, runTrainingJob } from '../core/workspaceTraining/trainingJob';
+import { FromTrainingWorker, ToTrainingWorker } from '../core/workspaceTraining/workerProtocol';
 
 /**
  * The "Train on Workspace" thread: runs one training job off the extension

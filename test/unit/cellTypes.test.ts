@@ -10,8 +10,8 @@ import { createWasmOps } from '../../src/core/kernels/wasmOps';
 import { newManifest } from '../../src/core/model/manifest';
 import { CellType, ModelSpec, stateSize } from '../../src/core/modelSpec';
 import { initParams, makeRng, paramLayout } from '../../src/core/params';
-import { LocalGradientSource, ParallelGradientSource } from '../../src/core/train/gradientSource';
-import { trainModel } from '../../src/core/train/trainer';
+import { LocalGradientSource, ParallelGradientSource } from '../../src/core/trainer/gradientSource';
+import { trainModel } from '../../src/core/trainer/trainer';
 import { VOCAB_SIZE, encode } from '../../src/core/vocab';
 
 const TEXT = 'def add(a, b):\n    s = "a + b"\n    return a + b  # sum\n\n';

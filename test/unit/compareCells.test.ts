@@ -8,7 +8,7 @@ import { BpttWindow } from '../../src/core/kernels/bpttWindow';
 import { JsOps } from '../../src/core/kernels/jsOps';
 import { ModelSpec } from '../../src/core/modelSpec';
 import { initParams, paramLayout } from '../../src/core/params';
-import { StreamBatches } from '../../src/core/train/trainingData';
+import { StreamBatches } from '../../src/core/trainer/trainingData';
 import { encode } from '../../src/core/vocab';
 
 const SOURCES = Array.from({ length: 5 }, (_, i) => ({ name: `m${i}.py`, text: `def f${i}(x):\n    s = "v${i}"  # note\n    return x * ${i}\n\n`.repeat(25) }));

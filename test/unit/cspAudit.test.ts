@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { heatmapHtml } from '../../src/core/cells/heatmapHtml';
-import { lossCurveHtml } from '../../src/core/training/lossCurveHtml';
+import { lossCurveHtml } from '../../src/core/workspaceTraining/lossCurveHtml';
 import { webviewHtml } from '../../src/host/heatmap/webviewHtml';
 import { auditCsp } from './helpers/cspAudit';
 

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { AUTO_TRAINING_VALUES, FirstRunFacts, MIN_WORKSPACE_CHARS, applyFirstRunChoice, decideFirstRun, readAutoTraining } from '../../src/core/training/firstRun';
+import { AUTO_TRAINING_VALUES, FirstRunFacts, MIN_WORKSPACE_CHARS, applyFirstRunChoice, decideFirstRun, readAutoTraining } from '../../src/core/workspaceTraining/firstRun';
 
 const NEW_WORKSPACE: FirstRunFacts = {
   auto: 'ask',

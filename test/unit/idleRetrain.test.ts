@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import { initParams, paramLayout } from '../../src/core/params';
-import { trainModel } from '../../src/core/train/trainer';
-import { DEFAULT_IDLE_RETRAIN_CHARS, IDLE_AFTER_MS, IdleRetrainFacts, SavedEditCounter, decideIdleRetrain, onBatteryFromPowerSupply } from '../../src/core/training/idleRetrain';
-import { PauseGate } from '../../src/core/training/pauseGate';
+import { trainModel } from '../../src/core/trainer/trainer';
+import { DEFAULT_IDLE_RETRAIN_CHARS, IDLE_AFTER_MS, IdleRetrainFacts, SavedEditCounter, decideIdleRetrain, onBatteryFromPowerSupply } from '../../src/core/workspaceTraining/idleRetrain';
+import { PauseGate } from '../../src/core/workspaceTraining/pauseGate';
 
 const TEXT = 'def add(a, b):\n    return a + b\n\n'.repeat(40);
 

@@ -6,8 +6,8 @@ import { newManifest } from '../../src/core/model/manifest';
 import { Model, ModelSaveError, loadModel, saveModel } from '../../src/core/model/modelFiles';
 import { ModelSpec } from '../../src/core/modelSpec';
 import { initParams, paramLayout } from '../../src/core/params';
-import { acquireRunLock } from '../../src/core/training/runLock';
-import { TrainingJobRequest, runTrainingJob } from '../../src/core/training/trainingJob';
+import { acquireRunLock } from '../../src/core/workspaceTraining/runLock';
+import { TrainingJobRequest, runTrainingJob } from '../../src/core/workspaceTraining/trainingJob';
 
 /**
  * A storage folder that is full or read-only. Both are simulated by

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { augmentIndentation, classifyContent, describeGenerated, detectIndentUnit, reindent } from '../../src/core/corpus';
-import { splitGivenVal } from '../../src/core/train/trainingData';
-import { trainModel } from '../../src/core/train/trainer';
+import { splitGivenVal } from '../../src/core/trainer/trainingData';
+import { trainModel } from '../../src/core/trainer/trainer';
 import { initParams, paramLayout } from '../../src/core/params';
 
 const FOUR = ['function f(a) {', '    if (a) {', '        return 1;', '    }', '    /**', '     * aligned', '     */', '    return 2;', '}', ''].join('\n');

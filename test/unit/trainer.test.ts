@@ -2,10 +2,10 @@ import * as assert from 'assert';
 import { JsOps } from '../../src/core/kernels/jsOps';
 import { createWasmOps } from '../../src/core/kernels/wasmOps';
 import { initParams, makeRng, paramLayout } from '../../src/core/params';
-import { Adam, clipByGlobalNorm } from '../../src/core/train/adam';
-import { LocalGradientSource, ParallelGradientSource } from '../../src/core/train/gradientSource';
-import { StreamBatches, fitBatchShape, splitTrainVal } from '../../src/core/train/trainingData';
-import { trainModel } from '../../src/core/train/trainer';
+import { Adam, clipByGlobalNorm } from '../../src/core/trainer/adam';
+import { LocalGradientSource, ParallelGradientSource } from '../../src/core/trainer/gradientSource';
+import { StreamBatches, fitBatchShape, splitTrainVal } from '../../src/core/trainer/trainingData';
+import { trainModel } from '../../src/core/trainer/trainer';
 import { encode } from '../../src/core/vocab';
 
 const TINY = 'def add(a, b):\n    return a + b\n\n'.repeat(40);

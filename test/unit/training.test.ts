@@ -6,12 +6,12 @@ import { newManifest } from '../../src/core/model/manifest';
 import { loadModel, saveModel } from '../../src/core/model/modelFiles';
 import { ModelSpec } from '../../src/core/modelSpec';
 import { initParams, paramLayout } from '../../src/core/params';
-import { trainModel } from '../../src/core/train/trainer';
-import { splitTrainVal } from '../../src/core/train/trainingData';
-import { heldOutOf, joinedBytes } from '../../src/core/training/heldOut';
-import { decideSwap } from '../../src/core/training/swapRule';
-import { TrainingEvent, TrainingJobRequest, runTrainingJob } from '../../src/core/training/trainingJob';
-import { runTrainingInWorker } from '../../src/core/training/trainingWorkerClient';
+import { trainModel } from '../../src/core/trainer/trainer';
+import { splitTrainVal } from '../../src/core/trainer/trainingData';
+import { heldOutOf, joinedBytes } from '../../src/core/workspaceTraining/heldOut';
+import { decideSwap } from '../../src/core/workspaceTraining/swapRule';
+import { TrainingEvent, TrainingJobRequest, runTrainingJob } from '../../src/core/workspaceTraining/trainingJob';
+import { runTrainingInWorker } from '../../src/core/workspaceTraining/trainingWorkerClient';
 
 const SPEC: ModelSpec = { vocabSize: 98, embedDim: 8, hidden: [16] };
 const layout = paramLayout(SPEC);

@@ -2,10 +2,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { lossCurveHtml, parseLossCurveMessage } from '../../src/core/training/lossCurveHtml';
-import { progressMessage, progressPercent } from '../../src/core/training/progressText';
-import { TrainingBusyError, acquireRunLock } from '../../src/core/training/runLock';
-import { readTrainingSettings, trainingThreads } from '../../src/core/training/trainingSettings';
+import { lossCurveHtml, parseLossCurveMessage } from '../../src/core/workspaceTraining/lossCurveHtml';
+import { progressMessage, progressPercent } from '../../src/core/workspaceTraining/progressText';
+import { TrainingBusyError, acquireRunLock } from '../../src/core/workspaceTraining/runLock';
+import { readTrainingSettings, trainingThreads } from '../../src/core/workspaceTraining/trainingSettings';
 
 describe('training controls: one run per workspace', () => {
   let dir: string;

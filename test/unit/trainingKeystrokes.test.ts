@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ModelSpec } from '../../src/core/modelSpec';
 import { initParams, paramLayout } from '../../src/core/params';
-import { TrainingEvent, TrainingJobRequest, runTrainingJob } from '../../src/core/training/trainingJob';
+import { TrainingEvent, TrainingJobRequest, runTrainingJob } from '../../src/core/workspaceTraining/trainingJob';
 
 /**
  * Train on Workspace's before/after comparison also types a capped sample

@@ -4,9 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { ModelSpec } from '../../src/core/modelSpec';
 import { initParams, paramLayout } from '../../src/core/params';
-import { lossCurveHtml } from '../../src/core/training/lossCurveHtml';
-import { TrainingEvent, TrainingJobRequest, runTrainingJob } from '../../src/core/training/trainingJob';
-import { isFromTrainingWorker } from '../../src/core/training/workerProtocol';
+import { lossCurveHtml } from '../../src/core/workspaceTraining/lossCurveHtml';
+import { TrainingEvent, TrainingJobRequest, runTrainingJob } from '../../src/core/workspaceTraining/trainingJob';
+import { isFromTrainingWorker } from '../../src/core/workspaceTraining/workerProtocol';
 
 /** The training view shows what the model writes at each validation (char-rnn's progression). */
 

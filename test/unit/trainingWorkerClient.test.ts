@@ -8,8 +8,8 @@ import { newManifest } from '../../src/core/model/manifest';
 import { loadModel, saveModel } from '../../src/core/model/modelFiles';
 import { ModelSpec } from '../../src/core/modelSpec';
 import { initParams, paramLayout } from '../../src/core/params';
-import { TrainingEvent, TrainingJobRequest } from '../../src/core/training/trainingJob';
-import { runTrainingInWorker, trainingWorkerPath } from '../../src/core/training/trainingWorkerClient';
+import { TrainingEvent, TrainingJobRequest } from '../../src/core/workspaceTraining/trainingJob';
+import { runTrainingInWorker, trainingWorkerPath } from '../../src/core/workspaceTraining/trainingWorkerClient';
 
 /**
  * Faults of the Train on Workspace thread: the real worker script crashing

@@ -7,7 +7,7 @@ import { newManifest } from '../../src/core/model/manifest';
 import { saveModel } from '../../src/core/model/modelFiles';
 import { ModelSpec } from '../../src/core/modelSpec';
 import { initParams, paramLayout } from '../../src/core/params';
-import { pathHashUnit, splitByPathHash } from '../../src/core/training/pathSplit';
+import { pathHashUnit, splitByPathHash } from '../../src/core/workspaceTraining/pathSplit';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');

@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { SkipReason } from '../../src/core/corpus';
-import { conditionalExcludeTest } from '../../src/core/training/conditionalExclude';
-import { editorExcludeGlob, expandBraces } from '../../src/core/training/excludeGlob';
-import { ListedFolder, WorkspaceCorpus, selectWorkspaceCorpus } from '../../src/core/training/workspaceCorpus';
+import { conditionalExcludeTest } from '../../src/core/workspaceTraining/conditionalExclude';
+import { editorExcludeGlob, expandBraces } from '../../src/core/workspaceTraining/excludeGlob';
+import { ListedFolder, WorkspaceCorpus, selectWorkspaceCorpus } from '../../src/core/workspaceTraining/workspaceCorpus';
 
 /**
  * A fixture workspace written to a temp folder (a committed .gitignore would

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import { benchWorkspace } from '../../bench/workspaceBench';
-import { trainingThreads } from '../../core/training/trainingSettings';
+import { trainingThreads } from '../../core/workspaceTraining/trainingSettings';
 import { UsageError, num, parseArgs, requireStr, str } from '../args';
 import { bundledModelDir } from '../modelLocation';
 import { ProgressLine, note } from '../output';

@@ -9,8 +9,8 @@ import { newManifest } from '../model/manifest';
 import { CELL_TYPES, CellType, ModelSpec } from '../modelSpec';
 import { initParams, makeRng, paramLayout } from '../params';
 import { sampleText } from '../search/sampleText';
-import { TrainOptions, TrainOutcome, trainModel } from '../train/trainer';
-import { StreamBatches, TextSource, fitBatchShape, splitTrainVal } from '../train/trainingData';
+import { TrainOptions, TrainOutcome, trainModel } from '../trainer/trainer';
+import { StreamBatches, TextSource, fitBatchShape, splitTrainVal } from '../trainer/trainingData';
 import { NEWLINE_ID, VOCAB_SIZE } from '../vocab';
 
 /**

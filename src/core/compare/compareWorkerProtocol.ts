@@ -1,5 +1,5 @@
 import { CompareOptions } from './compareCells';
-import { TextSource } from '../train/trainingData';
+import { TextSource } from '../trainer/trainingData';
 
 /** What the compare worker is started with (workerData). */
 export interface CompareRequest {

@@ -1,7 +1,7 @@
 import { Ops } from '../kernels/ops';
 import { createFastestOps } from '../kernels/wasmOps';
 import { makeRng } from '../params';
-import { Adam } from '../train/adam';
+import { Adam } from '../trainer/adam';
 import { SparseDictionary, newDictionary, normaliseRows, preActivations } from './dictionary';
 import { fitNormalisation, normaliseRow } from './normalisation';
 import { StateMatrix } from './stateMatrix';

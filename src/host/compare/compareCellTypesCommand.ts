@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { runCompareInWorker } from '../../core/compare/compareWorkerClient';
 import { formatSkipCounts, summarizeSkipped } from '../../core/corpus';
-import { readTrainingSettings } from '../../core/training/trainingSettings';
-import { selectWorkspaceCorpus } from '../../core/training/workspaceCorpus';
-import { listWorkspaceFiles } from '../training/workspaceFiles';
+import { readTrainingSettings } from '../../core/workspaceTraining/trainingSettings';
+import { selectWorkspaceCorpus } from '../../core/workspaceTraining/workspaceCorpus';
+import { listWorkspaceFiles } from '../workspaceTraining/workspaceFiles';
 
 export const COMPARE_COMMAND = 'lstmLens.compareCellTypes';
 

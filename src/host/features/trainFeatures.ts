@@ -4,9 +4,9 @@ import * as vscode from 'vscode';
 import { DictionaryJobEvent } from '../../core/features/dictionaryJob';
 import { modelFingerprint } from '../../core/features/dictionaryFile';
 import { runDictionaryInWorker } from '../../core/features/dictionaryWorkerClient';
-import { selectWorkspaceCorpus } from '../../core/training/workspaceCorpus';
+import { selectWorkspaceCorpus } from '../../core/workspaceTraining/workspaceCorpus';
 import { ModelStore } from '../modelStore';
-import { listWorkspaceFiles } from '../training/workspaceFiles';
+import { listWorkspaceFiles } from '../workspaceTraining/workspaceFiles';
 
 export const TRAIN_FEATURES_COMMAND = 'lstmLens.trainFeatures';
 

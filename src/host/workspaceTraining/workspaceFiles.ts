@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { conditionalExcludeTest } from '../../core/training/conditionalExclude';
-import { editorExcludeGlob } from '../../core/training/excludeGlob';
-import { ListedFolder } from '../../core/training/workspaceCorpus';
+import { conditionalExcludeTest } from '../../core/workspaceTraining/conditionalExclude';
+import { editorExcludeGlob } from '../../core/workspaceTraining/excludeGlob';
+import { ListedFolder } from '../../core/workspaceTraining/workspaceCorpus';
 
 /** More files than this in one folder are not listed (the size cap would cut far earlier anyway). */
 export const MAX_LISTED_FILES = 100_000;

@@ -1,7 +1,7 @@
 import { Ops } from '../kernels/ops';
 import { ParamLayout } from '../params';
-import { StreamBatches, fitBatchShape } from '../train/trainingData';
-import { WindowRunner } from '../train/windowRunner';
+import { StreamBatches, fitBatchShape } from '../trainer/trainingData';
+import { WindowRunner } from '../trainer/windowRunner';
 
 export interface HeldOutScore {
   bitsPerChar: number;

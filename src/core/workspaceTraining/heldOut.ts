@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { DataSplit, TextSource, splitTrainVal } from '../train/trainingData';
+import { DataSplit, TextSource, splitTrainVal } from '../trainer/trainingData';
 import { encode } from '../vocab';
 
 export interface HeldOut {

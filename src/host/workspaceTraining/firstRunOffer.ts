@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { FIRST_RUN_MINUTES, FirstRunChoice, applyFirstRunChoice, decideFirstRun, readAutoTraining } from '../../core/training/firstRun';
+import { FIRST_RUN_MINUTES, FirstRunChoice, applyFirstRunChoice, decideFirstRun, readAutoTraining } from '../../core/workspaceTraining/firstRun';
 import { TrainingController } from './trainOnWorkspace';
 
 /** workspaceState: the user chose "never" here; the offer was made here. globalState: "always" for new workspaces. */
@@ -13,7 +13,7 @@ const NEVER = 'Never Here';
 
 /**
  * At startup in a workspace with no model of its own: offer once to train
- * on it (core/training/firstRun decides when), and run the choice through
+ * on it (core/workspaceTraining/firstRun decides when), and run the choice through
  * the Train on Workspace command's job, for about a minute, without its
  * confirmation.
  */

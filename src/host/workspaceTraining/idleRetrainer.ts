@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { readAutoTraining } from '../../core/training/firstRun';
-import { DEFAULT_IDLE_RETRAIN_CHARS, RESUME_AFTER_MS, SavedEditCounter, decideIdleRetrain, onBatteryFromPowerSupply } from '../../core/training/idleRetrain';
-import { PauseGate } from '../../core/training/pauseGate';
+import { readAutoTraining } from '../../core/workspaceTraining/firstRun';
+import { DEFAULT_IDLE_RETRAIN_CHARS, RESUME_AFTER_MS, SavedEditCounter, decideIdleRetrain, onBatteryFromPowerSupply } from '../../core/workspaceTraining/idleRetrain';
+import { PauseGate } from '../../core/workspaceTraining/pauseGate';
 import { TrainingController } from './trainOnWorkspace';
 
 /** workspaceState: characters of saved edits since the last run, kept across sessions. */

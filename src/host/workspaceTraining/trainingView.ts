@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import { ToLossCurve, lossCurveHtml, parseLossCurveMessage } from '../../core/training/lossCurveHtml';
+import { ToLossCurve, lossCurveHtml, parseLossCurveMessage } from '../../core/workspaceTraining/lossCurveHtml';
 
 export const TRAINING_VIEW_ID = 'lstmLens.trainingView';
 

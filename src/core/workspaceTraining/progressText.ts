@@ -1,4 +1,4 @@
-import { TrainProgress } from '../train/trainer';
+import { TrainProgress } from '../trainer/trainer';
 
 /** "12.3k" style counts for narrow places (notification, status bar). */
 export function shortCount(n: number): string {
