@@ -14,9 +14,12 @@
 // - a train package gives at most TRAIN_CAP bytes, a validation or test
 //   package at most EVAL_CAP (whole files, in a stable order by a hash of
 //   their path), so no package dominates and evaluations stay short.
-// Minified, generated, data-like, binary and huge files are left to the
-// corpus rules of `lstm-lens train` and `eval` (src/core/corpus), the same
-// rules the editor applies to a workspace.
+// Minified, generated, data-like, binary and huge files: training leaves
+// them out by the corpus rules of `lstm-lens train` (src/core/corpus, the
+// same rules the editor applies to a workspace); for the validation and test
+// sets, this script asks the CLI (`lstm-lens corpus --json`, CLI or
+// dist/cli.js) which files those rules take and removes the others, so that
+// `eval` scores only what a user's workspace training would read.
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -95,6 +98,36 @@ for (const split of ['test', 'validation', 'train']) {
     lang[split].files += row.files;
     lang[split].bytes += row.bytes;
     if (row.files === 0) console.error(`warning: ${pkg} (${split}) gave no ${s.language} files`);
+  }
+}
+// The corpus rules, from the CLI (one source of truth), applied to the evaluation sets.
+const cli = process.env.CLI ?? path.join(root, 'dist', 'cli.js');
+for (const split of ['validation', 'test']) {
+  const dir = path.join(out, split);
+  if (!fs.existsSync(dir)) continue;
+  const run = require('child_process').spawnSync(process.execPath, [cli, 'corpus', '--json', dir], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (run.status !== 0) throw new Error(`${cli} corpus --json failed (npm run compile first?): ${run.stderr}`);
+  const taken = new Set(JSON.parse(run.stdout.trim().split('\n').pop()).files.map((f) => path.resolve(f.path)));
+  for (const rel of walk(dir)) {
+    const file = path.join(dir, rel);
+    if (taken.has(path.resolve(file))) continue;
+    const size = fs.statSync(file).size;
+    fs.rmSync(file);
+    const [language, pkg] = rel.split(path.sep);
+    const row = summary.packages.find((p) => p.split === split && p.package === pkg && p.language === language);
+    if (row) {
+      row.files--;
+      row.bytes -= size;
+      row.refusedByRules = (row.refusedByRules ?? 0) + 1;
+    }
+    console.error(`left out of ${split} by the corpus rules: ${rel}`);
+  }
+}
+for (const [lang, l] of Object.entries(summary.languages)) {
+  for (const split of ['validation', 'test']) {
+    const rows = summary.packages.filter((p) => p.language === lang && p.split === split);
+    l[split].files = rows.reduce((n, p) => n + p.files, 0);
+    l[split].bytes = rows.reduce((n, p) => n + p.bytes, 0);
   }
 }
 summary.packages.sort((a, b) => a.language.localeCompare(b.language) || SPLITS.indexOf(a.split) - SPLITS.indexOf(b.split) || a.package.localeCompare(b.package));
