@@ -14,7 +14,8 @@
 # bench/results/card), each with the command that made it.
 #   bash scripts/model-card-figures.sh [MODEL_DIR]   (default models/default)
 # BASELINE=none leaves the n-gram out; PREVIOUS=none the previous model;
-# LANGS="go rust" measures only those.
+# LANGS="go rust" measures only those; STEPS="bpc keys" only those steps
+# (of bpc, previous, reindent, keys).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-models/default}
@@ -59,13 +60,17 @@ for lang in $langs; do
   baseline=()
   [ "${BASELINE:-ngram}" = none ] || baseline=(--baseline ngram --train-corpus ".cache/split/train/$lang")
   echo "$lang: ${#files[@]} test files; replay on ${#typed[@]}, re-indented on ${#shifted[@]}" >&2
-  run "$out/$lang.bpc.json" node "$cli" eval --model "$model" --json --xz "${baseline[@]}" "${files[@]}"
-  if [ "$previous" != none ] && [ -d "$previous" ]; then
+  steps=" ${STEPS:-bpc previous reindent keys} "
+  [[ $steps == *" bpc "* ]] && run "$out/$lang.bpc.json" node "$cli" eval --model "$model" --json --xz "${baseline[@]}" "${files[@]}"
+  if [[ $steps == *" previous "* ]] && [ "$previous" != none ] && [ -d "$previous" ]; then
     run "$out/$lang.previous.json" node "$cli" eval --model "$previous" --json "${files[@]}"
   fi
-  run "$out/$lang.asis.json" node "$cli" eval --model "$model" --json "${shifted[@]}"
-  for style in tab 2 4 8; do
-    run "$out/$lang.$style.json" node "$cli" eval --model "$model" --json --reindent "$style" "${shifted[@]}"
-  done
-  run "$out/$lang.keys.json" node "$cli" eval --model "$model" --json --keystrokes "${baseline[@]}" "${typed[@]}"
+  if [[ $steps == *" reindent "* ]]; then
+    run "$out/$lang.asis.json" node "$cli" eval --model "$model" --json "${shifted[@]}"
+    for style in tab 2 4 8; do
+      run "$out/$lang.$style.json" node "$cli" eval --model "$model" --json --reindent "$style" "${shifted[@]}"
+    done
+  fi
+  [[ $steps == *" keys "* ]] && run "$out/$lang.keys.json" node "$cli" eval --model "$model" --json --keystrokes "${baseline[@]}" "${typed[@]}"
 done
+exit 0
