@@ -1,4 +1,5 @@
 import { SearchStart, StepModel } from '../stepModel';
+import { stepInnerBatch } from './stepInnerBatch';
 import { UNK_ID, charToId, idToChar } from '../vocab';
 
 /**
@@ -122,18 +123,12 @@ export class DocumentMatchModel implements StepModel {
   }
 
   stepBatch(states: Float32Array, ids: ArrayLike<number>, n: number, logProbs: Float32Array): void {
-    // The inner model steps all n together (its fast path); its states are packed apart from the tails.
-    const S = this.innerSize;
-    const packed = new Float32Array(n * S);
-    for (let i = 0; i < n; i++) packed.set(states.subarray(i * this.stateSize, i * this.stateSize + S), i * S);
-    this.inner.stepBatch(packed, ids, n, logProbs);
-    for (let i = 0; i < n; i++) {
-      const state = states.subarray(i * this.stateSize, (i + 1) * this.stateSize);
-      state.set(packed.subarray(i * S, (i + 1) * S));
-      this.push(state, ids[i]);
-      this.mix(state, logProbs.subarray(i * this.vocabSize, (i + 1) * this.vocabSize));
-    }
+    stepInnerBatch(this.inner, this.stateSize, states, ids, n, logProbs, (state, id, lp) => {
+      this.push(state, id);
+      this.mix(state, lp);
+    });
   }
+
 
   /** Shifts id into the tail (the last MATCH_TAIL slots of the state). */
   private push(state: Float32Array, id: number): void {
