@@ -41,6 +41,20 @@ describe('compare cell types', function () {
     for (const k of reachDistances(result.seq)) assert.match(text, new RegExp(`\\n\\s+${k}  [#.]{16}`));
   });
 
+  it('trains on every file and measures on held-out text given apart', async () => {
+    // The held-out package is JavaScript with if-conditions, which the Python
+    // training text never has: finding an if-condition cell shows the cells were named on it.
+    const heldOut = [{ name: 'other/a.js', text: 'if (x > 1) {\n  y = "quoted";\n}\n'.repeat(30) }];
+    const result = await compareCellTypes(SOURCES, { ...TINY, cells: ['rnn'], valSources: heldOut });
+    assert.strictEqual(result.trainChars, SOURCES.reduce((n, s) => n + s.text.length, 0));
+    assert.strictEqual(result.valChars, heldOut[0].text.length);
+    const rnn = result.rnn;
+    assert.ok(rnn && rnn.bitsPerChar !== null);
+    assert.ok(rnn.conceptCells.some((c) => c.concept === 'inIfCondition'), 'an if-condition cell is named on the held-out JavaScript');
+    const onTraining = await compareCellTypes(SOURCES, { ...TINY, cells: ['rnn'] });
+    assert.ok(!onTraining.rnn?.conceptCells.some((c) => c.concept === 'inIfCondition'), 'the training text alone has no if-condition');
+  });
+
   it('stops between cell types when cancelled and reports those done', async () => {
     const controller = new AbortController();
     const result = await compareCellTypes(SOURCES, { ...TINY, onProgress: (m) => m.startsWith('measuring the LSTM') && controller.abort(), signal: controller.signal });

@@ -6,7 +6,7 @@ import { UsageError, num, parseArgs, str } from '../args';
 import { formatCount, note, printJson } from '../output';
 
 export const COMPARE_USAGE =
-  'compare --minutes M [--cells lstm,gru,rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--threads N] [--seed N] [--json] PATH...';
+  'compare --minutes M [--cells lstm,gru,rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--threads N] [--seed N] [--val-from PATHS] [--json] PATH...';
 
 /**
  * Trains an LSTM, a GRU and a plain RNN of the same size for the same
@@ -15,7 +15,7 @@ export const COMPARE_USAGE =
  */
 export async function compareCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, {
-    values: { minutes: 'number', cells: 'string', layers: 'int', hidden: 'int', embed: 'int', seq: 'int', batch: 'int', lr: 'number', threads: 'int', seed: 'int' },
+    values: { minutes: 'number', cells: 'string', 'val-from': 'string', layers: 'int', hidden: 'int', embed: 'int', seq: 'int', batch: 'int', lr: 'number', threads: 'int', seed: 'int' },
     switches: ['json'],
   });
   if (a.flags.minutes === undefined) throw new UsageError('--minutes is required (training time per cell type)');
@@ -26,6 +26,13 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const corpus = await collectCorpus(a.positional);
   note(`corpus: ${corpus.files.length} files, ${formatCount(corpus.totalChars)} characters${corpus.skipped.length ? `; ${formatSkipCounts(summarizeSkipped(corpus.skipped))}` : ''}`);
   if (corpus.files.length === 0) throw new Error('no source files to train on in the given paths (every file was skipped; see the counts above)');
+
+  const valFrom = str(a, 'val-from');
+  const valCorpus = valFrom ? await collectCorpus(valFrom.split(',').filter(Boolean)) : null;
+  if (valCorpus) {
+    note(`held out apart: ${valCorpus.files.length} files, ${formatCount(valCorpus.totalChars)} characters`);
+    if (valCorpus.files.length === 0) throw new Error(`no source files to hold out in --val-from ${valFrom}`);
+  }
 
   const controller = new AbortController();
   const onSigint = () => {
@@ -48,6 +55,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
         learningRate: num(a, 'lr', 2e-3, 1e-6, 1),
         threads: num(a, 'threads', 1, 1, 64),
         seed: num(a, 'seed', 1),
+        ...(valCorpus ? { valSources: valCorpus.files.map((f) => ({ name: f.relPath, text: f.text })) } : {}),
         signal: controller.signal,
         onProgress: (m) => note(m),
       },

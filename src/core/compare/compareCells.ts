@@ -10,7 +10,7 @@ import { CELL_TYPES, CellType, ModelSpec } from '../modelSpec';
 import { initParams, makeRng, paramLayout } from '../params';
 import { sampleText } from '../search/sampleText';
 import { TrainOptions, TrainOutcome, trainModel } from '../trainer/trainer';
-import { StreamBatches, TextSource, fitBatchShape, splitTrainVal } from '../trainer/trainingData';
+import { StreamBatches, TextSource, fitBatchShape, splitGivenVal, splitTrainVal } from '../trainer/trainingData';
 import { NEWLINE_ID, VOCAB_SIZE } from '../vocab';
 
 /**
@@ -32,6 +32,12 @@ export interface CompareOptions {
   threads: number;
   seed: number;
   valFraction: number;
+  /**
+   * Held-out text apart from the training files (whole packages): the
+   * held-out bits/char, the concept cells and the gradient reach are then
+   * all measured on it. Without it a share of the files is held out.
+   */
+  valSources?: TextSource[];
   /** Characters of the files the concept cells are measured on (shared fairly between files). */
   conceptChars: number;
   /** Characters sampled from each model. */
@@ -98,12 +104,14 @@ export async function compareCellTypes(sources: TextSource[], options: Partial<C
   const opts: CompareOptions = { ...DEFAULT_COMPARE_OPTIONS, ...options };
   if (!(opts.minutes > 0)) throw new Error('--minutes must be more than 0');
   const progress = opts.onProgress ?? (() => undefined);
-  const split = splitTrainVal(sources, opts.valFraction);
+  const split = opts.valSources ? splitGivenVal(sources, opts.valSources) : splitTrainVal(sources, opts.valFraction);
   if (split.train.length < 2) throw new Error('the training text is empty: nothing to learn from');
   const { B, T } = fitBatchShape(split.train.length, opts.batch, opts.seq);
   // The gradient reach reads held-out text, or the training text when none is held out.
   const reachText = split.val.length > T + 1 ? split.val : split.train;
-  const conceptFiles = sources.map((s) => ({ name: s.name, text: s.text, language: languageForFile(s.name) }));
+  // Cells are named on held-out text when there is some apart: a cell that
+  // tracks a concept only on the text it trained on teaches nothing.
+  const conceptFiles = (opts.valSources ?? sources).map((s) => ({ name: s.name, text: s.text, language: languageForFile(s.name) }));
   const makeOps = opts.makeOps ?? createFastestOps;
 
   const result = { seq: T, batch: B, trainChars: split.train.length, valChars: split.val.length } as CompareResult;
@@ -119,6 +127,7 @@ export async function compareCellTypes(sources: TextSource[], options: Partial<C
       minutes: opts.minutes,
       epochs: Infinity,
       valFraction: opts.valFraction,
+      ...(opts.valSources ? { valSources: opts.valSources } : {}),
       // Never stop early: every cell type gets the whole time.
       patience: Infinity,
       evalEverySeconds: Math.max(10, (opts.minutes * 60) / 6),
