@@ -7,7 +7,8 @@
 // (bench/results/card-previous, written by `PREVIOUS=none
 // CARD_OUT=bench/results/card-previous model-card-figures.sh <previous model>`).
 // --validation adds the candidates' figures on the validation packages
-// (.cache/sweep/<name>.val.<language>.json, from train-default.sh).
+// (bench/results/sweep/<name>.val.<language>.json: train-default.sh writes
+// them to .cache/sweep, and the ones the card cites are copied here).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -74,7 +75,7 @@ for (const lang of LANGS) {
 console.log('');
 
 if (process.argv.includes('--validation')) {
-  const dir = path.join(root, '.cache', 'sweep');
+  const dir = path.join(root, 'bench', 'results', 'sweep');
   const names = [...new Set(fs.readdirSync(dir).filter((f) => f.includes('.val.')).map((f) => f.split('.val.')[0]))].sort();
   console.log('### Candidates on the validation packages (bits/char)\n');
   console.log(`| model | ${LANGS.map((l) => NAMES[l]).join(' | ')} | mean |`);
