@@ -10,6 +10,7 @@ import { cellTypesBenchCommand } from '../../bench/cellTypesBench';
 import { featuresBenchCommand } from '../../bench/featuresBench';
 import { completionBenchCommand } from './benchCompletion';
 import { conceptsBenchCommand } from './benchConcepts';
+import { firstRunBenchCommand } from './benchFirstRun';
 import { hostLagBenchCommand } from './benchHostLag';
 import { kernelsBenchCommand } from './benchKernels';
 import { soakBenchCommand } from './benchSoak';
@@ -27,6 +28,7 @@ const BENCH_SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   kernels: kernelsBenchCommand,
   concepts: conceptsBenchCommand,
   workspace: workspaceBenchCommand,
+  'first-run': firstRunBenchCommand,
   cells: cellTypesBenchCommand,
   features: featuresBenchCommand,
 };

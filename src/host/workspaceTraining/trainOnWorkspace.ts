@@ -3,12 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { formatSkipCounts, summarizeSkipped } from '../../core/corpus';
-import { VOCAB_SIZE } from '../../core/vocab';
-import { ModelSpec, describeSpec } from '../../core/modelSpec';
-import { initParams, paramLayout } from '../../core/params';
+import { describeSpec } from '../../core/modelSpec';
 import { progressMessage, progressPercent, shortCount, shortDuration } from '../../core/workspaceTraining/progressText';
 import { TrainingBusyError, acquireRunLock } from '../../core/workspaceTraining/runLock';
-import { TrainingJobRequest, TrainingJobResult } from '../../core/workspaceTraining/trainingJob';
+import { TrainingJobResult } from '../../core/workspaceTraining/trainingJob';
+import { workspaceTrainingRequest } from '../../core/workspaceTraining/trainingRequest';
 import { TrainingSettings, TrainingStart, readTrainingSettings, trainingThreads } from '../../core/workspaceTraining/trainingSettings';
 import { runTrainingInWorker } from '../../core/workspaceTraining/trainingWorkerClient';
 import { WorkspaceCorpus, formatMegabytes, selectWorkspaceCorpus } from '../../core/workspaceTraining/workspaceCorpus';
@@ -196,48 +195,27 @@ export class TrainingController implements vscode.Disposable {
     let status = this.store.status;
     if (status.kind === 'loading') status = await this.store.whenSettled();
     const current = status.kind === 'ready' ? status.loaded : undefined;
-    if (start === 'fine-tune' && !current) throw new Error('there is no working model to fine-tune (it failed to load); train from scratch instead');
 
-    const fresh: ModelSpec = { vocabSize: VOCAB_SIZE, embedDim: 64, hidden: Array.from({ length: settings.layers }, () => settings.hidden) };
-    // An LSTM's spec has no cell key (as before GRUs and RNNs existed).
-    const spec: ModelSpec = start === 'fine-tune' && current ? current.model.layout.spec : settings.cell === 'lstm' ? fresh : { ...fresh, cell: settings.cell };
-    const initial = start === 'fine-tune' && current ? current.model.params : initParams(paramLayout(spec), (Date.now() % 100_000) + 1);
     const modelPath = vscode.workspace.getConfiguration('lstmLens').get<string>('modelPath');
-    const outDir = modelPath ? resolveModelPath(modelPath) : path.join(storageDir, 'model');
-    // In the background, one thread and half-size steps: a pause waits for at most one short step.
-    const threads = background ? 1 : trainingThreads(settings.threads, os.availableParallelism?.() ?? os.cpus().length);
     const folderNames = (vscode.workspace.workspaceFolders ?? []).map((f) => f.name);
-    const request: TrainingJobRequest = {
-      spec,
-      initial,
-      baseline: current ? { spec: current.model.layout.spec, params: current.model.params, name: current.name } : null,
-      sources: corpus.files.map((f) => ({ name: f.name, text: f.text })),
-      train: {
-        minutes: settings.minutes,
-        epochs: Infinity,
-        valFraction: 0.1,
-        patience: 3,
-        threads,
-        seq: 64,
-        batch: background ? 16 : 32,
-        // Fine-tuning takes smaller steps so the model keeps what it knew.
-        learningRate: start === 'fine-tune' ? 1e-3 : 2e-3,
-        evalEverySeconds: Math.max(2, Math.min(60, (settings.minutes * 60) / 8)),
-        checkpointEverySeconds: 60,
-        seed: 1,
-      },
-      outDir,
+    // In the background, one thread (and half-size steps: see workspaceTrainingRequest).
+    const threads = background ? 1 : trainingThreads(settings.threads, os.availableParallelism?.() ?? os.cpus().length);
+    const request = workspaceTrainingRequest({
+      corpus,
+      settings,
+      start,
+      current: current ? { spec: current.model.layout.spec, params: current.model.params, name: current.name, dir: current.dir } : undefined,
+      threads,
+      background: Boolean(background),
+      outDir: modelPath ? resolveModelPath(modelPath) : path.join(storageDir, 'model'),
       checkpointDir: path.join(storageDir, 'checkpoint'),
-      modelName: `${(vscode.workspace.name ?? folderNames[0] ?? 'workspace').replace(/ \(Workspace\)$/, '')} (trained)`,
-      startedFrom: start === 'fine-tune' && current ? current.dir : 'scratch',
-      corpus: { files: corpus.files.length, chars: corpus.totalChars, sources: folderNames, byLanguage: corpus.byLanguage },
-      compareChars: 128 * 1024,
-      cellChars: 20_000,
-      // Typed with both models on a winning run; small, since each keystroke is a completion request.
-      keystrokeChars: 2000,
-      sampleChars: 300,
+      workspaceName: vscode.workspace.name ?? folderNames[0] ?? 'workspace',
+      folderNames,
+      initSeed: (Date.now() % 100_000) + 1,
       ...(background ? { pauseBuffer: background.pauseBuffer } : {}),
-    };
+    });
+    const spec = request.spec;
+    const outDir = request.outDir;
     const how = start === 'fine-tune' ? `fine-tuning ${current?.name ?? 'the model'}` : `from scratch (${describeSpec(spec)})`;
     this.log.info(`training: ${how}, ${threads} thread${threads > 1 ? 's' : ''}, up to ${settings.minutes} min; writes ${outDir} only if the new model is better`);
 
