@@ -12,7 +12,7 @@ import { ParsedArgs, UsageError, num, parseArgs, requireStr, str } from '../args
 import { ProgressLine, formatCount, formatDuration, note, printJson } from '../output';
 
 export const TRAIN_USAGE =
-  'train --out DIR [--from MODEL [--widen N]] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--dropout X] [--clip X] [--minutes M] [--epochs E] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
+  'train --out DIR [--from MODEL [--widen N]] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--anneal SHARE] [--dropout X] [--clip X] [--minutes M] [--epochs E] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
 
 const FLAGS = {
   values: {
@@ -27,6 +27,7 @@ const FLAGS = {
     batch: 'int',
     lr: 'number',
     'lr-decay': 'number',
+    anneal: 'number',
     dropout: 'number',
     clip: 'number',
     minutes: 'number',
@@ -82,6 +83,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     throw new UsageError('--engine tfjs needs @tensorflow/tfjs-node, which is not installed here (its install downloads libtensorflow); use the default --engine fused');
   }
   if (engine !== 'fused') throw new UsageError(`--engine must be fused or tfjs, not ${JSON.stringify(engine)}`);
+  if (a.flags.anneal !== undefined && a.flags.minutes === undefined) throw new UsageError('--anneal takes a share of the time budget: give --minutes too');
   const json = Boolean(a.flags.json);
 
   const fromDir = str(a, 'from');
@@ -164,6 +166,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       batch: setup.batch,
       learningRate: setup.learningRate,
       lrDecay: num(a, 'lr-decay', 1, 0, 1),
+      anneal: num(a, 'anneal', 0, 0, 1),
       dropout: setup.dropout,
       clipNorm: setup.clipNorm,
       minutes: num(a, 'minutes', Infinity, 0),

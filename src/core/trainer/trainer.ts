@@ -15,6 +15,13 @@ export interface TrainOptions {
   learningRate: number;
   /** Multiply the learning rate by this after every epoch (1 = constant). */
   lrDecay: number;
+  /**
+   * Share of the time budget (`minutes`) at its end over which the learning
+   * rate falls linearly to zero (0 = off). Ending a run at a small rate
+   * averages out the noise of the last steps, which otherwise decides
+   * whichever held-out score the run happens to stop at.
+   */
+  anneal: number;
   /** Dropout on non-recurrent connections between layers (0 = off). */
   dropout: number;
   /** Clip gradients to this global L2 norm (0 = off). */
@@ -57,6 +64,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   batch: 32,
   learningRate: 2e-3,
   lrDecay: 1,
+  anneal: 0,
   dropout: 0,
   clipNorm: 5,
   epochs: Infinity,
@@ -146,6 +154,8 @@ export async function trainModel(layout: ParamLayout, initial: Float32Array, sou
 async function runTraining(layout: ParamLayout, initial: Float32Array, source: GradientSource, data: SourceData, valBy: string, opts: TrainOptions): Promise<TrainOutcome> {
   const params = Float32Array.from(initial);
   const adam = new Adam(params.length, opts.learningRate);
+  // The rate the epochs' decay has reached; the anneal scales it at each step.
+  let scheduledRate = opts.learningRate;
   const train = new StreamBatches(data.train, data.B, data.T);
   const val = data.valB > 0 ? new StreamBatches(data.val, data.valB, data.valT) : null;
   const stepsPerEpoch = train.windows;
@@ -255,6 +265,7 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
       if (!Number.isFinite(r.lossSum)) throw new Error(`training diverged at step ${steps} (loss is ${r.lossSum}); try a lower learning rate`);
       const grads = source.grads();
       clipByGlobalNorm(grads, opts.clipNorm);
+      adam.learningRate = scheduledRate * annealFactor(deadline - elapsed(), opts.minutes * 60, opts.anneal);
       adam.update(params, grads);
       trainSeconds += (performance.now() - stepStart) / 1000;
       steps++;
@@ -283,7 +294,8 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
       await new Promise((resolve) => setImmediate(resolve));
     }
     epoch++;
-    adam.learningRate *= opts.lrDecay;
+    scheduledRate *= opts.lrDecay;
+    adam.learningRate = scheduledRate;
     if (await afterEval(await evaluate())) {
       stoppedBecause = 'early-stop';
       break;
@@ -312,4 +324,14 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
     valBy,
     threads: source.threads,
   };
+}
+
+/**
+ * The factor on the learning rate with `secondsLeft` of a `budgetSeconds`
+ * run to go, when the last `share` of the budget anneals linearly to zero:
+ * 1 before that stretch, then falling to 0 at the deadline.
+ */
+export function annealFactor(secondsLeft: number, budgetSeconds: number, share: number): number {
+  if (!(share > 0) || !Number.isFinite(budgetSeconds) || budgetSeconds <= 0) return 1;
+  return Math.min(1, Math.max(0, secondsLeft / (share * budgetSeconds)));
 }
