@@ -29,7 +29,7 @@ export interface DynamicEvalSettings {
 }
 
 /** Chosen on the validation packages (bench/README.md, "Learning the open file as you type"). */
-export const DEFAULT_DYNAMIC_EVAL: DynamicEvalSettings = { windowChars: 50, learningRate: 0.05, decay: 0.001, maxGradNorm: 1 };
+export const DEFAULT_DYNAMIC_EVAL: DynamicEvalSettings = { windowChars: 50, learningRate: 0.5, decay: 0.001, maxGradNorm: 1 };
 
 export function validateDynamicEvalSettings(s: DynamicEvalSettings): void {
   if (!Number.isInteger(s.windowChars) || s.windowChars < 2 || s.windowChars > 4096) throw new Error(`dynamic evaluation windowChars must be an integer from 2 to 4096, not ${s.windowChars}`);
