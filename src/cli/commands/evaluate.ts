@@ -161,7 +161,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     ...(reindentTo ? { reindentedTo: reindentTo } : {}),
     ...(a.flags.xz ? { xzBitsPerChar: xzOk ? xzBits / lstm.chars : null } : {}),
     ...(keystrokes ? { ...keystrokeFigures(typing), keystrokeCounts: typing, completionSettings: search } : {}),
-    ...(dynamicEval && learner ? { dynamicEvaluation: { ...dynamicEval, steps: learner.evaluator.steps } } : {}),
+    // bitsPerChar here: the typed text's, each window predicted before it was learned (dynamic evaluation's own figure).
+    ...(dynamicEval && learner ? { dynamicEvaluation: { ...dynamicEval, steps: learner.evaluator.steps, learnedChars: learner.learnedChars, bitsPerChar: learner.lossSum / Math.LN2 / Math.max(1, learner.learnedChars) } } : {}),
     ...(keystrokes ? { provenance: resultProvenance(completionSettings(search), modelDir) } : {}),
     ...(baseline ? { baseline: { kind: 'ngram-kneser-ney', order, ...summary(base), ...(keystrokes ? { ...keystrokeFigures(baseTyping), keystrokeCounts: baseTyping } : {}) } } : {}),
     files,

@@ -14,6 +14,9 @@ import { TypedTextTracker } from './typedTextTracker';
 export class LocalDynamicEvaluation {
   readonly evaluator: DynamicEvaluator;
   private readonly tracker: TypedTextTracker;
+  /** Summed loss (nats) of the learned characters, each predicted before its window's step, and their count. */
+  lossSum = 0;
+  learnedChars = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -25,7 +28,10 @@ export class LocalDynamicEvaluation {
     this.evaluator = new DynamicEvaluator(ops, layout, trained, settings);
     this.tracker = new TypedTextTracker(settings.windowChars, (chunk) => {
       if (chunk.fresh) this.evaluator.newStream();
-      if (this.evaluator.adapt(chunk.ids).steps > 0) this.engine.loadParams(this.evaluator.params());
+      const r = this.evaluator.adapt(chunk.ids);
+      this.lossSum += r.lossSum;
+      this.learnedChars += r.consumed;
+      if (r.steps > 0) this.engine.loadParams(this.evaluator.params());
     });
   }
 
@@ -36,6 +42,8 @@ export class LocalDynamicEvaluation {
   /** Back to the trained weights, in the evaluator and the engine. */
   reset(): void {
     this.tracker.clear();
+    this.lossSum = 0;
+    this.learnedChars = 0;
     this.evaluator.reset();
     this.engine.loadParams(this.evaluator.params());
   }
