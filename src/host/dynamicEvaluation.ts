@@ -4,7 +4,8 @@ import { DEFAULT_DYNAMIC_EVAL } from '../core/dynamicEval/dynamicEvaluator';
 import { TypedTextTracker } from '../core/dynamicEval/typedTextTracker';
 import { DynamicEvalWorkerInit, DynamicEvalWorkerReply, DynamicEvalWorkerRequest, dynamicEvalWorkerPath } from '../core/dynamicEval/workerProtocol';
 import { Engine } from '../core/engine';
-import { createFastestOps } from '../core/kernels/wasmOps';
+import { WasmOps, createFastestOps } from '../core/kernels/wasmOps';
+import { cellOf } from '../core/modelSpec';
 import { documentTextSource } from './completionProvider';
 import { ModelStore } from './modelStore';
 import { SettingsReader } from './settings';
@@ -15,9 +16,10 @@ import { SettingsReader } from './settings';
  * run in a worker; the host only picks the typed text (TypedTextTracker)
  * and copies the adapted weights it gets back into its own engine
  * (Engine.loadParams: a copy and an input-table rebuild, no allocation), so
- * a completion never waits for a step. The model store's engine (heatmap,
- * commands) is never touched. Off, a model change, or Reset: back to the
- * trained weights.
+ * a completion never waits for a step (one running across a swap finishes
+ * on the new weights: its states stay valid to continue from). The model
+ * store's engine (heatmap, commands) is never touched. Turning it off or a
+ * model change goes back to the trained weights.
  */
 export class DynamicEvaluationHost implements vscode.Disposable {
   private worker: Worker | undefined;
@@ -65,7 +67,10 @@ export class DynamicEvaluationHost implements vscode.Disposable {
     try {
       const init: DynamicEvalWorkerInit = { spec: loaded.model.layout.spec, params: Float32Array.from(loaded.model.params), settings: DEFAULT_DYNAMIC_EVAL };
       const worker = new Worker(dynamicEvalWorkerPath(), { workerData: init });
-      const adapted = new Engine(loaded.model, createFastestOps());
+      const ops = createFastestOps();
+      const adapted = new Engine(loaded.model, ops);
+      // Warmed up like the store's engine, so the first completion on it is not the slow one.
+      if (ops instanceof WasmOps) ops.warmUp(3, cellOf(loaded.model.layout.spec));
       worker.on('message', (reply: DynamicEvalWorkerReply) => {
         if (this.worker !== worker) return;
         if (reply.type === 'error') this.log.error(`dynamic evaluation step failed: ${reply.message}`);
