@@ -50,12 +50,6 @@ export class DynamicEvaluationHost implements vscode.Disposable {
     return this.adapted;
   }
 
-  /** Back to the trained weights (the setting stays on). */
-  reset(): void {
-    this.tracker?.clear();
-    this.post({ type: 'reset' });
-  }
-
   /** Starts or stops to match the setting and the model in use. */
   private sync(): void {
     const on = this.settings.get().dynamicEvaluation;
