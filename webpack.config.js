@@ -19,6 +19,7 @@ const node = {
     trainingWorker: './src/worker/trainingWorker.ts',
     compareWorker: './src/worker/compareWorker.ts',
     featuresWorker: './src/worker/featuresWorker.ts',
+    dynamicEvalWorker: './src/worker/dynamicEvalWorker.ts',
   },
   output: {
     path: path.resolve(__dirname, 'dist'),

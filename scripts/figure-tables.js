@@ -124,6 +124,37 @@ const RENDERERS = {
     return [table(['', 'count', 'p50', 'p95', 'p99', 'max', 'mean'], rows), '', ...counts, ...runs.map((x) => `- Source: ${sourceLine(x)}`), ...settingsNotes(root, runs)].join('\n');
   },
 
+  /** Keystrokes saved with and without dynamic evaluation, per held-out package (bench/dynamic-eval.sh). */
+  'dynamic-eval'(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const { r } = res;
+    const rows = r.packages.map((p) => [
+      `\`${p.package}\``,
+      String(p.files.length),
+      int(p.chars),
+      `${p.without.bitsPerChar.toFixed(3)} → ${p.with.bitsPerChar.toFixed(3)}`,
+      pct(p.without.keystrokesSaved),
+      pct(p.with.keystrokesSaved),
+      `${((p.with.keystrokesSaved - p.without.keystrokesSaved) * 100).toFixed(1)}`,
+    ]);
+    rows.push(['**all**', String(r.packages.reduce((n, p) => n + p.files.length, 0)), int(r.chars), '', `**${pct(r.total.without)}**`, `**${pct(r.total.with)}**`, `**${((r.total.with - r.total.without) * 100).toFixed(1)}**`]);
+    const d = r.dynamicEvaluation;
+    return withSource(
+      res,
+      table(['package', 'files', 'chars', 'bits/char, without → with', 'keystrokes saved, without', 'with', 'points'], rows),
+      `Dynamic evaluation: a step every ${d.windowChars} characters, learning rate ${d.learningRate}, decay ${d.decay}, gradient norm clipped at ${d.maxGradNorm}. Bits/char "with" is dynamic evaluation's own figure (each window predicted before it is learned); "all" weights packages by characters.`,
+    );
+  },
+
+  /** Dynamic evaluation's bits/char per setting on validation packages (bench/dynamic-eval-bits.js). */
+  'dynamic-eval-tuning'(root, [arg]) {
+    const res = readResult(root, arg.file, ['command', 'weights', 'machine', 'date']);
+    const { r } = res;
+    const d = r.defaults;
+    const rows = r.results.map((x) => [String(x.learningRate), String(x.decay ?? d.decay), String(x.windowChars ?? d.windowChars), x.bitsPerChar.toFixed(3)]);
+    return withSource(res, table(['learning rate', 'decay', 'window', 'bits/char'], rows), `${int(r.chars)} characters; gradient norm clipped at ${d.maxGradNorm}. Chosen: learning rate ${r.chosen.learningRate}, decay ${r.chosen.decay}, window ${r.chosen.windowChars} (${r.chosen.why}).`);
+  },
+
   /** The engine comparison (bench --json). */
   engines(root, [arg]) {
     const res = readResult(root, arg.file);

@@ -3,6 +3,7 @@ import { registerCommands } from './host/commands';
 import { registerCompareCommand } from './host/compare/compareCellTypesCommand';
 import { registerHeatmap } from './host/heatmap/heatmapPanel';
 import { LstmInlineCompletionProvider } from './host/completionProvider';
+import { DynamicEvaluationHost } from './host/dynamicEvaluation';
 import { registerFeatureCommands } from './host/features/trainFeatures';
 import { ModelStore } from './host/modelStore';
 import { SettingsReader } from './host/settings';
@@ -29,11 +30,13 @@ export function activate(context: vscode.ExtensionContext): LstmLensApi {
 
   const settings = new SettingsReader(log);
   const store = new ModelStore(context.extensionUri, settings, log);
-  const provider = new LstmInlineCompletionProvider(store, settings, log);
+  const dynamicEvaluation = new DynamicEvaluationHost(store, settings, log);
+  const provider = new LstmInlineCompletionProvider(store, settings, log, () => dynamicEvaluation.engine);
   const statusBar = new StatusBar(store, settings);
   context.subscriptions.push(
     settings,
     store,
+    dynamicEvaluation,
     provider,
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
     statusBar,

@@ -52,24 +52,35 @@ export class Engine implements StepModel {
     this.tanhC = this.cell === 'lstm' ? a.alloc(MAX_BATCH * maxH) : -1;
     this.rh = this.cell === 'gru' ? a.alloc(MAX_BATCH * maxH) : -1;
     this.logits = a.alloc(MAX_BATCH * spec.vocabSize);
-    this.inputTable = this.buildInputTable();
+    this.inputTable = a.alloc(spec.vocabSize * gatesPerUnit(spec) * spec.hidden[0]);
+    this.fillInputTable();
+  }
+
+  /**
+   * Replaces the weights in place (dynamic evaluation swaps in adapted ones):
+   * a copy and one rebuild of the input table, no allocation. States made
+   * with the old weights stay valid to continue from.
+   */
+  loadParams(params: Float32Array): void {
+    if (params.length !== this.layout.total) throw new Error(`loadParams: expected ${this.layout.total} weights, got ${params.length}`);
+    this.ops.arena.f32.set(params, this.params);
+    this.fillInputTable();
   }
 
   /** [V, G·H₀]: the first layer's gate pre-activations for each input character. */
-  private buildInputTable(): number {
+  private fillInputTable(): void {
     const { ops, layout, spec } = this;
     const V = spec.vocabSize;
     const G = gatesPerUnit(spec) * spec.hidden[0];
     const W = layout.layers[0];
     const p = this.params;
-    const table = ops.arena.alloc(V * G);
+    const table = this.inputTable;
     if (spec.embedDim > 0) {
       ops.gemmNN(V, G, spec.embedDim, p + layout.embedding, spec.embedDim, p + W.kernel, G, table, G, 0);
     } else {
       ops.arena.f32.copyWithin(table, p + W.kernel, p + W.kernel + V * G);
     }
     ops.addRowVector(V, G, table, G, p + W.bias);
-    return table;
   }
 
   newState(): Float32Array {

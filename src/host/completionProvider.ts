@@ -78,6 +78,8 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
     private readonly store: ModelStore,
     private readonly settings: SettingsReader,
     private readonly log: vscode.LogOutputChannel,
+    /** The engine that learns typed text, when lstmLens.completion.dynamicEvaluation is on (DynamicEvaluationHost). */
+    private readonly adaptedEngine: () => Engine | undefined = () => undefined,
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -89,7 +91,7 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       vscode.workspace.onDidCloseTextDocument((document) => this.service?.close(document.uri.toString())),
       store.onDidChange(() => {
         // States belong to one model; a new model starts afresh.
-        if (this.store.engine !== this.serviceEngine) {
+        if (this.currentEngine() !== this.serviceEngine) {
           this.service = undefined;
           this.serviceEngine = undefined;
         }
@@ -97,8 +99,12 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
     );
   }
 
+  private currentEngine(): Engine | undefined {
+    return this.store.engine ? (this.adaptedEngine() ?? this.store.engine) : undefined;
+  }
+
   private currentService(): CompletionService | undefined {
-    const engine = this.store.engine;
+    const engine = this.currentEngine();
     if (!engine) return undefined;
     if (engine !== this.serviceEngine) {
       this.service = new CompletionService(engine);

@@ -3,19 +3,22 @@ import * as path from 'path';
 import { KneserNeyModel } from '../../core/baseline/kneserNeyModel';
 import { DEFAULT_SETTINGS, SearchSettings } from '../../core/completion';
 import { INDENT_STYLES, collectCorpus, isIndentStyle, reindent } from '../../core/corpus';
+import { DEFAULT_DYNAMIC_EVAL, DynamicEvalSettings } from '../../core/dynamicEval/dynamicEvaluator';
+import { LocalDynamicEvaluation } from '../../core/dynamicEval/localDynamicEvaluation';
 import { Engine } from '../../core/engine';
 import { KeystrokeCounts, addKeystrokeCounts, emptyKeystrokeCounts, keystrokeFigures, replayTyping } from '../../core/eval/keystrokeReplay';
 import { scoreText } from '../../core/eval/scoreText';
 import { createFastestOps } from '../../core/kernels/wasmOps';
 import { loadModel } from '../../core/model/modelFiles';
 import { encode } from '../../core/vocab';
+import { completionSettings, resultProvenance } from '../../bench/resultProvenance';
 import { UsageError, num, parseArgs, str } from '../args';
 import { bundledModelDir } from '../modelLocation';
 import { formatCount, note, printJson } from '../output';
 import { readSourceFile } from '../readSourceFile';
 
 export const EVAL_USAGE =
-  'eval --model DIR [--json [--probs]] [--xz] [--reindent tab|2|4|8] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match] [--no-word-memory]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
+  'eval --model DIR [--json [--probs]] [--xz] [--reindent tab|2|4|8] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match] [--no-word-memory] [--dynamic-eval [--dynamic-lr R] [--dynamic-window N] [--dynamic-decay D]]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
 
 export interface FileScore {
   file: string;
@@ -43,8 +46,8 @@ function summary(t: Totals) {
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, {
-    values: { model: 'string', reindent: 'string', baseline: 'string', 'train-corpus': 'string', order: 'int', beam: 'int', 'max-chars': 'int', 'min-char-prob': 'number', 'min-expected-saving': 'number' },
-    switches: ['json', 'probs', 'xz', 'keystrokes', 'no-document-match', 'no-word-memory'],
+    values: { model: 'string', reindent: 'string', baseline: 'string', 'train-corpus': 'string', order: 'int', beam: 'int', 'max-chars': 'int', 'min-char-prob': 'number', 'min-expected-saving': 'number', 'dynamic-lr': 'number', 'dynamic-window': 'int', 'dynamic-decay': 'number' },
+    switches: ['json', 'probs', 'xz', 'keystrokes', 'no-document-match', 'no-word-memory', 'dynamic-eval'],
   });
   if (a.positional.length === 0) throw new UsageError('name at least one file to evaluate');
   if (a.flags.probs && !a.flags.json) throw new UsageError('--probs adds to the JSON output: pass --json too');
@@ -69,8 +72,27 @@ export async function evalCommand(argv: string[]): Promise<number> {
     wordMemory: !a.flags['no-word-memory'],
   };
 
-  const model = await loadModel(str(a, 'model') ?? bundledModelDir());
+  if (a.flags['dynamic-eval'] && !keystrokes) throw new UsageError('--dynamic-eval changes the typing replay: pass --keystrokes too');
+  // Dynamic evaluation: the replay's own engine learns the files as they are typed, in the order given (adaptation carries from file to file).
+  const dynamicEval: DynamicEvalSettings | null = a.flags['dynamic-eval']
+    ? {
+        ...DEFAULT_DYNAMIC_EVAL,
+        learningRate: num(a, 'dynamic-lr', DEFAULT_DYNAMIC_EVAL.learningRate, 0, 10),
+        windowChars: num(a, 'dynamic-window', DEFAULT_DYNAMIC_EVAL.windowChars, 2, 4096),
+        decay: num(a, 'dynamic-decay', DEFAULT_DYNAMIC_EVAL.decay, 0, 1),
+      }
+    : null;
+
+  const modelDir = str(a, 'model') ?? bundledModelDir();
+  const model = await loadModel(modelDir);
   const engine = new Engine(model, createFastestOps());
+  let replayEngine = engine;
+  let learner: LocalDynamicEvaluation | undefined;
+  if (dynamicEval) {
+    const ops = createFastestOps();
+    replayEngine = new Engine(model, ops);
+    learner = new LocalDynamicEvaluation(replayEngine, ops, model.layout, model.params, dynamicEval);
+  }
   let baseline: KneserNeyModel | null = null;
   if (baselineKind && trainCorpus) {
     const corpus = await collectCorpus(trainCorpus.split(','));
@@ -112,7 +134,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       else xzBits += row.xzBitsPerChar * s.chars;
     }
     if (keystrokes) {
-      const c = await replayTyping(engine, text, search);
+      const c = await replayTyping(replayEngine, text, search, undefined, learner);
       addKeystrokeCounts(typing, c);
       row.keystrokes = withFigures(c);
     }
@@ -139,6 +161,9 @@ export async function evalCommand(argv: string[]): Promise<number> {
     ...(reindentTo ? { reindentedTo: reindentTo } : {}),
     ...(a.flags.xz ? { xzBitsPerChar: xzOk ? xzBits / lstm.chars : null } : {}),
     ...(keystrokes ? { ...keystrokeFigures(typing), keystrokeCounts: typing, completionSettings: search } : {}),
+    // bitsPerChar here: the typed text's, each window predicted before it was learned (dynamic evaluation's own figure).
+    ...(dynamicEval && learner ? { dynamicEvaluation: { ...dynamicEval, steps: learner.evaluator.steps, learnedChars: learner.learnedChars, bitsPerChar: learner.lossSum / Math.LN2 / Math.max(1, learner.learnedChars) } } : {}),
+    ...(keystrokes ? { provenance: resultProvenance(completionSettings(search), modelDir) } : {}),
     ...(baseline ? { baseline: { kind: 'ngram-kneser-ney', order, ...summary(base), ...(keystrokes ? { ...keystrokeFigures(baseTyping), keystrokeCounts: baseTyping } : {}) } } : {}),
     files,
   };

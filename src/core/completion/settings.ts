@@ -24,6 +24,8 @@ export interface LstmLensSettings {
   documentMatch: boolean;
   /** Offer the names the document already uses once their first letters are typed (wordMemory.ts). */
   wordMemory: boolean;
+  /** Completions from a copy of the model that learns the typed text (dynamic evaluation, src/core/dynamicEval). */
+  dynamicEvaluation: boolean;
 }
 
 /** The part of the settings that decides a completion's text (the cache key is made of it). */
@@ -52,6 +54,7 @@ export const SETTING_SPECS = {
   minExpectedSaving: { key: 'completion.minExpectedSaving', spec: { kind: 'number', default: 0.5, min: 0, max: 20 } },
   documentMatch: { key: 'completion.documentMatch', spec: { kind: 'boolean', default: true } },
   wordMemory: { key: 'completion.wordMemory', spec: { kind: 'boolean', default: true } },
+  dynamicEvaluation: { key: 'completion.dynamicEvaluation', spec: { kind: 'boolean', default: false } },
 } as const satisfies Record<keyof LstmLensSettings, { key: string; spec: Spec }>;
 
 export const SETTINGS_SECTION = 'lstmLens';

@@ -46,6 +46,11 @@ export function keystrokeFigures(c: KeystrokeCounts): { keystrokesSaved: number;
   };
 }
 
+/** Told what has been typed after each keystroke or accept (dynamic evaluation learns from it). */
+export interface TypingLearner {
+  typed(docId: string, text: { slice(start: number, end: number): string }, cursor: number): void;
+}
+
 /**
  * Replays a programmer typing `text` front to back in an editor with
  * auto-closing brackets, on the completion code path the extension uses
@@ -55,12 +60,15 @@ export function keystrokeFigures(c: KeystrokeCounts): { keystrokesSaved: number;
  * with, it is accepted with one keystroke and the cursor jumps past it;
  * otherwise the next character is typed. Debouncing is left out: every
  * keystroke that allows a request makes one, as if the typist paused.
+ * A `learner` (dynamic evaluation) hears of the text before the cursor
+ * after every keystroke or accept; it may change the model's weights.
  */
 export async function replayTyping(
   model: StepModel,
   text: string,
   settings: SearchSettings,
   isCancelled: () => boolean = () => false,
+  learner?: TypingLearner,
 ): Promise<KeystrokeCounts> {
   const service = new CompletionService(model);
   const docId = 'replay';
@@ -68,6 +76,7 @@ export async function replayTyping(
   counts.chars = text.length;
   let version = 1;
   let offset = 0;
+  learner?.typed(docId, text, 0);
   while (offset < text.length) {
     if (isCancelled()) throw new Error('cancelled');
     const view = typingViewAt(text, offset);
@@ -93,6 +102,7 @@ export async function replayTyping(
     version++;
     service.edit(docId, version, offset);
     offset += jump;
+    learner?.typed(docId, text, offset);
   }
   return counts;
 }
