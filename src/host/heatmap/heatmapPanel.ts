@@ -111,6 +111,8 @@ export class HeatmapController implements vscode.Disposable {
   private dictionary: ModelDictionary | undefined;
   /** The control dictionary: one of the same size trained on the random model's states, once per model. */
   private controlDictionary: { model: LoadedModel; dict?: SparseDictionary; running?: Promise<void>; failed?: string } | undefined;
+  /** Stops the control dictionary's worker when the controller goes. */
+  private readonly controlAbort = new AbortController();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -328,8 +330,9 @@ export class HeatmapController implements vscode.Disposable {
   /**
    * The features' control: a dictionary of the same size and sparsity
    * trained (in the features worker, once per model) on the random model's
-   * states of the open file, read over the same window. Trained on the very
-   * text it is scored on, it is a generous control.
+   * states of the first file the panel reads with that model, and read over
+   * each window the same way as the model's own dictionary. On that first
+   * file it is trained on the very text it is scored on: a generous control.
    */
   private async measureFeatureControl(rec: Recording, randomAct: WindowActivations, live: () => boolean): Promise<void> {
     const real = rec.features;
@@ -365,7 +368,7 @@ export class HeatmapController implements vscode.Disposable {
     this.log.info(`heatmap: training the random model's control dictionary (${dict.features} features, k ${dict.k}) on ${path.basename(rec.uri)}`);
     const result = await runDictionaryInWorker(
       { spec, params, modelName: 'random baseline', texts: [{ name: rec.uri, text: rec.text }], maxChars: CONTROL_DICTIONARY_CHARS, train: { features: dict.features, k: dict.k, epochs: 3 }, outFile },
-      new AbortController().signal,
+      this.controlAbort.signal,
       () => undefined,
     );
     try {
@@ -613,6 +616,7 @@ export class HeatmapController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.controlAbort.abort();
     clearTimeout(this.recordTimer);
     clearTimeout(this.selectionTimer);
     this.generation++;

@@ -34,6 +34,8 @@ const CONCEPTS = [
 ] as const;
 /** Seed of the random model's weights; not 1, which the panel's own random control uses. */
 const RANDOM_SEED = 7;
+/** The code view starts at this line in every figure: a doc comment, a line comment, an if, strings and nested blocks follow it. */
+const FIRST_LINE = 17;
 
 interface Picked {
   model: 'bundled' | 'random';
@@ -74,7 +76,7 @@ async function writeRandomModel(dir: string): Promise<string> {
 async function figuresFor(model: Picked['model'], settings: Record<string, unknown>, outDir: string): Promise<Picked[]> {
   const session = await VsCodeSession.start({
     workspace: HELD_OUT,
-    viewport: { width: 1600, height: 900 },
+    viewport: { width: 1800, height: 1000 },
     startTimeoutMs: 240_000,
     actionTimeoutMs: 60_000,
     // Unresolved imports of the copied file would draw error squiggles in the editor.
@@ -90,7 +92,7 @@ async function figuresFor(model: Picked['model'], settings: Record<string, unkno
     await session.runCommand('LSTM Lens: Show Activation Heatmap');
     // Wait for the concept list with the random control measured (each line then names the random model's score).
     const listed = await waitForHeatmap(session, (h) => h.fileName.endsWith('response-object.ts') && h.text.length > 0 && h.conceptCells.length > 0, 'the file and its concept cells', 180_000);
-    await waitForDetails(session, (details) => details.some((d) => /random model (AUROC|ρ)/.test(d)), 180_000);
+    await waitForDetails(session, (details) => details.some((d) => d.startsWith('this file')) && !details.some((d) => d.includes('measuring')), 180_000);
     const frame = await heatmapFrame(session);
     // Room for the code and the concept list: fold the other sections.
     for (const title of ['Dictionary features', 'Cells for selection', 'Hypothesis search']) {
@@ -106,9 +108,18 @@ async function figuresFor(model: Picked['model'], settings: Record<string, unkno
       const cell = title.split(' · ')[1];
       await entry.click();
       await waitForHeatmap(session, (h) => h.tracks[0]?.endsWith(cell) === true, `${cell} as the primary track`);
+      // One track, the concept's cell, as every character's background: remove the others.
+      while ((await frame.locator('.chips .chip').count()) > 1) {
+        const before = await frame.locator('.chips .chip').count();
+        await frame.locator('.chips .chip').nth(1).locator('.chip-x').click();
+        await waitForHeatmap(session, (h) => h.tracks.length < before, 'one track fewer');
+      }
       // No tooltip or hover highlight in the picture.
       await session.page.mouse.move(1, 1);
-      await frame.locator('.code').evaluate((e) => e.scrollTo(0, 0));
+      await frame.locator('.code').evaluate((code, line) => {
+        const target = code.children[line - 1];
+        if (target) code.scrollTop += target.getBoundingClientRect().top - code.getBoundingClientRect().top;
+      }, FIRST_LINE);
       const image = path.join(outDir, `${model}-${concept.slug}.png`);
       await (await frame.frameElement()).screenshot({ path: image });
       out.push({ model, concept: concept.name, cell, detail, image: path.relative(REPO_ROOT, image) });
