@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): LstmLensApi {
     vscode.window.registerWebviewViewProvider(TRAINING_VIEW_ID, trainingView, { webviewOptions: { retainContextWhenHidden: true } }),
     ...registerTrainingCommands(training),
   );
-  context.subscriptions.push(...registerHeatmap(context.extensionUri, store, log));
+  context.subscriptions.push(...registerHeatmap(context.extensionUri, store, log, context.globalStorageUri));
   context.subscriptions.push(...registerCompareCommand(log));
   context.subscriptions.push(...registerFeatureCommands(context, store, log));
   store.start();

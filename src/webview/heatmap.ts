@@ -8,7 +8,7 @@
  * re-validated there (src/host/heatmap/protocol.ts).
  */
 import { LEVELS, SPARK_COLORS, levelClass } from '../core/cells/colorScale';
-import type { CellEntry, GateChartLayer, HostMessage, MatchEntry, TrackPayload, TrackSpec, ViewState, WebviewMessage } from '../host/heatmap/protocol';
+import type { CellEntry, FeatureEntry, GateChartLayer, HostMessage, MatchEntry, TrackPayload, TrackSpec, ViewState, WebviewMessage } from '../host/heatmap/protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -35,6 +35,8 @@ const shown = {
   doc: null as ShownDocument | null,
   tracks: [] as TrackPayload[],
   cursor: -1,
+  /** Features of the model's dictionary (0: none). */
+  features: 0,
 };
 
 // ------------------------------------------------------------------ DOM helpers
@@ -56,6 +58,7 @@ function clear(node: Element): void {
   while (node.firstChild) node.removeChild(node.firstChild);
 }
 function describe(ref: TrackSpec): string {
+  if (ref.type === 'feature') return `feature ${ref.index}`;
   return ref.type === 'surprise' ? 'surprise (bits)' : `layer ${ref.layer} ${ref.kind}[${ref.cell}]`;
 }
 function addTracks(tracks: TrackSpec[], primary: boolean): void {
@@ -147,6 +150,34 @@ conceptSec.append(
   el('p', 'muted', 'Per concept, the cells that stand out in this file: AUROC (yes/no concepts) or ρ (counts), beside the best a random model of the same shape reaches on the same text. Click a cell to show it as the top track.'),
   conceptList,
 );
+const featureSec = section('Dictionary features', true);
+const featureNote = el('p', 'muted feature-note', 'Looking for a feature dictionary beside the model…');
+const featureList = el('ul', 'cells feature-list');
+const featureInput = el('input', 'feature-index');
+featureInput.type = 'number';
+featureInput.min = '0';
+featureInput.value = '0';
+featureInput.title = 'Feature number';
+const featureAdd = el('div', 'add feature-add');
+featureAdd.append(
+  el('span', 'lbl', 'Feature'),
+  featureInput,
+  button('Add feature', 'Add this dictionary feature as a track', () => {
+    const index = Number(featureInput.value);
+    if (!Number.isInteger(index) || index < 0 || index >= shown.features) {
+      setStatus(shown.features ? `No such feature: ${featureInput.value} (the dictionary has ${shown.features}).` : 'This model has no feature dictionary.');
+      return;
+    }
+    addTracks([{ type: 'feature', index }], false);
+  }),
+);
+featureAdd.hidden = true;
+featureSec.append(
+  el('p', 'muted', 'Features of the sparse dictionary saved beside the model, per concept the ones that stand out in this file: AUROC or ρ, beside the best feature of a dictionary of the same size trained on a random model’s states. Click a feature to show it as the top track.'),
+  featureNote,
+  featureList,
+  featureAdd,
+);
 const selectionSec = section('Cells for selection', true);
 const selectionList = el('ul', 'cells selection-cells');
 const SELECTION_HINT = 'Select code in the editor: cells whose mean inside the selection differs most from outside.';
@@ -174,6 +205,7 @@ for (const [v, t] of [
 }
 const hypoNote = el('p', 'muted', 'Select a span in the editor, then search: the cells above the threshold at every selected character, and other places where they are on together.');
 const hypoCells = el('ul', 'cells hypothesis-cells');
+const hypoFeatures = el('ul', 'cells hypothesis-features');
 const matchList = el('ol', 'matches');
 const row = (label: string, input: HTMLElement) => {
   const l = el('label', 'row');
@@ -190,6 +222,7 @@ hypoSec.append(
   }),
   hypoNote,
   hypoCells,
+  hypoFeatures,
   matchList,
 );
 const gateSec = section('Gate saturation', false);
@@ -252,7 +285,7 @@ function renderChips(): void {
 function renderLegend(): void {
   const t = shown.tracks[0];
   legendNote.textContent = t
-    ? ` ${t.label}: full color at ±${Number(t.limit.toPrecision(3))}${t.spec.type === 'surprise' ? ' bits' : ' (99th percentile of |value| in this window)'}`
+    ? ` ${t.label}: full color at ±${Number(t.limit.toPrecision(3))}${t.spec.type === 'surprise' ? ' bits' : t.spec.type === 'feature' ? ' (99th percentile of its activations where it fires in this window)' : ' (99th percentile of |value| in this window)'}`
     : '';
 }
 
@@ -486,6 +519,23 @@ function renderCellList(list: HTMLElement, entries: CellEntry[]): void {
   }
 }
 
+function renderFeatureList(list: HTMLElement, entries: FeatureEntry[]): void {
+  clear(list);
+  let group: string | undefined;
+  for (const e of entries) {
+    if (e.group !== undefined && e.group !== group) list.append(el('li', 'group-head', e.group));
+    group = e.group;
+    const li = el('li', 'cell-entry feature-entry');
+    const b = el('button', 'cell-pick feature-pick');
+    b.append(el('span', 'cell-title', e.title), el('span', 'cell-detail', e.detail));
+    const spec: TrackSpec = { type: 'feature', index: e.feature };
+    b.title = `Show ${describe(spec)} as the top track`;
+    b.addEventListener('click', () => addTracks([spec], true));
+    li.append(b);
+    list.append(li);
+  }
+}
+
 function renderMatches(matches: MatchEntry[]): void {
   clear(matchList);
   for (const m of matches) {
@@ -582,6 +632,13 @@ function onHostMessage(msg: HostMessage): void {
     case 'conceptCells':
       renderCellList(conceptList, msg.entries);
       break;
+    case 'featureList':
+      shown.features = msg.features;
+      featureNote.textContent = msg.note;
+      featureAdd.hidden = msg.features === 0;
+      featureInput.max = String(Math.max(0, msg.features - 1));
+      renderFeatureList(featureList, msg.entries);
+      break;
     case 'selectionCells':
       renderCellList(selectionList, msg.entries);
       selectionNote.textContent = msg.note ?? (msg.selection ? `Selection ${msg.selection.start}–${msg.selection.end}: inside vs outside means.` : SELECTION_HINT);
@@ -589,6 +646,7 @@ function onHostMessage(msg: HostMessage): void {
     case 'hypothesis':
       hypoNote.textContent = msg.note;
       renderCellList(hypoCells, msg.cells);
+      renderFeatureList(hypoFeatures, msg.features);
       renderMatches(msg.matches);
       setStatus('');
       break;

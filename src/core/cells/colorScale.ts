@@ -41,6 +41,19 @@ export function robustLimit(values: ArrayLike<number>, n = values.length): numbe
   return q > 0 ? q : 1;
 }
 
+/**
+ * The limit of a dictionary feature's track: LIMIT_QUANTILE of its
+ * activations where it fires. A feature is 0 at most characters (it fires
+ * at a few percent of them), so the quantile over every character is
+ * often 0 and says nothing; over its firing values it gives the feature its
+ * own full range, as robustLimit does for a cell. 1 when it never fires.
+ */
+export function sparseLimit(values: ArrayLike<number>): number {
+  const firing: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0 && Number.isFinite(values[i])) firing.push(values[i]);
+  return robustLimit(firing);
+}
+
 /** The value's step: −LEVELS … LEVELS (0 for 0 and for values that are not finite). */
 export function levelOf(v: number, limit: number): number {
   if (!Number.isFinite(v) || !(limit > 0)) return 0;

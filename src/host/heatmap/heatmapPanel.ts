@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CellRef } from '../../core/cells/activations';
@@ -7,14 +9,22 @@ import { randomEngineLike } from '../../core/cells/randomEngineLike';
 import { searchMatches } from '../../core/cells/searchMatches';
 import { Engine } from '../../core/engine';
 import { Language, languageForFile } from '../../core/concepts/language';
-import { NamedCell } from '../../core/model/manifest';
+import { NamedCell, ModelManifest } from '../../core/model/manifest';
+import { SparseDictionary } from '../../core/features/dictionary';
+import { checkDictionaryFitsModel, loadDictionary, modelFingerprint } from '../../core/features/dictionaryFile';
+import { dictionaryPathOf } from '../../core/features/dictionaryManifest';
+import { runDictionaryInWorker } from '../../core/features/dictionaryWorkerClient';
+import { FeatureFindings } from '../../core/features/labelFeatures';
+import { MODEL_JSON } from '../../core/model/modelFiles';
+import { initParams, paramLayout } from '../../core/params';
+import { FEATURE_CANDIDATES, WindowFeatures, encodeWindowSliced, featureEntries, featureNames, rankFeaturesOnWindow } from './featureList';
 import { LoadedModel, ModelStore } from '../modelStore';
 import { exportHeatmapHtml } from './exportHtml';
 import { MAX_HYPOTHESIS_CELLS, hypothesisInWindow } from './hypothesis';
-import { CellEntry, HostMessage, ModelShape, TrackSpec, ViewState, WebviewMessage, defaultViewState, parseViewState, parseWebviewMessage } from './protocol';
+import { CellEntry, FeatureEntry, HostMessage, ModelShape, TrackSpec, ViewState, WebviewMessage, defaultViewState, parseViewState, parseWebviewMessage } from './protocol';
 import { applyIntent } from './viewChanges';
 import { CONCEPT_CANDIDATES, ConceptRankings, conceptEntries, rankConceptsOnWindowSliced } from './conceptCells';
-import { buildTrack, gateChart, selectionCells } from './viewModel';
+import { TrackFeatures, buildTracks, gateChart, selectionCells } from './viewModel';
 import { webviewHtml } from './webviewHtml';
 
 export const HEATMAP_VIEW_TYPE = 'lstmLens.heatmap';
@@ -47,7 +57,20 @@ interface Recording {
   /** The window's concept rankings, and the list shown (rebuilt when the random control is measured). */
   rankings: ConceptRankings;
   concepts: CellEntry[];
+  /** The window read through the model's dictionary, when it has one. */
+  features?: WindowFeatures & { findings: FeatureFindings; names: Map<number, string> };
+  featureList: FeatureEntry[];
 }
+
+/** The dictionary of one loaded model: null with a note saying why there is none. */
+interface ModelDictionary {
+  model: LoadedModel;
+  dict: SparseDictionary | null;
+  note: string;
+}
+
+/** Characters of the random model's states its control dictionary is trained on (the open file's first ones). */
+const CONTROL_DICTIONARY_CHARS = 12_000;
 
 /** A place a match list entry leads to. */
 interface MatchTarget {
@@ -84,11 +107,19 @@ export class HeatmapController implements vscode.Disposable {
   private matchTargets: MatchTarget[] = [];
   /** The random-init control of the loaded model (same shape, random weights), made once per model. */
   private control: { model: LoadedModel; engine: Engine } | undefined;
+  /** The loaded model's dictionary (looked up again for each recording while there is none). */
+  private dictionary: ModelDictionary | undefined;
+  /** The control dictionary: one of the same size trained on the random model's states, once per model. */
+  private controlDictionary: { model: LoadedModel; dict?: SparseDictionary; running?: Promise<void>; failed?: string } | undefined;
+  /** Stops the control dictionary's worker when the controller goes. */
+  private readonly controlAbort = new AbortController();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly store: ModelStore,
     private readonly log: vscode.LogOutputChannel,
+    /** Where Train Feature Dictionary saves the bundled model's dictionary (its folder belongs to the extension). */
+    private readonly storageUri?: vscode.Uri,
   ) {
     this.subs.push(
       vscode.window.onDidChangeActiveTextEditor((e) => {
@@ -258,7 +289,16 @@ export class HeatmapController implements vscode.Disposable {
     const rankings = await rankConceptsOnWindowSliced(act, text, win.start, language, CONCEPT_CANDIDATES, { yieldNow, isCancelled: () => !current() });
     if (!rankings || !current()) return;
     const concepts = conceptEntries(model.model.manifest.cells, rankings);
-    const rec: Recording = { uri, version, text, language, win, act, model, rankings, concepts };
+    const dictionary = await this.dictionaryFor(model);
+    let features: Recording['features'];
+    if (dictionary.dict) {
+      const codes = await encodeWindowSliced(dictionary.dict, act, model.engine.spec, { yieldNow, isCancelled: () => !current() });
+      if (!codes || !current()) return;
+      const findings = rankFeaturesOnWindow(codes, text, win.start, language, FEATURE_CANDIDATES);
+      features = { ...codes, findings, names: featureNames(findings) };
+    }
+    const featureList = features ? featureEntries(features.findings) : [];
+    const rec: Recording = { uri, version, text, language, win, act, model, rankings, concepts, features, featureList };
     this.rec = rec;
     this.setView(this.view.tracks.length === 0 ? { ...this.view, tracks: defaultTracks(concepts, model.model.manifest.cells) } : this.view);
     this.sendAll();
@@ -284,6 +324,102 @@ export class HeatmapController implements vscode.Disposable {
     rec.concepts = conceptEntries(rec.model.model.manifest.cells, rec.rankings, random);
     this.log.info(`heatmap: random-init control measured on ${act.chars} chars in ${(performance.now() - t0).toFixed(0)} ms`);
     this.post({ type: 'conceptCells', entries: rec.concepts });
+    if (rec.features) await this.measureFeatureControl(rec, act, live);
+  }
+
+  /**
+   * The features' control: a dictionary of the same size and sparsity
+   * trained (in the features worker, once per model) on the random model's
+   * states of the first file the panel reads with that model, and read over
+   * each window the same way as the model's own dictionary. On that first
+   * file it is trained on the very text it is scored on: a generous control.
+   */
+  private async measureFeatureControl(rec: Recording, randomAct: WindowActivations, live: () => boolean): Promise<void> {
+    const real = rec.features;
+    const dict = this.dictionary?.model === rec.model ? this.dictionary.dict : null;
+    if (!real || !dict) return;
+    if (this.controlDictionary?.model !== rec.model) this.controlDictionary = { model: rec.model };
+    const control = this.controlDictionary;
+    if (!control.dict && !control.failed) {
+      control.running ??= this.trainControlDictionary(rec, dict).then(
+        (d) => void (control.dict = d),
+        (err: unknown) => void (control.failed = err instanceof Error ? err.message : String(err)),
+      );
+      await control.running;
+    }
+    if (!live()) return;
+    if (!control.dict) {
+      rec.featureList = featureEntries(real.findings, undefined, `no random-model control (${control.failed ?? 'cancelled'})`);
+      return this.sendFeatureList(rec);
+    }
+    const codes = await encodeWindowSliced(control.dict, randomAct, rec.model.engine.spec, { yieldNow, isCancelled: () => !live() });
+    if (!codes || !live()) return;
+    const random = rankFeaturesOnWindow(codes, rec.text, rec.win.start, rec.language, 1);
+    rec.featureList = featureEntries(real.findings, random);
+    this.sendFeatureList(rec);
+  }
+
+  private async trainControlDictionary(rec: Recording, dict: SparseDictionary): Promise<SparseDictionary> {
+    const spec = rec.model.engine.spec;
+    // The same weights as randomEngineLike(engine, 1), which recorded the control's window.
+    const params = initParams(paramLayout(spec), 1);
+    const outFile = path.join(os.tmpdir(), `lstm-lens-control-${process.pid}-${modelFingerprint(params)}-${dict.features}x${dict.k}.dict`);
+    const t0 = performance.now();
+    this.log.info(`heatmap: training the random model's control dictionary (${dict.features} features, k ${dict.k}) on ${path.basename(rec.uri)}`);
+    const result = await runDictionaryInWorker(
+      { spec, params, modelName: 'random baseline', texts: [{ name: rec.uri, text: rec.text }], maxChars: CONTROL_DICTIONARY_CHARS, train: { features: dict.features, k: dict.k, epochs: 3 }, outFile },
+      this.controlAbort.signal,
+      () => undefined,
+    );
+    try {
+      if (!result.savedTo) throw new Error('the control dictionary was not saved');
+      const loaded = await loadDictionary(result.savedTo);
+      this.log.info(`heatmap: control dictionary trained on ${result.rows} chars in ${((performance.now() - t0) / 1000).toFixed(1)} s (FVU ${result.metrics?.fvu.toFixed(3) ?? '?'})`);
+      return loaded.dict;
+    } finally {
+      await fs.promises.rm(outFile, { force: true });
+    }
+  }
+
+  /**
+   * The model's dictionary: the file its manifest (model.json, read again
+   * from disk, so one trained since the model loaded is found) lists beside
+   * it, or for the bundled model the one Train Feature Dictionary saved in
+   * the extension's storage. Checked against the model's weights.
+   */
+  private async dictionaryFor(model: LoadedModel): Promise<ModelDictionary> {
+    if (this.dictionary?.model === model && this.dictionary.dict) return this.dictionary;
+    const none = 'No feature dictionary for this model: run “LSTM Lens: Train Feature Dictionary” (or lstm-lens features train) to make one.';
+    let found: ModelDictionary = { model, dict: null, note: none };
+    try {
+      const file = (await manifestDictionaryPath(model.dir)) ?? this.storedDictionaryPath(model);
+      if (file) {
+        const { dict, info } = await loadDictionary(file);
+        checkDictionaryFitsModel(info, dict, model.engine.spec, model.model.params, path.basename(file));
+        found = { model, dict, note: `${dict.features} features, ${dict.k} active per character at most (${path.basename(file)})` };
+        this.log.info(`heatmap: feature dictionary ${file}: ${found.note}`);
+      }
+    } catch (err) {
+      found = { model, dict: null, note: `The feature dictionary cannot be used: ${err instanceof Error ? err.message : String(err)}` };
+      this.log.warn(`heatmap: ${found.note}`);
+    }
+    if (this.dictionary?.model !== model || this.dictionary.note !== found.note) {
+      this.dictionary = found;
+      // The shape changed (features known now): re-check the view's feature tracks against it.
+      this.view = parseViewState(this.view, this.shape());
+    }
+    return found;
+  }
+
+  private storedDictionaryPath(model: LoadedModel): string | null {
+    if (model.source !== 'bundled' || !this.storageUri) return null;
+    const file = path.join(this.storageUri.fsPath, 'features', `${modelFingerprint(model.model.params)}.dict`);
+    return fs.existsSync(file) ? file : null;
+  }
+
+  private sendFeatureList(rec: Recording): void {
+    const dictionary = this.dictionary?.model === rec.model ? this.dictionary : undefined;
+    this.post({ type: 'featureList', entries: rec.featureList, features: rec.features?.features ?? 0, note: dictionary?.note ?? '' });
   }
 
   private sendAll(): void {
@@ -310,6 +446,7 @@ export class HeatmapController implements vscode.Disposable {
     });
     this.sendTracks();
     this.post({ type: 'conceptCells', entries: rec.concepts });
+    this.sendFeatureList(rec);
     this.post({ type: 'saturation', layers: gateChart(rec.act) });
     const editor = this.target && editorFor(this.target);
     if (editor) this.sendSelection(editor);
@@ -319,7 +456,7 @@ export class HeatmapController implements vscode.Disposable {
   private sendTracks(): void {
     const rec = this.rec;
     if (!rec) return;
-    const tracks = this.view.tracks.map((t) => buildTrack(rec.act, t, rec.model.model.manifest.cells));
+    const tracks = buildTracks(rec.act, this.view.tracks, rec.model.model.manifest.cells, trackFeatures(rec));
     this.post({ type: 'tracks', tracks });
   }
 
@@ -387,26 +524,28 @@ export class HeatmapController implements vscode.Disposable {
     const doc = this.target;
     const editor = doc && editorFor(doc);
     if (!doc || !editor || editor.selection.isEmpty) {
-      return this.post({ type: 'hypothesis', cells: [], matches: [], note: 'Select a span in the editor first: the cells on throughout it form the hypothesis.' });
+      return this.post({ type: 'hypothesis', cells: [], features: [], matches: [], note: 'Select a span in the editor first: the cells on throughout it form the hypothesis.' });
     }
     const rec = await this.recordingFor(doc);
     if (!rec) return;
     const start = doc.offsetAt(editor.selection.start);
     const end = doc.offsetAt(editor.selection.end);
-    if (start < rec.win.start || end > rec.win.end) return this.post({ type: 'hypothesis', cells: [], matches: [], note: 'The selection reaches outside the recorded window.' });
+    if (start < rec.win.start || end > rec.win.end) return this.post({ type: 'hypothesis', cells: [], features: [], matches: [], note: 'The selection reaches outside the recorded window.' });
     const { threshold, offAround, scope } = this.view;
-    const found = hypothesisInWindow(rec.act, start, end, threshold, offAround);
+    const found = hypothesisInWindow(rec.act, start, end, threshold, offAround, rec.features);
     const refs: CellRef[] = found.cells.map((c) => c.ref).slice(0, MAX_HYPOTHESIS_CELLS);
-    const summary = `${found.cells.length} cell${found.cells.length === 1 ? '' : 's'} above ${threshold} at every selected character${offAround ? ` and at most ${threshold} for ${offAround} characters around it` : ''}.`;
+    const featureText = rec.features ? ` and ${found.features.length} dictionary feature${found.features.length === 1 ? '' : 's'}` : '';
+    const summary = `${found.cells.length} cell${found.cells.length === 1 ? '' : 's'}${featureText} above ${threshold} at every selected character${offAround ? ` and at most ${threshold} for ${offAround} characters around it` : ''}.`;
     if (refs.length === 0 || scope === 'file') {
       this.matchTargets = found.matches.map((m) => ({ uri: doc.uri, start: m.start, end: m.end }));
       const matches = found.matches.map((m, index) => ({ index, where: `line ${doc.positionAt(m.start).line + 1}`, preview: rec.text.slice(m.start, Math.min(m.end, m.start + 120)), overlap: m.overlap, chars: m.end - m.start }));
-      return this.post({ type: 'hypothesis', cells: found.cells, matches, note: `${summary} ${matches.length} other place${matches.length === 1 ? '' : 's'} in the recorded window.` });
+      return this.post({ type: 'hypothesis', cells: found.cells, features: found.features, matches, note: `${summary} ${matches.length} other place${matches.length === 1 ? '' : 's'} in the recorded window.` });
     }
-    await this.searchWorkspace(rec, refs, threshold, found.cells, summary, { uri: doc.uri, start, end });
+    // Workspace matches are found by the cells alone: other files are read by the model without the dictionary.
+    await this.searchWorkspace(rec, refs, threshold, found.cells, found.features, found.features.length ? `${summary} Workspace matches use the cells only.` : summary, { uri: doc.uri, start, end });
   }
 
-  private async searchWorkspace(rec: Recording, refs: CellRef[], threshold: number, cells: CellEntry[], summary: string, selection: MatchTarget): Promise<void> {
+  private async searchWorkspace(rec: Recording, refs: CellRef[], threshold: number, cells: CellEntry[], features: FeatureEntry[], summary: string, selection: MatchTarget): Promise<void> {
     const generation = ++this.searchGeneration;
     this.post({ type: 'status', busy: true, message: 'Searching the workspace…' });
     const uris = await vscode.workspace.findFiles(WORKSPACE_GLOB, WORKSPACE_EXCLUDE, WORKSPACE_MAX_FILES);
@@ -429,7 +568,7 @@ export class HeatmapController implements vscode.Disposable {
       const text = sources.find((s) => s.name === m.name)?.text ?? '';
       return { index, where: `${vscode.workspace.asRelativePath(vscode.Uri.parse(m.name))}:${lineCount(text.slice(0, m.start))}`, preview: m.preview.slice(0, 120), overlap: m.overlap, chars: m.end - m.start };
     });
-    this.post({ type: 'hypothesis', cells, matches, note: `${summary} ${matches.length} matches in ${result.filesSearched} workspace files (first ${WORKSPACE_MAX_CHARS} characters of each).` });
+    this.post({ type: 'hypothesis', cells, features, matches, note: `${summary} ${matches.length} matches in ${result.filesSearched} workspace files (first ${WORKSPACE_MAX_CHARS} characters of each).` });
     this.post({ type: 'status', busy: false, message: '' });
   }
 
@@ -460,7 +599,7 @@ export class HeatmapController implements vscode.Disposable {
         filters: { HTML: ['html'] },
       }));
     if (!uri) return;
-    const tracks = this.view.tracks.map((t) => buildTrack(rec.act, t, rec.model.model.manifest.cells));
+    const tracks = buildTracks(rec.act, this.view.tracks, rec.model.model.manifest.cells, trackFeatures(rec));
     const note = rec.win.start > 0 || rec.win.end < rec.text.length ? `Characters ${rec.win.start}–${rec.win.end} of ${rec.text.length}.` : undefined;
     const html = exportHeatmapHtml({ fileName: vscode.workspace.asRelativePath(doc.uri), text: rec.text.slice(rec.win.start, rec.win.end), tracks, modelName: `${rec.model.name} (${rec.model.shape})`, note });
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(html));
@@ -471,10 +610,13 @@ export class HeatmapController implements vscode.Disposable {
 
   private shape(): ModelShape | undefined {
     const s = this.store.status;
-    return s.kind === 'ready' ? shapeOf(s.loaded) : undefined;
+    if (s.kind !== 'ready') return undefined;
+    const known = this.dictionary?.model === s.loaded ? { features: this.dictionary.dict?.features ?? 0 } : {};
+    return { ...shapeOf(s.loaded), ...known };
   }
 
   dispose(): void {
+    this.controlAbort.abort();
     clearTimeout(this.recordTimer);
     clearTimeout(this.selectionTimer);
     this.generation++;
@@ -486,8 +628,8 @@ export class HeatmapController implements vscode.Disposable {
 }
 
 /** The panel's commands and serializer. */
-export function registerHeatmap(extensionUri: vscode.Uri, store: ModelStore, log: vscode.LogOutputChannel): vscode.Disposable[] {
-  const controller = new HeatmapController(extensionUri, store, log);
+export function registerHeatmap(extensionUri: vscode.Uri, store: ModelStore, log: vscode.LogOutputChannel, storageUri?: vscode.Uri): vscode.Disposable[] {
+  const controller = new HeatmapController(extensionUri, store, log, storageUri);
   return [
     controller,
     vscode.commands.registerCommand(HEATMAP_COMMANDS.show, () => controller.show()),
@@ -511,6 +653,22 @@ function defaultTracks(concepts: CellEntry[], named: Record<string, NamedCell> |
     if (ref) return [{ type: 'cell', ...ref }];
   }
   return [{ type: 'cell', layer: 0, cell: 0, kind: 'h' }];
+}
+
+function trackFeatures(rec: Recording): TrackFeatures | undefined {
+  return rec.features && { codes: rec.features.codes, names: rec.features.names };
+}
+
+/** The dictionary file the model's manifest lists, read from model.json on disk; null when it lists none or cannot be read. */
+async function manifestDictionaryPath(dir: string): Promise<string | null> {
+  let manifest: ModelManifest | undefined;
+  try {
+    const json = JSON.parse(await fs.promises.readFile(path.join(dir, MODEL_JSON), 'utf8')) as { userDefinedMetadata?: { lstmLens?: ModelManifest } };
+    manifest = json.userDefinedMetadata?.lstmLens;
+  } catch {
+    return null;
+  }
+  return manifest ? dictionaryPathOf(dir, manifest) : null;
 }
 
 function shapeOf(loaded: LoadedModel): ModelShape {

@@ -14,8 +14,8 @@ export const MAX_OFF_AROUND = 50;
 export const THRESHOLD_LIMIT = 50;
 export const DEFAULT_THRESHOLD = 0.3;
 
-/** A row of colors: one cell's h or c, or the model's surprise (bits) at each character. */
-export type TrackSpec = { type: 'cell'; layer: number; cell: number; kind: CellKind } | { type: 'surprise' };
+/** A row of colors: one cell's h or c, one feature of the model's sparse dictionary, or the model's surprise (bits) at each character. */
+export type TrackSpec = { type: 'cell'; layer: number; cell: number; kind: CellKind } | { type: 'feature'; index: number } | { type: 'surprise' };
 
 export type SearchScope = 'file' | 'workspace';
 
@@ -69,6 +69,15 @@ export interface CellEntry {
   group?: string;
 }
 
+/** One line of the feature list (a feature of the dictionary saved beside the model): click it to add the feature as a track. */
+export interface FeatureEntry {
+  feature: number;
+  title: string;
+  detail: string;
+  /** The concept it is listed under. */
+  group?: string;
+}
+
 export interface GateChartLayer {
   layer: number;
   steps: number;
@@ -95,8 +104,10 @@ export type HostMessage =
   | { type: 'tracks'; tracks: TrackPayload[] }
   | { type: 'cursor'; offset: number }
   | { type: 'conceptCells'; entries: CellEntry[] }
+  /** The dictionary's standout features; `features` is its size (0: no dictionary, the note says why and how to make one). */
+  | { type: 'featureList'; entries: FeatureEntry[]; features: number; note: string }
   | { type: 'selectionCells'; entries: CellEntry[]; selection: { start: number; end: number } | null; note?: string }
-  | { type: 'hypothesis'; cells: CellEntry[]; matches: MatchEntry[]; note: string }
+  | { type: 'hypothesis'; cells: CellEntry[]; features: FeatureEntry[]; matches: MatchEntry[]; note: string }
   | { type: 'saturation'; layers: GateChartLayer[] }
   | { type: 'status'; busy: boolean; message: string };
 
@@ -105,6 +116,8 @@ export interface ModelShape {
   hidden: readonly number[];
   /** False for a GRU or a plain RNN (no c); absent means an LSTM. */
   hasMemoryCell?: boolean;
+  /** Features of the loaded dictionary: 0 when there is none; absent while not known yet (any index passes, the host checks again once it knows). */
+  features?: number;
 }
 
 export function defaultViewState(): ViewState {
@@ -129,6 +142,7 @@ function isNumberIn(x: unknown, lo: number, hi: number): x is number {
 export function parseTrack(raw: unknown, shape: ModelShape | undefined): TrackSpec | undefined {
   if (!isRecord(raw)) return undefined;
   if (raw.type === 'surprise') return { type: 'surprise' };
+  if (raw.type === 'feature') return isInt(raw.index, 0, (shape?.features ?? 1 << 20) - 1) ? { type: 'feature', index: raw.index } : undefined;
   if (raw.type !== 'cell' || (raw.kind !== 'h' && raw.kind !== 'c')) return undefined;
   if (raw.kind === 'c' && shape?.hasMemoryCell === false) return undefined;
   const layers = shape?.hidden.length ?? 64;
@@ -205,6 +219,7 @@ function parseSearchOptions(raw: Raw): { threshold: number; offAround: number; s
 }
 
 export function sameTrack(a: TrackSpec, b: TrackSpec): boolean {
-  if (a.type === 'surprise' || b.type === 'surprise') return a.type === b.type;
-  return a.layer === b.layer && a.cell === b.cell && a.kind === b.kind;
+  if (a.type === 'cell' && b.type === 'cell') return a.layer === b.layer && a.cell === b.cell && a.kind === b.kind;
+  if (a.type === 'feature' && b.type === 'feature') return a.index === b.index;
+  return a.type === b.type;
 }
