@@ -216,6 +216,31 @@ const RENDERERS = {
     ].join('\n');
   },
 
+  /**
+   * Cells against tree-sitter node types (cells --syntax --json), one result
+   * file per language: the five node types with the highest AUROC, then the
+   * three others with the largest margin over the random model.
+   */
+  'syntax-cells'(root, args) {
+    const runs = args.map((a) => ({ ...readResult(root, a.file, ['command', 'weights', 'machine', 'date']), label: a.label }));
+    const rows = [];
+    for (const { r, label, rel } of runs) {
+      if (!r.syntax) throw new Error(`bench/results/${rel} has no syntax rankings (run cells with --syntax)`);
+      const ranked = Object.entries(r.syntax).map(([type, c]) => ({ type, c, margin: c.auroc - c.random.auroc }));
+      const byAuroc = [...ranked].sort((a, b) => b.c.auroc - a.c.auroc || b.margin - a.margin || a.type.localeCompare(b.type)).slice(0, 5);
+      const byMargin = ranked.filter((x) => !byAuroc.includes(x)).sort((a, b) => b.margin - a.margin || a.type.localeCompare(b.type)).slice(0, 3);
+      for (const [x, why] of [...byAuroc.map((x) => [x, 'top AUROC']), ...byMargin.map((x) => [x, 'top margin'])]) {
+        const sign = x.margin >= 0 ? '+' : '−';
+        rows.push([label, `\`${x.type}\``, int(x.c.nodes), `layer ${x.c.layer} ${x.c.kind}[${x.c.cell}]`, x.c.auroc.toFixed(3), x.c.random.auroc.toFixed(3), `${sign}${Math.abs(x.margin).toFixed(3)}`, why]);
+      }
+    }
+    return [
+      table(['language', 'node type', 'nodes', 'best cell', 'AUROC', 'random model', 'margin', 'listed for'], rows),
+      '',
+      ...runs.map((x) => `- Source: ${sourceLine(x)}`),
+    ].join('\n');
+  },
+
   /** Model card: held-out bits/char and top-1 per language (scripts/model-card-figures.sh). */
   'card-heldout'(root, args) {
     const langs = cardLanguages(root, args);

@@ -117,4 +117,25 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('lists, per language, the five node types with the highest AUROC and then the three others with the largest margin (cells --syntax)', () => {
+    const provenance = { command: 'node out/src/cli/main.js cells --model models/default --syntax --json a.c b.c', settings: null, weights: { file: 'weights-0123456789ab.bin', sha256: 'x' }, date: '2026-12-05T00:00:00.000Z', machine: 'Test CPU, 2 cores' };
+    // Node type tN: AUROC falls with N, the random model's falls faster after t5, so t9 has the largest margin of the rest.
+    const syntax: Record<string, object> = {};
+    for (let n = 0; n < 10; n++) syntax[`t${n}`] = { layer: 0, cell: n, kind: 'c', auroc: 0.99 - n / 100, nodes: 10 + n, random: { auroc: n < 5 ? 0.9 : 0.9 - (n - 5) / 10 } };
+    const dir = scratch({
+      'README.md': '<!-- figures:syntax-cells c.json="C" -->\n<!-- /figures:syntax-cells -->\n',
+      'bench/results/c.json': JSON.stringify({ syntax, provenance }),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      const listed = [...text.matchAll(/^\| C \| `(t\d)` \|.*\| (top AUROC|top margin) \|$/gm)].map((m) => `${m[1]} ${m[2]}`);
+      assert.deepStrictEqual(listed, ['t0 top AUROC', 't1 top AUROC', 't2 top AUROC', 't3 top AUROC', 't4 top AUROC', 't9 top margin', 't8 top margin', 't7 top margin']);
+      assert.match(text, /\| C \| `t9` \| 19 \| layer 0 c\[9\] \| 0\.900 \| 0\.500 \| \+0\.400 \| top margin \|/);
+      assert.match(text, /weights `weights-0123456789ab\.bin`; Test CPU, 2 cores; 2026-12-05/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
