@@ -33,14 +33,20 @@ const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '--
 // ------------------------------------------------------------------ result files
 
 /**
- * A result file with its provenance checked; the last line holds the JSON (a
- * CLI may print notes first). The model card's files (eval runs) carry their
+ * A result file with its provenance checked: the whole file is the JSON, or
+ * its last line is (a CLI may print notes first). The model card's files (eval runs) carry their
  * settings in the command, so they need no separate settings.
  */
 function readResult(root, rel, required = ['command', 'settings', 'weights', 'machine', 'date']) {
   const file = path.join(root, 'bench', 'results', rel);
   if (!fs.existsSync(file)) throw new Error(`bench/results/${rel} does not exist`);
-  const r = JSON.parse(fs.readFileSync(file, 'utf8').trim().split('\n').pop());
+  const text = fs.readFileSync(file, 'utf8').trim();
+  let r;
+  try {
+    r = JSON.parse(text);
+  } catch {
+    r = JSON.parse(text.split('\n').pop());
+  }
   const p = r.provenance;
   if (!p) throw new Error(`bench/results/${rel} has no provenance (command, settings, weights, machine, date): it cannot back a figure`);
   for (const key of required) {
@@ -239,6 +245,22 @@ const RENDERERS = {
       '',
       ...runs.map((x) => `- Source: ${sourceLine(x)}`),
     ].join('\n');
+  },
+
+  /** The cell types side by side (compare --json): its text report without the samples, under the command. */
+  compare(root, [arg]) {
+    const res = readResult(root, arg.file, ['command', 'weights', 'machine', 'date']);
+    const lines = [];
+    let inSamples = false;
+    for (const line of res.r.report) {
+      if (line.startsWith('samples (')) inSamples = true;
+      else if (line === '') inSamples = false;
+      if (!inSamples) lines.push(line.trimEnd());
+    }
+    // The column heads stand over the numbers of the line below them (the report starts them at the margin).
+    if (lines.length > 1 && !/\d/.test(lines[0])) lines[0] = lines[0].padStart(lines[1].length);
+    const body = lines.join('\n').replace(/\n{3,}/g, '\n\n');
+    return withSource(res, ['```text', `$ ${res.p.command}`, body, '```'].join('\n'));
   },
 
   /** Model card: held-out bits/char and top-1 per language (scripts/model-card-figures.sh). */

@@ -138,4 +138,21 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('shows compare\'s text report under its command, without the samples, from a result file that is one JSON document', () => {
+    const report = ['LSTM   GRU', 'bits/char   3.1   2.5', '', 'samples (temperature 0.8):', '  LSTM  abc', '  GRU   def', '', 'gradient reach:', '    0  1.0e+0  1.0e+0'];
+    const provenance = { command: 'node out/src/cli/main.js compare --minutes 2 --json a.ts', settings: null, weights: null, machine: 'Test CPU, 2 cores', date: '2026-12-04' };
+    const dir = scratch({
+      'README.md': '<!-- figures:compare cmp.json -->\n<!-- /figures:compare -->\n',
+      'bench/results/cmp.json': JSON.stringify({ report, provenance }, null, 1),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      assert.ok(text.includes('```text\n$ node out/src/cli/main.js compare --minutes 2 --json a.ts\n           LSTM   GRU\nbits/char   3.1   2.5\n\ngradient reach:\n    0  1.0e+0  1.0e+0\n```'), text);
+      assert.ok(!text.includes('abc'), 'the samples are left out');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
