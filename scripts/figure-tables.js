@@ -263,6 +263,21 @@ const RENDERERS = {
     return withSource(res, ['```text', `$ ${res.p.command}`, body, '```'].join('\n'));
   },
 
+  /** Training speed of the three cell types at one shape per result file (bench cells --json). */
+  'cell-types'(root, args) {
+    const runs = args.map((a) => readResult(root, a.file, ['command', 'weights', 'machine', 'date']));
+    const rows = [];
+    for (const { r } of runs) {
+      const shape = r.shape.replace('x', '×');
+      for (const [cell, name] of [['lstm', 'LSTM'], ['gru', 'GRU'], ['rnn', 'RNN']]) {
+        const over = (key) => (r[key][cell] / r[key].lstm).toFixed(2);
+        rows.push([shape, name, int(r.charsPerSecond[cell]), int(r.charsPerCpuSecond[cell]), over('charsPerSecond'), over('charsPerCpuSecond')]);
+      }
+    }
+    const header = `| shape | cell | chars/s | chars per CPU second | × LSTM (wall) | × LSTM (CPU) |\n|---|---|---:|---:|---:|---:|`;
+    return [header, ...rows.map((row) => `| ${row.join(' | ')} |`), '', ...runs.map((x) => `- Source: ${sourceLine(x)}`)].join('\n');
+  },
+
   /** Model card: held-out bits/char and top-1 per language (scripts/model-card-figures.sh). */
   'card-heldout'(root, args) {
     const langs = cardLanguages(root, args);

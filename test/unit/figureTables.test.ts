@@ -155,4 +155,22 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('gives each cell type\'s speed and its ratio to the LSTM, wall and CPU (bench cells)', () => {
+    const provenance = { command: 'node dist/cli.js bench cells --json', settings: null, weights: null, machine: 'Test CPU, 2 cores', date: '2026-12-04' };
+    const result = { shape: '2x256', charsPerSecond: { lstm: 1000, gru: 1500, rnn: 4000 }, charsPerCpuSecond: { lstm: 2000, gru: 2600, rnn: 7000 } };
+    const dir = scratch({
+      'bench/README.md': '<!-- figures:cell-types cells.json -->\n<!-- /figures:cell-types -->\n',
+      'bench/results/cells.json': JSON.stringify({ ...result, provenance }),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'bench/README.md'), 'utf8');
+      assert.match(text, /\| 2×256 \| LSTM \| 1,000 \| 2,000 \| 1\.00 \| 1\.00 \|/);
+      assert.match(text, /\| 2×256 \| GRU \| 1,500 \| 2,600 \| 1\.50 \| 1\.30 \|/);
+      assert.match(text, /\| 2×256 \| RNN \| 4,000 \| 7,000 \| 4\.00 \| 3\.50 \|/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
