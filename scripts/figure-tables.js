@@ -278,6 +278,18 @@ const RENDERERS = {
     return [header, ...rows.map((row) => `| ${row.join(' | ')} |`), '', ...runs.map((x) => `- Source: ${sourceLine(x)}`)].join('\n');
   },
 
+  /** lstm-lens train beside the PyTorch trainer, the same model for the same minutes (bench/torch-vs-fused.sh). */
+  trainers(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const { r } = res;
+    const row = (name, t) => [name, int(t.charsPerSecond), String(t.steps), t.valBitsPerChar.toFixed(3)];
+    return withSource(
+      res,
+      table(['trainer', 'chars/s', 'steps', `val bits/char after ${r.minutesEach} min`], [row(`fused, 2 threads`, r.fused), row(`PyTorch ${r.machine.torch.replace(/a0$/, '')} on CPU, ${r.machine.torchThreads} torch thread`, r.pytorch)]),
+      `PyTorch at ${ratio(r.pytorchOverFused)} the fused engine's characters/s; load average ${r.machine.loadAverageBefore[0].toFixed(1)} before, ${r.machine.loadAverageAfter[0].toFixed(1)} after.`,
+    );
+  },
+
   /** Model card: held-out bits/char and top-1 per language (scripts/model-card-figures.sh). */
   'card-heldout'(root, args) {
     const langs = cardLanguages(root, args);

@@ -173,4 +173,23 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('sets the two trainers side by side with their ratio (bench/torch-vs-fused.sh)', () => {
+    const provenance = { command: 'bench/torch-vs-fused.sh 1 src', settings: null, weights: null, machine: 'Test CPU, 2 cores', date: '2026-12-04T00:00:00Z' };
+    const trainer = (charsPerSecond: number, steps: number, valBitsPerChar: number) => ({ charsPerSecond, steps, valBitsPerChar });
+    const result = { minutesEach: 1, machine: { torch: '1.13.0a0', torchThreads: 1, loadAverageBefore: [2, 1, 1], loadAverageAfter: [3, 1, 1] }, fused: trainer(2000, 40, 4.5), pytorch: trainer(1500, 30, 4.6), pytorchOverFused: 0.75 };
+    const dir = scratch({
+      'bench/README.md': '<!-- figures:trainers t.json -->\n<!-- /figures:trainers -->\n',
+      'bench/results/t.json': JSON.stringify({ ...result, provenance }, null, 1),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'bench/README.md'), 'utf8');
+      assert.match(text, /\| fused, 2 threads \| 2,000 \| 40 \| 4\.500 \|/);
+      assert.match(text, /\| PyTorch 1\.13\.0 on CPU, 1 torch thread \| 1,500 \| 30 \| 4\.600 \|/);
+      assert.match(text, /PyTorch at 0\.75× the fused engine's characters\/s; load average 2\.0 before, 3\.0 after\./);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
