@@ -7,6 +7,7 @@ import { grammarForFile } from '../../src/core/syntax/grammars';
 import { TextSource, splitTrainVal } from '../../src/core/trainer/trainingData';
 import { decode } from '../../src/core/vocab';
 import { heldOutOf } from '../../src/core/workspaceTraining/heldOut';
+import { splitByPathHash } from '../../src/core/workspaceTraining/pathSplit';
 
 // These files were written by the code as it stood at commit 5597b5d, before the
 // hash-by-name helpers and the file-extension tables were each made one. They pin
@@ -22,6 +23,8 @@ interface NameHashChoices {
   /** valFraction → the held-out names, in the order the split ranks them. */
   split: Record<string, string[]>;
   heldOut: Record<string, string[]>;
+  /** heldOutFraction → the files splitByPathHash holds out (bench workspace's split). */
+  pathSplit: Record<string, string[]>;
   /** seed → name → the indentation it was rewritten to ('tab', '2', '4', '8'). */
   reindented: Record<string, Record<string, string>>;
 }
@@ -45,6 +48,12 @@ describe('choices pinned from before the refactor', () => {
   it('heldOutOf names the same files', () => {
     for (const [fraction, names] of Object.entries(pinned.heldOut)) {
       assert.deepStrictEqual(heldOutOf(sources, Number(fraction)).files.map((s) => s.name), names, `valFraction ${fraction}`);
+    }
+  });
+
+  it('splitByPathHash holds out the same paths', () => {
+    for (const [fraction, names] of Object.entries(pinned.pathSplit)) {
+      assert.deepStrictEqual(splitByPathHash(pinned.names, (n) => n, Number(fraction)).heldOut, names, `heldOutFraction ${fraction}`);
     }
   });
 
