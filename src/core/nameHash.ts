@@ -6,7 +6,7 @@ import { createHash } from 'crypto';
 // There are two hashes because each already decided choices that models were
 // trained and compared on; replacing one by the other would move those choices.
 
-/** A number in [0, 1) from a name: the first 32 bits of its SHA-1. Decides the held-out files. */
+/** A number in [0, 1) from a name: the first 32 bits of its SHA-1. Decides the held-out files (training's validation, bench workspace's split). */
 export function nameHashUnit(name: string): number {
   return createHash('sha1').update(name).digest().readUInt32BE(0) / 2 ** 32;
 }
