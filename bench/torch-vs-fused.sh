@@ -31,10 +31,13 @@ last = lambda f: json.loads(open(os.path.join(work, f)).read().strip().splitline
 fused, pt = last("fused.out"), last("torch.out")
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 pick = lambda r: {k: r.get(k) for k in ("charsPerSecond", "valBitsPerChar", "trainBitsPerChar", "steps", "seconds", "chars", "stoppedBecause")}
+date = subprocess.run(["date", "-u", "+%Y-%m-%dT%H:%M:%SZ"], capture_output=True, text=True).stdout.strip()
+command = "bench/torch-vs-fused.sh %g %s" % (minutes, corpus)
+node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
 print(json.dumps({
-    "date": subprocess.run(["date", "-u", "+%Y-%m-%dT%H:%M:%SZ"], capture_output=True, text=True).stdout.strip(),
-    "command": "bench/torch-vs-fused.sh %g %s" % (minutes, corpus),
-    "machine": {"cpu": cpu, "cores": os.cpu_count(), "node": subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip(),
+    "date": date,
+    "command": command,
+    "machine": {"cpu": cpu, "cores": os.cpu_count(), "node": node,
                 "torch": torch.__version__, "torchThreads": torch.get_num_threads(),
                 "loadAverageBefore": [float(x) for x in load_before.split()], "loadAverageAfter": list(os.getloadavg())},
     "shape": {"layers": 2, "hidden": 256, "embed": 64, "seq": 64, "batch": 32},
@@ -42,5 +45,8 @@ print(json.dumps({
     "fused": dict(pick(fused), engine="lstm-lens train, fused wasm, 2 threads"),
     "pytorch": dict(pick(pt), engine="python/lstm_lens_torch.py train, CPU"),
     "pytorchOverFused": pt["charsPerSecond"] / fused["charsPerSecond"],
+    # What scripts/figure-tables.js needs to cite the run (both models start from random weights).
+    "provenance": {"command": command, "settings": None, "weights": None, "date": date,
+                   "machine": "%s, %d cores, Node %s, torch %s, load average %s" % (cpu, os.cpu_count(), node, torch.__version__, load_before)},
 }, indent=1))
 PY

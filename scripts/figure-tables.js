@@ -33,14 +33,20 @@ const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '--
 // ------------------------------------------------------------------ result files
 
 /**
- * A result file with its provenance checked; the last line holds the JSON (a
- * CLI may print notes first). The model card's files (eval runs) carry their
+ * A result file with its provenance checked: the whole file is the JSON, or
+ * its last line is (a CLI may print notes first). The model card's files (eval runs) carry their
  * settings in the command, so they need no separate settings.
  */
 function readResult(root, rel, required = ['command', 'settings', 'weights', 'machine', 'date']) {
   const file = path.join(root, 'bench', 'results', rel);
   if (!fs.existsSync(file)) throw new Error(`bench/results/${rel} does not exist`);
-  const r = JSON.parse(fs.readFileSync(file, 'utf8').trim().split('\n').pop());
+  const text = fs.readFileSync(file, 'utf8').trim();
+  let r;
+  try {
+    r = JSON.parse(text);
+  } catch {
+    r = JSON.parse(text.split('\n').pop());
+  }
   const p = r.provenance;
   if (!p) throw new Error(`bench/results/${rel} has no provenance (command, settings, weights, machine, date): it cannot back a figure`);
   for (const key of required) {
@@ -245,6 +251,74 @@ const RENDERERS = {
       `- Source: ${sourceLine(res)}`,
       ...settingsNotes(root, [res]),
     ].join('\n');
+  },
+
+  /**
+   * Cells against tree-sitter node types (cells --syntax --json), one result
+   * file per language: the five node types with the highest AUROC, then the
+   * three others with the largest margin over the random model.
+   */
+  'syntax-cells'(root, args) {
+    const runs = args.map((a) => ({ ...readResult(root, a.file, ['command', 'weights', 'machine', 'date']), label: a.label }));
+    const rows = [];
+    for (const { r, label, rel } of runs) {
+      if (!r.syntax) throw new Error(`bench/results/${rel} has no syntax rankings (run cells with --syntax)`);
+      const ranked = Object.entries(r.syntax).map(([type, c]) => ({ type, c, margin: c.auroc - c.random.auroc }));
+      const byAuroc = [...ranked].sort((a, b) => b.c.auroc - a.c.auroc || b.margin - a.margin || a.type.localeCompare(b.type)).slice(0, 5);
+      const byMargin = ranked.filter((x) => !byAuroc.includes(x)).sort((a, b) => b.margin - a.margin || a.type.localeCompare(b.type)).slice(0, 3);
+      for (const [x, why] of [...byAuroc.map((x) => [x, 'top AUROC']), ...byMargin.map((x) => [x, 'top margin'])]) {
+        const sign = x.margin >= 0 ? '+' : '−';
+        rows.push([label, `\`${x.type}\``, int(x.c.nodes), `layer ${x.c.layer} ${x.c.kind}[${x.c.cell}]`, x.c.auroc.toFixed(3), x.c.random.auroc.toFixed(3), `${sign}${Math.abs(x.margin).toFixed(3)}`, why]);
+      }
+    }
+    return [
+      table(['language', 'node type', 'nodes', 'best cell', 'AUROC', 'random model', 'margin', 'listed for'], rows),
+      '',
+      ...runs.map((x) => `- Source: ${sourceLine(x)}`),
+    ].join('\n');
+  },
+
+  /** The cell types side by side (compare --json): its text report without the samples, under the command. */
+  compare(root, [arg]) {
+    const res = readResult(root, arg.file, ['command', 'weights', 'machine', 'date']);
+    const lines = [];
+    let inSamples = false;
+    for (const line of res.r.report) {
+      if (line.startsWith('samples (')) inSamples = true;
+      else if (line === '') inSamples = false;
+      if (!inSamples) lines.push(line.trimEnd());
+    }
+    // The column heads stand over the numbers of the line below them (the report starts them at the margin).
+    if (lines.length > 1 && !/\d/.test(lines[0])) lines[0] = lines[0].padStart(lines[1].length);
+    const body = lines.join('\n').replace(/\n{3,}/g, '\n\n');
+    return withSource(res, ['```text', `$ ${res.p.command}`, body, '```'].join('\n'));
+  },
+
+  /** Training speed of the three cell types at one shape per result file (bench cells --json). */
+  'cell-types'(root, args) {
+    const runs = args.map((a) => readResult(root, a.file, ['command', 'weights', 'machine', 'date']));
+    const rows = [];
+    for (const { r } of runs) {
+      const shape = r.shape.replace('x', '×');
+      for (const [cell, name] of [['lstm', 'LSTM'], ['gru', 'GRU'], ['rnn', 'RNN']]) {
+        const over = (key) => (r[key][cell] / r[key].lstm).toFixed(2);
+        rows.push([shape, name, int(r.charsPerSecond[cell]), int(r.charsPerCpuSecond[cell]), over('charsPerSecond'), over('charsPerCpuSecond')]);
+      }
+    }
+    const header = `| shape | cell | chars/s | chars per CPU second | × LSTM (wall) | × LSTM (CPU) |\n|---|---|---:|---:|---:|---:|`;
+    return [header, ...rows.map((row) => `| ${row.join(' | ')} |`), '', ...runs.map((x) => `- Source: ${sourceLine(x)}`)].join('\n');
+  },
+
+  /** lstm-lens train beside the PyTorch trainer, the same model for the same minutes (bench/torch-vs-fused.sh). */
+  trainers(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const { r } = res;
+    const row = (name, t) => [name, int(t.charsPerSecond), String(t.steps), t.valBitsPerChar.toFixed(3)];
+    return withSource(
+      res,
+      table(['trainer', 'chars/s', 'steps', `val bits/char after ${r.minutesEach} min`], [row(`fused, 2 threads`, r.fused), row(`PyTorch ${r.machine.torch.replace(/a0$/, '')} on CPU, ${r.machine.torchThreads} torch thread`, r.pytorch)]),
+      `PyTorch at ${ratio(r.pytorchOverFused)} the fused engine's characters/s; load average ${r.machine.loadAverageBefore[0].toFixed(1)} before, ${r.machine.loadAverageAfter[0].toFixed(1)} after.`,
+    );
   },
 
   /** Model card: held-out bits/char and top-1 per language (scripts/model-card-figures.sh). */

@@ -3,6 +3,7 @@ import { UsageError, num, parseArgs } from '../cli/args';
 import { formatCount, note, printJson } from '../cli/output';
 import { CELL_TYPES, CellType } from '../core/modelSpec';
 import { benchFusedTrain } from './fusedEngineBench';
+import { resultProvenance } from './resultProvenance';
 
 export const CELL_TYPES_BENCH_USAGE = 'bench cells [--json] [--quick] [--layers N] [--hidden N] [--threads N] [--rounds N]';
 
@@ -66,7 +67,7 @@ export async function cellTypesBenchCommand(argv: string[]): Promise<number> {
     cpuRuns,
     ratios,
   };
-  if (a.flags.json) printJson(result);
+  if (a.flags.json) printJson({ ...result, provenance: resultProvenance(null, null) });
   else {
     for (const c of CELL_TYPES) process.stdout.write(`${c.padEnd(5)} ${formatCount(charsPerSecond[c]).padStart(10)} chars/s ${formatCount(charsPerCpuSecond[c]).padStart(10)} chars/CPU-s\n`);
     process.stdout.write(`GRU / LSTM ${ratios.gruOverLstm.toFixed(2)}x (CPU time ${ratios.cpuGruOverLstm.toFixed(2)}x), RNN / LSTM ${ratios.rnnOverLstm.toFixed(2)}x (CPU time ${ratios.cpuRnnOverLstm.toFixed(2)}x)\n`);

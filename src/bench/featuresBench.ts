@@ -20,6 +20,7 @@ import { StateMatrix, describeStateDim, recordStates } from '../core/features/st
 import { trainDictionary } from '../core/features/trainDictionary';
 import { createFastestOps } from '../core/kernels/wasmOps';
 import { loadModel } from '../core/model/modelFiles';
+import { resultProvenance } from './resultProvenance';
 
 export const FEATURES_BENCH_USAGE =
   'bench features --model DIR --train DIR[,DIR...] --eval DIR[,DIR...] [--train-chars N] [--eval-chars N] [--epochs N] [--k N] [--lr X] [--no-random] [--json]';
@@ -215,7 +216,7 @@ export async function featuresBenchCommand(argv: string[]): Promise<number> {
     trained: real,
     randomControl: random,
   };
-  if (a.flags.json) printJson(result);
+  if (a.flags.json) printJson({ ...result, provenance: resultProvenance(null, location.endsWith('.json') ? path.dirname(location) : location) });
   else process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   return 0;
 }

@@ -35,12 +35,18 @@ export function completionSettings(s: SearchSettings): SearchSettings {
 export function resultProvenance(settings: SearchSettings | null, modelDir: string | null): ResultProvenance {
   const cpus = os.cpus();
   return {
-    command: ['lstm-lens', ...process.argv.slice(2)].join(' '),
+    command: commandLine(),
     settings,
     weights: modelDir === null ? null : weightsOf(modelDir),
     machine: `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     date: new Date().toISOString(),
   };
+}
+
+/** The command as run: `lstm-lens ARGS`, or `node FLAGS SCRIPT ARGS` where node had flags (--expose-gc changes what memory figures mean). */
+function commandLine(): string {
+  if (process.execArgv.length === 0) return ['lstm-lens', ...process.argv.slice(2)].join(' ');
+  return ['node', ...process.execArgv, path.relative(process.cwd(), process.argv[1] ?? ''), ...process.argv.slice(2)].join(' ');
 }
 
 function weightsOf(modelDir: string): { file: string; sha256: string } {

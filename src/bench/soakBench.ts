@@ -6,6 +6,7 @@ import { loadModel } from '../core/model/modelFiles';
 import { describeSpec } from '../core/modelSpec';
 import { makeRng } from '../core/params';
 import { Ops } from '../core/kernels/ops';
+import { completionSettings } from './resultProvenance';
 
 export interface SoakOptions {
   modelDir: string;
@@ -42,6 +43,8 @@ export interface TenthLatency {
 }
 
 export interface SoakResult {
+  /** What the run was asked for: the typing, and the completion settings every request used (so a result file says what it measured). */
+  run: { minutes: number; docs: number; files: number; charsPerSecond: number; seed: number; settings: SearchSettings };
   model: string;
   ops: string;
   /** Whether memory was read after a forced full collection (node --expose-gc). */
@@ -138,7 +141,8 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
   // The editor's defaults (DEFAULT_SETTINGS holds every search setting among the others).
   const settings: SearchSettings = options.settings ?? DEFAULT_SETTINGS;
   const service = new CompletionService(engine, options.stateOptions);
-  const rng = makeRng(options.seed ?? 1);
+  const seed = options.seed ?? 1;
+  const rng = makeRng(seed);
   const cps = options.charsPerSecond ?? 5;
   const never = () => false;
 
@@ -249,6 +253,7 @@ export async function benchSoak(options: SoakOptions): Promise<SoakResult> {
   const endStats = service.states.stats();
   const o = service.states.options;
   return {
+    run: { minutes: options.minutes, docs: options.docs, files: options.files.length, charsPerSecond: cps, seed, settings: completionSettings(settings) },
     model: `${model.manifest.name} (${describeSpec(model.layout.spec)})`,
     ops: ops.name,
     forcedGc: gc !== undefined,

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { UsageError } from '../../src/cli/args';
 import { benchCommand } from '../../src/cli/commands/bench';
 import { main } from '../../src/cli/main';
+import { runCaptured } from './helpers/captureOutput';
 
 describe('lstm-lens bench: subcommands', () => {
   const SUBCOMMANDS = ['completion', 'host-lag', 'soak', 'activation', 'kernels', 'concepts'];
@@ -15,14 +16,9 @@ describe('lstm-lens bench: subcommands', () => {
   });
 
   it('the usage text lists every bench', async () => {
-    let usage = '';
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string) => ((usage += chunk), true)) as typeof process.stdout.write;
-    try {
-      assert.strictEqual(await main(['--help']), 0);
-    } finally {
-      process.stdout.write = write;
-    }
+    const help = await runCaptured(() => main(['--help']));
+    assert.strictEqual(help.code, 0);
+    const usage = help.stdout;
     for (const name of SUBCOMMANDS) assert.match(usage, new RegExp(`^  bench ${name}( |$)`, 'm'));
   });
 

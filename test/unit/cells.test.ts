@@ -28,6 +28,7 @@ import { newManifest } from '../../src/core/model/manifest';
 import { ModelSpec } from '../../src/core/modelSpec';
 import { initParams, makeRng, paramLayout } from '../../src/core/params';
 import { NEWLINE_ID, VOCAB_SIZE, charToId } from '../../src/core/vocab';
+import { textbookPearson } from './helpers/textbookPearson';
 
 interface TrackShape {
   layer: number;
@@ -79,20 +80,7 @@ function bruteRanks(xs: number[]): number[] {
 
 /** Spearman ρ by the textbook route: brute-force ranks, then Pearson's formula written out. */
 function bruteSpearman(a: number[], b: number[]): number {
-  const ra = bruteRanks(a);
-  const rb = bruteRanks(b);
-  const n = a.length;
-  const ma = ra.reduce((x, y) => x + y, 0) / n;
-  const mb = rb.reduce((x, y) => x + y, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (ra[i] - ma) * (rb[i] - mb);
-    saa += (ra[i] - ma) ** 2;
-    sbb += (rb[i] - mb) ** 2;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+  return textbookPearson(bruteRanks(a), bruteRanks(b));
 }
 
 function tinyEngine(spec: ModelSpec, seed = 3): Engine {

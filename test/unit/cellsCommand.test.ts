@@ -1,31 +1,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { UsageError } from '../../src/cli/args';
 import { CELLS_USAGE, cellsCommand } from '../../src/cli/commands/cells';
-import { newManifest } from '../../src/core/model/manifest';
-import { loadModel, saveModel } from '../../src/core/model/modelFiles';
-import { ModelSpec } from '../../src/core/modelSpec';
-import { initParams, paramLayout } from '../../src/core/params';
-import { VOCAB_SIZE } from '../../src/core/vocab';
+import { loadModel } from '../../src/core/model/modelFiles';
+import { runCaptured } from './helpers/captureOutput';
+import { tinyModelFolder } from './helpers/tinyModelFolder';
 
-/** Runs the command with stdout captured and stderr silenced. */
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
-  try {
-    const code = await cellsCommand(argv);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
+const run = (argv: string[]) => runCaptured(() => cellsCommand(argv));
 
 const FILES: Record<string, string> = {
   'a.ts': 'export function f(xs: number[]): string {\n  // sum "them"\n  if (xs.length > 0 && xs[0] !== 1) {\n    return `n=${xs.length}`;\n  }\n  return "none";\n}\n',
@@ -34,26 +16,19 @@ const FILES: Record<string, string> = {
 };
 
 describe('lstm-lens cells (cellsCommand)', function () {
-  let dir: string;
-  let modelDir: string;
+  const folder = tinyModelFolder('lstm-lens-cells-');
   let files: string[];
-  const spec: ModelSpec = { vocabSize: VOCAB_SIZE, embedDim: 8, hidden: [16] };
 
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lens-cells-'));
-    modelDir = path.join(dir, 'model');
-    const layout = paramLayout(spec);
-    await saveModel(modelDir, { layout, params: initParams(layout, 4), manifest: newManifest(spec, 'tiny') });
+  before(() => {
     files = Object.entries(FILES).map(([name, text]) => {
-      const p = path.join(dir, name);
+      const p = path.join(folder.dir, name);
       fs.writeFileSync(p, text);
       return p;
     });
   });
-  after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
 
   it('prints one JSON object with the best cell per concept and the random baseline', async () => {
-    const r = await run(['--model', modelDir, '--json', ...files]);
+    const r = await run(['--model', folder.modelDir, '--json', ...files]);
     assert.strictEqual(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.strictEqual(lines.length, 1);
@@ -86,10 +61,10 @@ describe('lstm-lens cells (cellsCommand)', function () {
   });
 
   it('writes the heatmap page and stores the named cells in the manifest, weights unchanged', async () => {
-    const before = await loadModel(modelDir);
-    const html = path.join(dir, 'out', 'heat.html');
+    const before = await loadModel(folder.modelDir);
+    const html = path.join(folder.dir, 'out', 'heat.html');
     fs.mkdirSync(path.dirname(html));
-    const r = await run(['--model', modelDir, '--json', '--html', html, '--save', '--max-chars', '150', ...files]);
+    const r = await run(['--model', folder.modelDir, '--json', '--html', html, '--save', '--max-chars', '150', ...files]);
     assert.strictEqual(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.strictEqual(j.chars, 150);
@@ -102,7 +77,7 @@ describe('lstm-lens cells (cellsCommand)', function () {
     assert.strictEqual((page.match(/<h2>/g) ?? []).length, 3, 'one section per file');
     assert.deepStrictEqual(fs.readdirSync(path.dirname(html)), ['heat.html'], 'no temporary file left behind');
 
-    const after = await loadModel(modelDir);
+    const after = await loadModel(folder.modelDir);
     assert.deepStrictEqual([...after.params], [...before.params]);
     const cells = after.manifest.cells!;
     assert.deepStrictEqual(Object.keys(cells).sort(), ['bracketDepth', 'inComment', 'inIfCondition', 'inString', 'indentDepth', 'linePosition']);
@@ -113,7 +88,7 @@ describe('lstm-lens cells (cellsCommand)', function () {
   });
 
   it('prints a readable table without --json', async () => {
-    const r = await run(['--model', modelDir, files[0]]);
+    const r = await run(['--model', folder.modelDir, files[0]]);
     assert.strictEqual(r.code, 0);
     const lines = r.stdout.trim().split('\n');
     assert.strictEqual(lines.length, 7);
@@ -123,11 +98,11 @@ describe('lstm-lens cells (cellsCommand)', function () {
 
   it('rejects bad calls with a usage error', async () => {
     assert.match(CELLS_USAGE, /^cells --model DIR/);
-    await assert.rejects(() => cellsCommand(['--model', modelDir]), UsageError);
-    await assert.rejects(() => cellsCommand(['--model', modelDir, '--max-chars', '0', files[0]]), UsageError);
+    await assert.rejects(() => cellsCommand(['--model', folder.modelDir]), UsageError);
+    await assert.rejects(() => cellsCommand(['--model', folder.modelDir, '--max-chars', '0', files[0]]), UsageError);
     await assert.rejects(() => cellsCommand(['--bogus', files[0]]), UsageError);
-    await assert.rejects(() => cellsCommand(['--model', modelDir, '--html', path.join(dir, 'no', 'such', 'dir.html'), files[0]]), /--html: the folder .* does not exist/);
-    await assert.rejects(() => cellsCommand(['--model', modelDir, path.join(dir, 'missing.ts')]), /no such file/);
-    await assert.rejects(() => cellsCommand(['--model', path.join(dir, 'nope'), files[0]]), /cannot load model/);
+    await assert.rejects(() => cellsCommand(['--model', folder.modelDir, '--html', path.join(folder.dir, 'no', 'such', 'dir.html'), files[0]]), /--html: the folder .* does not exist/);
+    await assert.rejects(() => cellsCommand(['--model', folder.modelDir, path.join(folder.dir, 'missing.ts')]), /no such file/);
+    await assert.rejects(() => cellsCommand(['--model', path.join(folder.dir, 'nope'), files[0]]), /cannot load model/);
   });
 });

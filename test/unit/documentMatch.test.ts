@@ -3,25 +3,8 @@ import { completeAt, DocumentStates, SearchSettings } from '../../src/core/compl
 import { DocumentMatchModel, MATCH_WEIGHTS, matchNext, mixMatch } from '../../src/core/completion/documentMatch';
 import { feedText, startAfter } from '../../src/core/completion/completeAt';
 import { beamSearch, greedySearch } from '../../src/core/search';
-import { StepModel } from '../../src/core/stepModel';
-import { VOCAB_SIZE, charToId } from '../../src/core/vocab';
-import { tinyEngine } from './helpers/tinyModels';
-
-/** A model that knows nothing: every character equally likely, whatever came before. */
-class UniformModel implements StepModel {
-  readonly vocabSize = VOCAB_SIZE;
-  readonly stateSize = 1;
-  newState(): Float32Array {
-    return new Float32Array(1);
-  }
-  step(state: Float32Array, _id: number, logProbs: Float32Array): void {
-    state[0]++;
-    logProbs.fill(-Math.log(VOCAB_SIZE));
-  }
-  stepBatch(states: Float32Array, ids: ArrayLike<number>, n: number, logProbs: Float32Array): void {
-    for (let i = 0; i < n; i++) this.step(states.subarray(i, i + 1), ids[i], logProbs.subarray(i * VOCAB_SIZE, (i + 1) * VOCAB_SIZE));
-  }
-}
+import { charToId } from '../../src/core/vocab';
+import { UniformModel, tinyEngine } from './helpers/tinyModels';
 
 const weightOf = (length: number) => MATCH_WEIGHTS.find((m) => m.length === length)!.weight;
 const logSumExp = (a: Float32Array) => {

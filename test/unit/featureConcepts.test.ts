@@ -1,6 +1,5 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { UsageError } from '../../src/cli/args';
 import { cellsCommand } from '../../src/cli/commands/cells';
@@ -9,11 +8,12 @@ import { auroc } from '../../src/core/cells';
 import { CONCEPT_NAMES, ConceptName } from '../../src/core/concepts';
 import { SparseCodes, featureColumns, featureValues, labelFeatures, loadDictionary } from '../../src/core/features';
 import { averageRanks, sparseAuroc, sparseSpearman, spearman } from '../../src/core/features/rankCorrelation';
-import { newManifest } from '../../src/core/model/manifest';
-import { loadModel, saveModel } from '../../src/core/model/modelFiles';
-import { ModelSpec } from '../../src/core/modelSpec';
-import { initParams, makeRng, paramLayout } from '../../src/core/params';
-import { VOCAB_SIZE } from '../../src/core/vocab';
+import { loadModel } from '../../src/core/model/modelFiles';
+import { makeRng } from '../../src/core/params';
+import { runCaptured } from './helpers/captureOutput';
+import { textbookPearson } from './helpers/textbookPearson';
+import { tinyModelFolder } from './helpers/tinyModelFolder';
+import { saveTinyModel } from './helpers/tinyModels';
 
 /** Random sparse codes: each row fires `k` distinct features of `features`, a few with value 0, values from few levels (ties). */
 function randomCodes(rows: number, features: number, k: number, seed: number): SparseCodes {
@@ -33,20 +33,7 @@ function randomCodes(rows: number, features: number, k: number, seed: number): S
 
 /** Spearman by the textbook route: Pearson r of average ranks, computed densely. */
 function denseSpearman(a: number[], b: number[]): number {
-  const ra = averageRanks(a);
-  const rb = averageRanks(b);
-  const n = a.length;
-  const ma = ra.reduce((s, x) => s + x, 0) / n;
-  const mb = rb.reduce((s, x) => s + x, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (ra[i] - ma) * (rb[i] - mb);
-    saa += (ra[i] - ma) ** 2;
-    sbb += (rb[i] - mb) ** 2;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+  return textbookPearson(averageRanks(a), averageRanks(b));
 }
 
 describe('features: rank statistics', () => {
@@ -111,22 +98,7 @@ describe('features: labelling features by concepts', () => {
   });
 });
 
-/** Runs a CLI command with stdout captured and stderr silenced. */
-async function run(command: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
-  try {
-    const code = await command(argv);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
+const run = (command: (argv: string[]) => Promise<number>, argv: string[]) => runCaptured(() => command(argv));
 
 const SOURCE = [
   '// a small file: strings, comments and conditions',
@@ -144,25 +116,18 @@ const SOURCE = [
 
 describe('lstm-lens features train and cells --features', function () {
   this.timeout(300_000);
-  let dir: string;
-  let modelDir: string;
+  const folder = tinyModelFolder('lstm-lens-features-cli-');
   let file: string;
-  const spec: ModelSpec = { vocabSize: VOCAB_SIZE, embedDim: 8, hidden: [16] };
 
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lens-features-cli-'));
-    modelDir = path.join(dir, 'model');
-    const layout = paramLayout(spec);
-    await saveModel(modelDir, { layout, params: initParams(layout, 4), manifest: newManifest(spec, 'tiny') });
-    file = path.join(dir, 'a.ts');
+  before(() => {
+    file = path.join(folder.dir, 'a.ts');
     fs.writeFileSync(file, SOURCE.repeat(6));
   });
-  after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
 
   it('trains a dictionary, saves it in the model folder and lists it in the manifest', async () => {
-    const before = await loadModel(modelDir);
-    const out = path.join(modelDir, 'features.dict');
-    const r = await run(featuresCommand, ['train', '--model', modelDir, '--out', out, '--features', '96', '--k', '6', '--epochs', '4', '--json', file]);
+    const before = await loadModel(folder.modelDir);
+    const out = path.join(folder.modelDir, 'features.dict');
+    const r = await run(featuresCommand, ['train', '--model', folder.modelDir, '--out', out, '--features', '96', '--k', '6', '--epochs', '4', '--json', file]);
     assert.strictEqual(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.strictEqual(j.listedInManifest, true);
@@ -171,7 +136,7 @@ describe('lstm-lens features train and cells --features', function () {
     assert.strictEqual(j.features, 96);
     assert.ok(j.fvu > 0 && j.fvu < 1, `FVU ${j.fvu}`);
     assert.ok(j.meanActive > 0 && j.meanActive <= 6);
-    const after = await loadModel(modelDir);
+    const after = await loadModel(folder.modelDir);
     assert.deepStrictEqual(after.params, before.params);
     assert.strictEqual(after.manifest.features?.file, 'features.dict');
     assert.strictEqual(after.manifest.features?.fvu, j.fvu);
@@ -181,10 +146,10 @@ describe('lstm-lens features train and cells --features', function () {
   });
 
   it('adds concepts.<name>.feature to cells --json, beside a random model’s dictionary', async () => {
-    const r = await run(cellsCommand, ['--model', modelDir, '--features', '--json', file]);
+    const r = await run(cellsCommand, ['--model', folder.modelDir, '--features', '--json', file]);
     assert.strictEqual(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
-    assert.strictEqual(j.features.file, path.join(modelDir, 'features.dict'));
+    assert.strictEqual(j.features.file, path.join(folder.modelDir, 'features.dict'));
     for (const name of CONCEPT_NAMES) {
       const f = j.concepts[name].feature;
       assert.ok(Number.isInteger(f.index) && f.index >= 0 && f.index < 96, name);
@@ -196,15 +161,14 @@ describe('lstm-lens features train and cells --features', function () {
   });
 
   it('leaves a dictionary outside the model folder out of the manifest, and refuses other models’ dictionaries', async () => {
-    const out = path.join(dir, 'elsewhere.dict');
-    const r = await run(featuresCommand, ['train', '--model', modelDir, '--out', out, '--features', '64', '--k', '4', '--epochs', '1', '--json', file]);
+    const out = path.join(folder.dir, 'elsewhere.dict');
+    const r = await run(featuresCommand, ['train', '--model', folder.modelDir, '--out', out, '--features', '64', '--k', '4', '--epochs', '1', '--json', file]);
     assert.strictEqual(r.code, 0, r.stderr);
     assert.strictEqual(JSON.parse(r.stdout).listedInManifest, false);
-    assert.strictEqual((await loadModel(modelDir)).manifest.features?.file, 'features.dict');
+    assert.strictEqual((await loadModel(folder.modelDir)).manifest.features?.file, 'features.dict');
 
-    const otherDir = path.join(dir, 'other');
-    const layout = paramLayout(spec);
-    await saveModel(otherDir, { layout, params: initParams(layout, 5), manifest: newManifest(spec, 'other') });
+    const otherDir = path.join(folder.dir, 'other');
+    await saveTinyModel(otherDir, 5, 'other');
     await assert.rejects(() => cellsCommand(['--model', otherDir, '--features', file]), /--features: the model lists no dictionary/);
     await assert.rejects(() => cellsCommand(['--model', otherDir, '--features', '--dictionary', out, file]), /trained on the states of other weights/);
   });
@@ -212,8 +176,8 @@ describe('lstm-lens features train and cells --features', function () {
   it('rejects bad calls with a usage error', async () => {
     assert.match(FEATURES_USAGE, /^features train --model DIR --out FILE/);
     await assert.rejects(() => featuresCommand(['fit', file]), UsageError);
-    await assert.rejects(() => featuresCommand(['train', '--model', modelDir, file]), /--out is required/);
-    await assert.rejects(() => featuresCommand(['train', '--model', modelDir, '--out', path.join(dir, 'x.dict')]), UsageError);
-    await assert.rejects(() => featuresCommand(['train', '--model', modelDir, '--out', path.join(dir, 'x.dict'), '--k', '0', file]), UsageError);
+    await assert.rejects(() => featuresCommand(['train', '--model', folder.modelDir, file]), /--out is required/);
+    await assert.rejects(() => featuresCommand(['train', '--model', folder.modelDir, '--out', path.join(folder.dir, 'x.dict')]), UsageError);
+    await assert.rejects(() => featuresCommand(['train', '--model', folder.modelDir, '--out', path.join(folder.dir, 'x.dict'), '--k', '0', file]), UsageError);
   });
 });

@@ -117,4 +117,79 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('lists, per language, the five node types with the highest AUROC and then the three others with the largest margin (cells --syntax)', () => {
+    const provenance = { command: 'node out/src/cli/main.js cells --model models/default --syntax --json a.c b.c', settings: null, weights: { file: 'weights-0123456789ab.bin', sha256: 'x' }, date: '2026-12-05T00:00:00.000Z', machine: 'Test CPU, 2 cores' };
+    // Node type tN: AUROC falls with N, the random model's falls faster after t5, so t9 has the largest margin of the rest.
+    const syntax: Record<string, object> = {};
+    for (let n = 0; n < 10; n++) syntax[`t${n}`] = { layer: 0, cell: n, kind: 'c', auroc: 0.99 - n / 100, nodes: 10 + n, random: { auroc: n < 5 ? 0.9 : 0.9 - (n - 5) / 10 } };
+    const dir = scratch({
+      'README.md': '<!-- figures:syntax-cells c.json="C" -->\n<!-- /figures:syntax-cells -->\n',
+      'bench/results/c.json': JSON.stringify({ syntax, provenance }),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      const listed = [...text.matchAll(/^\| C \| `(t\d)` \|.*\| (top AUROC|top margin) \|$/gm)].map((m) => `${m[1]} ${m[2]}`);
+      assert.deepStrictEqual(listed, ['t0 top AUROC', 't1 top AUROC', 't2 top AUROC', 't3 top AUROC', 't4 top AUROC', 't9 top margin', 't8 top margin', 't7 top margin']);
+      assert.match(text, /\| C \| `t9` \| 19 \| layer 0 c\[9\] \| 0\.900 \| 0\.500 \| \+0\.400 \| top margin \|/);
+      assert.match(text, /weights `weights-0123456789ab\.bin`; Test CPU, 2 cores; 2026-12-05/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shows compare\'s text report under its command, without the samples, from a result file that is one JSON document', () => {
+    const report = ['LSTM   GRU', 'bits/char   3.1   2.5', '', 'samples (temperature 0.8):', '  LSTM  abc', '  GRU   def', '', 'gradient reach:', '    0  1.0e+0  1.0e+0'];
+    const provenance = { command: 'node out/src/cli/main.js compare --minutes 2 --json a.ts', settings: null, weights: null, machine: 'Test CPU, 2 cores', date: '2026-12-04' };
+    const dir = scratch({
+      'README.md': '<!-- figures:compare cmp.json -->\n<!-- /figures:compare -->\n',
+      'bench/results/cmp.json': JSON.stringify({ report, provenance }, null, 1),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      assert.ok(text.includes('```text\n$ node out/src/cli/main.js compare --minutes 2 --json a.ts\n           LSTM   GRU\nbits/char   3.1   2.5\n\ngradient reach:\n    0  1.0e+0  1.0e+0\n```'), text);
+      assert.ok(!text.includes('abc'), 'the samples are left out');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives each cell type\'s speed and its ratio to the LSTM, wall and CPU (bench cells)', () => {
+    const provenance = { command: 'node dist/cli.js bench cells --json', settings: null, weights: null, machine: 'Test CPU, 2 cores', date: '2026-12-04' };
+    const result = { shape: '2x256', charsPerSecond: { lstm: 1000, gru: 1500, rnn: 4000 }, charsPerCpuSecond: { lstm: 2000, gru: 2600, rnn: 7000 } };
+    const dir = scratch({
+      'bench/README.md': '<!-- figures:cell-types cells.json -->\n<!-- /figures:cell-types -->\n',
+      'bench/results/cells.json': JSON.stringify({ ...result, provenance }),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'bench/README.md'), 'utf8');
+      assert.match(text, /\| 2×256 \| LSTM \| 1,000 \| 2,000 \| 1\.00 \| 1\.00 \|/);
+      assert.match(text, /\| 2×256 \| GRU \| 1,500 \| 2,600 \| 1\.50 \| 1\.30 \|/);
+      assert.match(text, /\| 2×256 \| RNN \| 4,000 \| 7,000 \| 4\.00 \| 3\.50 \|/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sets the two trainers side by side with their ratio (bench/torch-vs-fused.sh)', () => {
+    const provenance = { command: 'bench/torch-vs-fused.sh 1 src', settings: null, weights: null, machine: 'Test CPU, 2 cores', date: '2026-12-04T00:00:00Z' };
+    const trainer = (charsPerSecond: number, steps: number, valBitsPerChar: number) => ({ charsPerSecond, steps, valBitsPerChar });
+    const result = { minutesEach: 1, machine: { torch: '1.13.0a0', torchThreads: 1, loadAverageBefore: [2, 1, 1], loadAverageAfter: [3, 1, 1] }, fused: trainer(2000, 40, 4.5), pytorch: trainer(1500, 30, 4.6), pytorchOverFused: 0.75 };
+    const dir = scratch({
+      'bench/README.md': '<!-- figures:trainers t.json -->\n<!-- /figures:trainers -->\n',
+      'bench/results/t.json': JSON.stringify({ ...result, provenance }, null, 1),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'bench/README.md'), 'utf8');
+      assert.match(text, /\| fused, 2 threads \| 2,000 \| 40 \| 4\.500 \|/);
+      assert.match(text, /\| PyTorch 1\.13\.0 on CPU, 1 torch thread \| 1,500 \| 30 \| 4\.600 \|/);
+      assert.match(text, /PyTorch at 0\.75× the fused engine's characters\/s; load average 2\.0 before, 3\.0 after\./);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

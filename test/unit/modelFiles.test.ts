@@ -20,6 +20,24 @@ function makeModel(spec: ModelSpec, seed = 3): Model {
   return { layout, params, manifest };
 }
 
+/** Builds the model with tf.layers and saves it with tfjs's own writer, so names and topology are tfjs's, not ours. */
+async function saveByTfjs(dir: string, model: Model): Promise<void> {
+  const tf = await useTfCpu();
+  const tfModel = buildTfModel(model.layout, model.params, 4);
+  try {
+    await tfModel.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        const shard = 'group1-shard1of1.bin';
+        fs.writeFileSync(path.join(dir, shard), new Uint8Array(artifacts.weightData as ArrayBuffer));
+        fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', generatedBy: 'tfjs', modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: [shard], weights: artifacts.weightSpecs }] }));
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+  } finally {
+    tfModel.dispose();
+  }
+}
+
 /** log P(next char) after each character of the text, from our engine. */
 function ourLogProbs(model: Model, text: string): Float32Array[] {
   const engine = new Engine(model, new JsOps());
@@ -115,45 +133,24 @@ describe('model files (TensorFlow.js Layers format)', function () {
 
   for (const cell of ['gru', 'rnn'] as const) {
     it(`loads a ${cell} model saved by tfjs itself (Keras-style names, no manifest)`, async () => {
-      const tf = await useTfCpu();
       const spec: ModelSpec = { vocabSize: 98, embedDim: 5, hidden: [7, 6], cell };
       const source = makeModel(spec, 9);
-      const tfModel = buildTfModel(source.layout, source.params, 4);
-      await tfModel.save(
-        tf.io.withSaveHandler(async (artifacts) => {
-          const shard = 'group1-shard1of1.bin';
-          fs.writeFileSync(path.join(dir, shard), new Uint8Array(artifacts.weightData as ArrayBuffer));
-          fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', generatedBy: 'tfjs', modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: [shard], weights: artifacts.weightSpecs }] }));
-          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-        }),
-      );
+      await saveByTfjs(dir, source);
       const back = await loadModel(dir);
       assert.deepStrictEqual(back.layout.spec, spec);
       assert.strictEqual(back.manifest.cell, cell);
       assert.deepStrictEqual(Array.from(back.params), Array.from(source.params));
-      tfModel.dispose();
     });
   }
 
   it('loads a model saved by tfjs itself (Keras-style names, no manifest)', async () => {
-    const tf = await useTfCpu();
     const spec = { vocabSize: 98, embedDim: 5, hidden: [7, 6] };
     const source = makeModel(spec, 9);
-    // Built and saved by tf.layers, so names and topology are tfjs's own.
-    const tfModel = buildTfModel(source.layout, source.params, 4);
-    await tfModel.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        const shard = 'group1-shard1of1.bin';
-        fs.writeFileSync(path.join(dir, shard), new Uint8Array(artifacts.weightData as ArrayBuffer));
-        fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', generatedBy: 'tfjs', modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: [shard], weights: artifacts.weightSpecs }] }));
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
+    await saveByTfjs(dir, source);
     const back = await loadModel(dir);
     assert.deepStrictEqual(back.layout.spec, spec);
     assert.deepStrictEqual(Array.from(back.params), Array.from(source.params));
     assert.match(back.manifest.notes ?? '', /without an LSTM Lens manifest/);
-    tfModel.dispose();
   });
 
   it('loads a converter-style Keras topology ({ model_config }, lstm_cell weight names)', async () => {

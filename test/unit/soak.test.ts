@@ -39,17 +39,20 @@ describe('soak: many documents, simulated typing (shortened bench soak)', functi
     const files = Array.from({ length: 40 }, (_, i) => ({ name: `f${i}.ts`, text: sourceFile(i + 1, 20 + ((i * 397) % 1500)) }));
     const stateOptions = { checkpointInterval: 64, documentBudgetBytes: 40 * entryBytes, memoryBudgetBytes: 400 * entryBytes };
     const minutesSeen = new Set<number>();
+    const settings = { maxChars: 20, beamWidth: 2, multiline: false, maxLines: 1, minCharProb: 0, minExpectedSaving: 0, documentMatch: true, wordMemory: true };
     const result = await benchSoak({
       modelDir: dir,
       files,
       docs: 40,
       minutes: 4,
       charsPerSecond: 5,
-      settings: { maxChars: 20, beamWidth: 2, multiline: false, maxLines: 1, minCharProb: 0, minExpectedSaving: 0, documentMatch: true, wordMemory: true },
+      seed: 1,
+      settings,
       stateOptions,
       ops: new JsOps(),
       onProgress: (s) => minutesSeen.add(Math.floor(s / 60)),
     });
+    assert.deepStrictEqual(result.run, { minutes: 4, docs: 40, files: 40, charsPerSecond: 5, seed: 1, settings }, 'the result says what it ran');
     assert.ok(result.simulatedMinutes >= 4, `${result.simulatedMinutes} simulated minutes`);
     assert.ok([0, 1, 2, 3].every((m) => minutesSeen.has(m)), `progress through every minute (${[...minutesSeen]})`);
     assert.ok(result.requests > 100 && result.requests <= result.keystrokes, `${result.requests} requests, ${result.keystrokes} keystrokes`);

@@ -7,25 +7,8 @@ import { Engine } from '../../src/core/engine';
 import { createFastestOps } from '../../src/core/kernels/wasmOps';
 import { loadModel } from '../../src/core/model/modelFiles';
 import { beamSearch, greedySearch } from '../../src/core/search';
-import { StepModel } from '../../src/core/stepModel';
 import { VOCAB_SIZE, charToId } from '../../src/core/vocab';
-import { tinyEngine } from './helpers/tinyModels';
-
-/** A model that knows nothing: every character equally likely, whatever came before. */
-class UniformModel implements StepModel {
-  readonly vocabSize = VOCAB_SIZE;
-  readonly stateSize = 1;
-  newState(): Float32Array {
-    return new Float32Array(1);
-  }
-  step(state: Float32Array, _id: number, logProbs: Float32Array): void {
-    state[0]++;
-    logProbs.fill(-Math.log(VOCAB_SIZE));
-  }
-  stepBatch(states: Float32Array, ids: ArrayLike<number>, n: number, logProbs: Float32Array): void {
-    for (let i = 0; i < n; i++) this.step(states.subarray(i, i + 1), ids[i], logProbs.subarray(i * VOCAB_SIZE, (i + 1) * VOCAB_SIZE));
-  }
-}
+import { UniformModel, tinyEngine } from './helpers/tinyModels';
 
 const prob = (logProbs: Float32Array, ch: string) => Math.exp(logProbs[charToId(ch.charCodeAt(0))]);
 const total = (logProbs: Float32Array) => logProbs.reduce((s, v) => s + Math.exp(v), 0);

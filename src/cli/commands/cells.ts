@@ -17,6 +17,7 @@ import { UsageError, num, parseArgs, str } from '../args';
 import { CellsFeatures, dictionaryForCells, featureJson, featureLine, featuresForCells } from './cellsFeatures';
 import { bundledModelDir } from '../modelLocation';
 import { formatCount, note, printJson } from '../output';
+import { resultProvenance } from '../../bench/resultProvenance';
 import { readSourceFile } from '../readSourceFile';
 import { syntaxCellsFor, syntaxJson, syntaxLines } from './cellsSyntax';
 
@@ -93,6 +94,7 @@ export async function cellsCommand(argv: string[]): Promise<number> {
       ...(syntax ? { syntax: syntaxJson(syntax), syntaxLabelledBy: syntax.sources } : {}),
       ...(htmlOut !== undefined ? { html: htmlOut } : {}),
       ...(a.flags.save ? { saved: true } : {}),
+      provenance: resultProvenance(null, location.endsWith('.json') ? path.dirname(location) : location),
     });
   } else {
     process.stdout.write(`${formatCount(result.chars)} characters, ${result.bitsPerChar.toFixed(3)} bits/char, ${seconds.toFixed(1)}s\n`);

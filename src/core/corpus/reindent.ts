@@ -1,3 +1,5 @@
+import { seededNameHashUnit } from '../nameHash';
+
 /**
  * Re-indenting code to another style (tabs, 2, 4 or 8 spaces). A model that
  * has only seen 4-space code gives tab-indented code about twice the
@@ -97,19 +99,6 @@ export function reindent(text: string, style: IndentStyle): string {
     .join('\n');
 }
 
-/** A well-mixed number in [0, 1) from a string (FNV-1a), so choices are stable across runs. */
-function hashUnit(s: string, seed: number): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return (h >>> 0) / 2 ** 32;
-}
-
 /**
  * Augmentation: re-indents about `share` of the files (chosen by a hash of
  * their name and the seed) to a style other than their own, picked by the
@@ -118,12 +107,12 @@ function hashUnit(s: string, seed: number): number {
 export function augmentIndentation<T extends { name: string; text: string }>(files: readonly T[], share: number, seed = 1): T[] {
   if (share <= 0) return [...files];
   return files.map((f) => {
-    if (hashUnit(f.name, seed) >= share) return f;
+    if (seededNameHashUnit(f.name, seed) >= share) return f;
     const unit = detectIndentUnit(f.text);
     if (!unit) return f;
     const own: IndentStyle | null = unit.kind === 'tab' ? 'tab' : isIndentStyle(String(unit.width)) ? (String(unit.width) as IndentStyle) : null;
     const choices = INDENT_STYLES.filter((s) => s !== own);
-    const style = choices[Math.floor(hashUnit(f.name, seed + 1) * choices.length)];
+    const style = choices[Math.floor(seededNameHashUnit(f.name, seed + 1) * choices.length)];
     return { ...f, text: reindent(f.text, style) };
   });
 }

@@ -1,3 +1,5 @@
+import { fileKindOf } from '../fileKinds';
+
 /**
  * The tree-sitter grammars LSTM Lens can load: one per language the model
  * was trained on (TypeScript and TSX, JavaScript, Python, C, C++, Go, Rust,
@@ -29,65 +31,11 @@ export const GRAMMAR_FILES: Record<GrammarName, GrammarFile> = {
 /** The tree-sitter runtime itself (web-tree-sitter's WebAssembly). */
 export const RUNTIME_FILE: GrammarFile = { pkg: 'web-tree-sitter', file: 'web-tree-sitter.wasm' };
 
-const BY_LANGUAGE_ID: Record<string, GrammarName> = {
-  typescript: 'typescript',
-  typescriptreact: 'tsx',
-  javascript: 'javascript',
-  javascriptreact: 'javascript',
-  python: 'python',
-  c: 'c',
-  cpp: 'cpp',
-  'cuda-cpp': 'cpp',
-  go: 'go',
-  rust: 'rust',
-  shellscript: 'bash',
-};
-
-const BY_EXTENSION: Record<string, GrammarName> = {
-  ts: 'typescript',
-  mts: 'typescript',
-  cts: 'typescript',
-  tsx: 'tsx',
-  js: 'javascript',
-  jsx: 'javascript',
-  mjs: 'javascript',
-  cjs: 'javascript',
-  py: 'python',
-  pyi: 'python',
-  pyw: 'python',
-  c: 'c',
-  h: 'c',
-  cc: 'cpp',
-  cpp: 'cpp',
-  cxx: 'cpp',
-  'c++': 'cpp',
-  hh: 'cpp',
-  hpp: 'cpp',
-  hxx: 'cpp',
-  'h++': 'cpp',
-  ipp: 'cpp',
-  inl: 'cpp',
-  ino: 'cpp',
-  cu: 'cpp',
-  go: 'go',
-  rs: 'rust',
-  sh: 'bash',
-  bash: 'bash',
-};
-
-const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-
 /**
  * The grammar for a VS Code language id or a file name (by extension), or
  * null when none is shipped (Java, C#, plain text...). Language ids win, as
  * in languageForFile.
  */
 export function grammarForFile(nameOrLanguageId: string): GrammarName | null {
-  const key = nameOrLanguageId.trim().toLowerCase();
-  if (has(BY_LANGUAGE_ID, key)) return BY_LANGUAGE_ID[key];
-  const base = key.split(/[\\/]/).pop() ?? '';
-  const dot = base.lastIndexOf('.');
-  if (dot < 0) return null;
-  const ext = base.slice(dot + 1);
-  return has(BY_EXTENSION, ext) ? BY_EXTENSION[ext] : null;
+  return fileKindOf(nameOrLanguageId)?.grammar ?? null;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { nameHashUnit } from '../nameHash';
 import { encode } from '../vocab';
 
 export interface TextSource {
@@ -22,8 +22,9 @@ function join(texts: string[]): Uint8Array {
   return encode(s);
 }
 
-function hashUnit(name: string): number {
-  return createHash('sha1').update(name).digest().readUInt32BE(0) / 2 ** 32;
+/** Sources in the order validation takes them: by a hash of their name, so the order is the same on every run and machine. */
+export function rankByNameHash<T extends { name: string }>(sources: readonly T[]): T[] {
+  return [...sources].sort((a, b) => nameHashUnit(a.name) - nameHashUnit(b.name));
 }
 
 /**
@@ -34,7 +35,7 @@ function hashUnit(name: string): number {
 export function splitTrainVal(sources: TextSource[], valFraction: number): DataSplit {
   if (valFraction <= 0) return { train: join(sources.map((s) => s.text)), val: new Uint8Array(0), trainFiles: sources.length, valFiles: 0, valBy: 'none' };
   if (sources.length >= 4) {
-    const ranked = [...sources].sort((a, b) => hashUnit(a.name) - hashUnit(b.name));
+    const ranked = rankByNameHash(sources);
     const total = sources.reduce((n, s) => n + s.text.length, 0);
     const val: TextSource[] = [];
     let valChars = 0;

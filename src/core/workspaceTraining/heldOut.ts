@@ -1,5 +1,4 @@
-import { createHash } from 'crypto';
-import { DataSplit, TextSource, splitTrainVal } from '../trainer/trainingData';
+import { DataSplit, TextSource, rankByNameHash, splitTrainVal } from '../trainer/trainingData';
 import { encode } from '../vocab';
 
 export interface HeldOut {
@@ -13,20 +12,15 @@ export interface HeldOut {
 /**
  * The trainer's validation text, plus which files it came from. The bytes
  * come from the trainer's own splitTrainVal, so a model compared on them is
- * compared on exactly what training validated on; the file list mirrors its
- * rule (whole files ranked by a hash of their name) so named cells can be
+ * compared on exactly what training validated on; the file list takes the
+ * first files of its ranking (rankByNameHash) so named cells can be
  * re-found per file and language.
  */
 export function heldOutOf(sources: readonly TextSource[], valFraction: number): HeldOut {
   const split = splitTrainVal([...sources], valFraction);
   if (split.valBy !== 'files') return { bytes: split.val, files: [], by: split.valBy };
-  const ranked = [...sources].sort((a, b) => hashUnit(a.name) - hashUnit(b.name));
-  const files = ranked.slice(0, split.valFiles);
+  const files = rankByNameHash(sources).slice(0, split.valFiles);
   return { bytes: split.val, files, by: 'files' };
-}
-
-function hashUnit(name: string): number {
-  return createHash('sha1').update(name).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 /** The same bytes splitTrainVal joins files into (each ends with a newline); used to check the mirror. */

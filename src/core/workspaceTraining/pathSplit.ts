@@ -1,9 +1,4 @@
-import { createHash } from 'crypto';
-
-/** Where a path falls in [0, 1): the first 32 bits of its SHA-1, so the same path always lands on the same side. */
-export function pathHashUnit(relPath: string): number {
-  return createHash('sha1').update(relPath).digest().readUInt32BE(0) / 2 ** 32;
-}
+import { nameHashUnit } from '../nameHash';
 
 export interface PathSplit<T> {
   train: T[];
@@ -20,7 +15,7 @@ export interface PathSplit<T> {
 export function splitByPathHash<T>(files: readonly T[], pathOf: (f: T) => string, heldOutFraction: number): PathSplit<T> {
   if (!(heldOutFraction > 0 && heldOutFraction < 1)) throw new RangeError(`the held-out fraction must be between 0 and 1, got ${heldOutFraction}`);
   if (files.length < 2) throw new Error(`a split needs at least 2 files, got ${files.length}`);
-  const ranked = files.map((f) => ({ f, h: pathHashUnit(pathOf(f)), p: pathOf(f) })).sort((a, b) => a.h - b.h || (a.p < b.p ? -1 : a.p > b.p ? 1 : 0));
+  const ranked = files.map((f) => ({ f, h: nameHashUnit(pathOf(f)), p: pathOf(f) })).sort((a, b) => a.h - b.h || (a.p < b.p ? -1 : a.p > b.p ? 1 : 0));
   const held = Math.min(files.length - 1, Math.max(1, Math.round(files.length * heldOutFraction)));
   return { heldOut: ranked.slice(0, held).map((r) => r.f), train: ranked.slice(held).map((r) => r.f) };
 }

@@ -1,6 +1,7 @@
 import { Engine } from '../../../src/core/engine';
 import { JsOps } from '../../../src/core/kernels/jsOps';
 import { newManifest } from '../../../src/core/model/manifest';
+import { saveModel } from '../../../src/core/model/modelFiles';
 import { ModelSpec } from '../../../src/core/modelSpec';
 import { initParams, paramLayout } from '../../../src/core/params';
 import { StepModel } from '../../../src/core/stepModel';
@@ -11,6 +12,29 @@ export function tinyEngine(seed: number, hidden: number[] = [16]): Engine {
   const spec: ModelSpec = { vocabSize: VOCAB_SIZE, embedDim: 8, hidden };
   const layout = paramLayout(spec);
   return new Engine({ layout, params: initParams(layout, seed), manifest: newManifest(spec, 'tiny') }, new JsOps());
+}
+
+/** Saves a tiny random LSTM (embedding 8, one layer of 16) with the weights of `seed`: a model folder for the CLI commands to read. */
+export async function saveTinyModel(dir: string, seed: number, name = 'tiny'): Promise<void> {
+  const spec: ModelSpec = { vocabSize: VOCAB_SIZE, embedDim: 8, hidden: [16] };
+  const layout = paramLayout(spec);
+  await saveModel(dir, { layout, params: initParams(layout, seed), manifest: newManifest(spec, name) });
+}
+
+/** A model that knows nothing: every character equally likely, whatever came before. */
+export class UniformModel implements StepModel {
+  readonly vocabSize = VOCAB_SIZE;
+  readonly stateSize = 1;
+  newState(): Float32Array {
+    return new Float32Array(1);
+  }
+  step(state: Float32Array, _id: number, logProbs: Float32Array): void {
+    state[0]++;
+    logProbs.fill(-Math.log(VOCAB_SIZE));
+  }
+  stepBatch(states: Float32Array, ids: ArrayLike<number>, n: number, logProbs: Float32Array): void {
+    for (let i = 0; i < n; i++) this.step(states.subarray(i, i + 1), ids[i], logProbs.subarray(i * VOCAB_SIZE, (i + 1) * VOCAB_SIZE));
+  }
 }
 
 /** Wraps a model and counts the characters it steps (a batch of n counts n). */
