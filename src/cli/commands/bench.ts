@@ -10,6 +10,7 @@ import { cellTypesBenchCommand } from '../../bench/cellTypesBench';
 import { featuresBenchCommand } from '../../bench/featuresBench';
 import { completionBenchCommand } from './benchCompletion';
 import { conceptsBenchCommand } from './benchConcepts';
+import { conceptLabelsBenchCommand } from './benchConceptLabels';
 import { hostLagBenchCommand } from './benchHostLag';
 import { kernelsBenchCommand } from './benchKernels';
 import { soakBenchCommand } from './benchSoak';
@@ -26,6 +27,7 @@ const BENCH_SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   activation: activationBenchCommand,
   kernels: kernelsBenchCommand,
   concepts: conceptsBenchCommand,
+  'concept-labels': conceptLabelsBenchCommand,
   workspace: workspaceBenchCommand,
   cells: cellTypesBenchCommand,
   features: featuresBenchCommand,

@@ -12,6 +12,7 @@ import { TrainingJobRequest, TrainingJobResult } from '../../core/workspaceTrain
 import { TrainingSettings, TrainingStart, readTrainingSettings, trainingThreads } from '../../core/workspaceTraining/trainingSettings';
 import { runTrainingInWorker } from '../../core/workspaceTraining/trainingWorkerClient';
 import { WorkspaceCorpus, formatMegabytes, selectWorkspaceCorpus } from '../../core/workspaceTraining/workspaceCorpus';
+import { conceptCellRows } from '../../core/workspaceTraining/conceptCellsText';
 import { ModelStore, resolveModelPath } from '../modelStore';
 import { StatusBar } from '../statusBar';
 import { TrainingView } from './trainingView';
@@ -236,6 +237,8 @@ export class TrainingController implements vscode.Disposable {
       // Typed with both models on a winning run; small, since each keystroke is a completion request.
       keystrokeChars: 2000,
       sampleChars: 300,
+      // Recorded and ranked in the worker at each validation: small, so a validation stays short.
+      conceptChars: 3000,
       ...(background ? { pauseBuffer: background.pauseBuffer } : {}),
     };
     const how = start === 'fine-tune' ? `fine-tuning ${current?.name ?? 'the model'}` : `from scratch (${describeSpec(spec)})`;
@@ -266,6 +269,8 @@ export class TrainingController implements vscode.Disposable {
               if (e.bitsPerChar !== null) this.log.info(`training: working model scores ${e.bitsPerChar.toFixed(3)} bits/char on the held-out files`);
             } else if (e.type === 'sample') {
               this.view.sample(`What the model writes at step ${e.step} (validation ${e.valBitsPerChar.toFixed(3)} bits/char):`, e.text);
+            } else if (e.type === 'concepts') {
+              this.view.concepts(`Concept cells at step ${e.step}, on ${e.chars} held-out characters (best cell per concept; random: a random network of the same shape):`, conceptCellRows(e.cells, e.random));
             } else if (e.type === 'checkpoint') {
               this.log.info(`training: checkpoint (validation ${e.valBitsPerChar?.toFixed(3) ?? '–'} bits/char) saved in ${e.dir}`);
             } else {
