@@ -9,6 +9,7 @@ import { conceptCellsAt, prepareConceptSlice } from '../../src/core/workspaceTra
 import { conceptCellRows } from '../../src/core/workspaceTraining/conceptCellsText';
 import { lossCurveHtml } from '../../src/core/workspaceTraining/lossCurveHtml';
 import { TrainingEvent, TrainingJobRequest, runTrainingJob } from '../../src/core/workspaceTraining/trainingJob';
+import { runTrainingInWorker } from '../../src/core/workspaceTraining/trainingWorkerClient';
 import { isFromTrainingWorker } from '../../src/core/workspaceTraining/workerProtocol';
 
 /** The training view shows the concept cells found so far at each validation, computed in the worker. */
@@ -102,6 +103,20 @@ describe('training: concept cells at each validation', function () {
       const none: TrainingEvent[] = [];
       await runTrainingJob(request(dir, undefined), new AbortController().signal, (e) => none.push(e));
       assert.strictEqual(none.filter((e) => e.type === 'concepts').length, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('arrives from the real training thread', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lens-concepts-worker-'));
+    try {
+      const events: TrainingEvent[] = [];
+      const result = await runTrainingInWorker({ ...request(dir, 800), train: { ...request(dir, 800).train, epochs: 1 } }, new AbortController().signal, (e) => events.push(e));
+      assert.ok(result.steps > 0);
+      const concepts = events.filter((e) => e.type === 'concepts');
+      assert.ok(concepts.length >= 1, JSON.stringify(events.filter((e) => e.type === 'status')));
+      assert.ok(!events.some((e) => e.type === 'status' && /no concept cells/.test(e.text)));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
