@@ -16,12 +16,14 @@ interface ConceptNodes {
   comments: readonly string[];
   /** Nodes with a `condition` field that is an if's: the concept runs from the node's start (the keyword) to the condition's end. */
   ifs: readonly string[];
+  /** Nodes the grammar keeps as opaque text (a C macro's body): their characters keep the lexers' labels. */
+  opaque?: readonly string[];
   /** Clauses whose condition has no field (shell's `elif`): the concept runs from the clause's start to the end of the last named child before its `then`. */
   ifsBeforeThen?: readonly string[];
 }
 
 const JS_NODES: ConceptNodes = { strings: ['string', 'template_string'], substitutions: ['template_substitution'], comments: ['comment'], ifs: ['if_statement'] };
-const C_NODES: ConceptNodes = { strings: ['string_literal', 'char_literal', 'raw_string_literal'], substitutions: [], comments: ['comment'], ifs: ['if_statement'] };
+const C_NODES: ConceptNodes = { strings: ['string_literal', 'char_literal', 'raw_string_literal'], substitutions: [], comments: ['comment'], ifs: ['if_statement'], opaque: ['preproc_arg'] };
 
 const CONCEPT_NODES: Record<GrammarName, ConceptNodes> = {
   typescript: JS_NODES,
@@ -61,7 +63,8 @@ export interface LabelledText {
 
 /**
  * Overwrites the binary concepts of lexical labels with those read from a
- * tree. Indentation depth, column and bracket depth stay lexical: they are
+ * tree, except inside text the grammar does not parse (C macro bodies),
+ * where the lexers' stay. Indentation depth, column and bracket depth stay lexical: they are
  * the same from either, and the lexer already skips brackets in literals.
  */
 export function conceptsFromTree(tree: Tree, grammar: GrammarName, text: string): ConceptLabels {
@@ -74,6 +77,7 @@ export function conceptsFromTree(tree: Tree, grammar: GrammarName, text: string)
   const inString = new Uint8Array(text.length);
   const inComment = new Uint8Array(text.length);
   const inIfCondition = new Uint8Array(text.length);
+  const opaque = new Set(nodes.opaque ?? []);
   const beforeThen = new Set(nodes.ifsBeforeThen ?? []);
   // Per open clause of ifsBeforeThen (by its start): where its condition ends so far; deleted at its `then`.
   const conditionEnds = new Map<number, number>();
@@ -89,6 +93,11 @@ export function conceptsFromTree(tree: Tree, grammar: GrammarName, text: string)
     }
     if (!node.named) return;
     if (beforeThen.has(node.type)) conditionEnds.set(node.start, node.start);
+    if (opaque.has(node.type)) {
+      inString.set(labels.inString.subarray(node.start, end), node.start);
+      inComment.set(labels.inComment.subarray(node.start, end), node.start);
+      inIfCondition.set(labels.inIfCondition.subarray(node.start, end), node.start);
+    }
     if (strings.has(node.type)) inString.fill(1, node.start, end);
     else if (substitutions.has(node.type)) inString.fill(0, node.start, end);
     else if (comments.has(node.type)) inComment.fill(1, node.start, end);
