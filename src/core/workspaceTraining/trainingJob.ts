@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { findCellsForConcepts } from '../cells/findCellsForConcepts';
+import { ConceptSource, findCellsForConcepts } from '../cells/findCellsForConcepts';
 import { storeNamedCells } from '../cells/namedCells';
 import { languageForFile } from '../concepts/language';
 import { DEFAULT_SETTINGS } from '../completion/settings';
@@ -16,6 +16,7 @@ import { TrainOptions, TrainProgress, trainModel } from '../trainer/trainer';
 import { TextSource } from '../trainer/trainingData';
 import { TrainingReached, TrainingSetup, trainingSummary } from '../trainer/trainingSummary';
 import { ConceptCellNow, ConceptSlice, conceptCellsAt, prepareConceptSlice } from './conceptCellsAtValidation';
+import { SyntaxParsers, labelConceptFiles } from '../syntax';
 import { heldOutOf } from './heldOut';
 import { PauseGate } from './pauseGate';
 import { HeldOutScore, scoreHeldOut } from './heldOutScore';
@@ -193,7 +194,7 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
       baselineValBitsPerChar: baseline?.bitsPerChar,
     },
   );
-  const namedCells = req.cellChars > 0 ? refindCells(manifest, { layout, params: outcome.params, manifest }, heldOut, req, emit) : [];
+  const namedCells = req.cellChars > 0 ? await refindCells(manifest, { layout, params: outcome.params, manifest }, heldOut, req, emit) : [];
   if (signal.aborted) return { ...base, decision: decideSwap({ candidate: null, baseline: null, cancelled: true }), savedTo: null, namedCells: [], keystrokes: null };
   emit({ type: 'status', text: `saving to ${req.outDir}` });
   await saveModel(req.outDir, { layout, params: outcome.params, manifest });
@@ -280,22 +281,30 @@ async function compareKeystrokes(
   }
 }
 
-/** Names the cells that track each concept on the held-out files (best effort: a failure only skips it). */
-function refindCells(
+/** Names the cells that track each concept on the held-out files, labelled as `lstm-lens cells` labels them (best effort: a failure only skips it). */
+async function refindCells(
   manifest: ModelManifest,
   model: { layout: ReturnType<typeof paramLayout>; params: Float32Array; manifest: ModelManifest },
   heldOut: ReturnType<typeof heldOutOf>,
   req: TrainingJobRequest,
   emit: (e: TrainingEvent) => void,
-): string[] {
+): Promise<string[]> {
   try {
     emit({ type: 'status', text: 'finding named cells on the held-out files' });
     const files =
       heldOut.files.length > 0
         ? heldOut.files.map((f) => ({ name: f.name, text: f.text, language: languageForFile(path.basename(f.name)) }))
         : req.sources.slice(-1).map((f) => ({ name: f.name, text: f.text, language: languageForFile(path.basename(f.name)) }));
+    const parsers = new SyntaxParsers();
+    let labelled: ConceptSource[];
+    try {
+      const labels = await labelConceptFiles(files, parsers);
+      labelled = files.map((f, k) => ({ ...f, labels: labels[k].labels }));
+    } finally {
+      parsers.dispose();
+    }
     const engine = new Engine(model, createFastestOps());
-    const found = findCellsForConcepts(engine, files, { maxChars: req.cellChars, randomBaseline: false, probe: false, top: 0 });
+    const found = findCellsForConcepts(engine, labelled, { maxChars: req.cellChars, randomBaseline: false, probe: false, top: 0 });
     storeNamedCells(manifest, found);
     return Object.keys(manifest.cells ?? {});
   } catch (err) {
