@@ -46,6 +46,7 @@ describe('training: concept cells at each validation', function () {
     const slice = await prepareConceptSlice(heldOut, layout, cap);
     assert.ok(slice);
     assert.strictEqual(slice.chars, cap);
+    assert.strictEqual(slice.labelledBy, 'tree-sitter for 2 files (python)');
     assert.deepStrictEqual(
       slice.files.map((f) => f.text.length),
       [SOURCES[0].text.length, 100],
@@ -117,6 +118,7 @@ describe('training: concept cells at each validation', function () {
       const concepts = events.filter((e) => e.type === 'concepts');
       assert.ok(concepts.length >= 1, JSON.stringify(events.filter((e) => e.type === 'status')));
       assert.ok(!events.some((e) => e.type === 'status' && /no concept cells/.test(e.text)));
+      assert.ok(concepts.every((e) => e.type === 'concepts' && e.labelledBy === 'tree-sitter for 1 file (python)'), JSON.stringify(concepts[0]));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

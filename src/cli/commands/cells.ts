@@ -19,7 +19,7 @@ import { bundledModelDir } from '../modelLocation';
 import { formatCount, note, printJson } from '../output';
 import { readSourceFile } from '../readSourceFile';
 import { syntaxCellsFor, syntaxJson, syntaxLines } from './cellsSyntax';
-import { LabelSource, SyntaxParsers, labelConceptFiles } from '../../core/syntax';
+import { LabelSource, SyntaxParsers, labelConceptFiles, labelSummary } from '../../core/syntax';
 
 export const CELLS_USAGE = 'cells --model DIR [--json] [--html OUT] [--max-chars N] [--save] [--syntax] [--lexical] [--features [--dictionary FILE]] FILE...';
 
@@ -197,17 +197,6 @@ function heatmapFiles(result: CellsForConcepts, sources: ConceptSource[]): Heatm
       })),
     };
   });
-}
-
-/** `tree-sitter for 3 files (typescript, c), lexical for 1 (no tree-sitter grammar is shipped for A.java)`. */
-export function labelSummary(sources: readonly LabelSource[]): string {
-  const grammars = [...new Set(sources.flatMap((s) => (s.kind === 'tree-sitter' ? [s.grammar] : [])))];
-  const reasons = [...new Set(sources.flatMap((s) => (s.kind === 'lexical' ? [s.reason] : [])))];
-  const trees = sources.length - sources.filter((s) => s.kind === 'lexical').length;
-  const parts: string[] = [];
-  if (trees > 0) parts.push(`tree-sitter for ${trees} file${trees === 1 ? '' : 's'} (${grammars.join(', ')})`);
-  if (trees < sources.length) parts.push(`lexical for ${sources.length - trees} (${reasons.join('; ')})`);
-  return parts.join(', ');
 }
 
 /** The weight encoding the model was saved with, so that --save does not change its size. */

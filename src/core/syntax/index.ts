@@ -13,3 +13,4 @@ export { conceptsFromTree, labelText } from './treeConcepts';
 export type { LabelSource, LabelTextOptions, LabelledText } from './treeConcepts';
 export { labelConceptFiles } from './labelConceptFiles';
 export type { ConceptFile, LabelledConceptFile } from './labelConceptFiles';
+export { labelSummary } from './labelSummary';

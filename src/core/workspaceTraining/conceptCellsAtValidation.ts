@@ -7,7 +7,7 @@ import { Engine } from '../engine';
 import { createFastestOps } from '../kernels/wasmOps';
 import { newManifest } from '../model/manifest';
 import { ParamLayout, initParams } from '../params';
-import { SyntaxParsers, labelConceptFiles } from '../syntax';
+import { SyntaxParsers, labelConceptFiles, labelSummary } from '../syntax';
 import { TextSource } from '../trainer/trainingData';
 
 /** A concept's best cell at one validation (or in the random-init control). */
@@ -26,6 +26,8 @@ export interface ConceptCellNow {
 export interface ConceptSlice {
   files: ConceptSource[];
   chars: number;
+  /** What labelled the slice (see labelSummary): tree-sitter, the lexers, or both. */
+  labelledBy: string;
   /** The control's best cell per concept on the same characters: what a random network of the same shape already "has". */
   random: ConceptCellNow[];
 }
@@ -51,15 +53,17 @@ export async function prepareConceptSlice(heldOut: readonly TextSource[], layout
   const sources = cut.map((f) => ({ name: f.name, text: f.text, language: languageForFile(path.basename(f.name)) }));
   const parsers = new SyntaxParsers();
   let files: ConceptSource[];
+  let labelledBy: string;
   try {
     const labelled = await labelConceptFiles(sources, parsers);
     files = sources.map((f, k) => ({ ...f, labels: labelled[k].labels }));
+    labelledBy = labelSummary(labelled.map((l) => l.source));
   } finally {
     parsers.dispose();
   }
   // Seed 1: the same control as `lstm-lens cells`.
   const control = new Engine({ layout, params: initParams(layout, 1), manifest: newManifest(layout.spec, 'random baseline') }, createFastestOps());
-  return { files, chars, random: bestPerConcept(findCellsIn(control, files, chars)) };
+  return { files, chars, labelledBy, random: bestPerConcept(findCellsIn(control, files, chars)) };
 }
 
 /**

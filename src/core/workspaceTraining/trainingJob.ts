@@ -70,7 +70,7 @@ export type TrainingEvent =
   /** Text the model generated at a validation: char-rnn's progression, run by run. */
   | { type: 'sample'; step: number; valBitsPerChar: number; text: string }
   /** The best cell per concept at a validation, on `chars` held-out characters, beside the random-init control's. */
-  | { type: 'concepts'; step: number; valBitsPerChar: number; chars: number; cells: ConceptCellNow[]; random: ConceptCellNow[] };
+  | { type: 'concepts'; step: number; valBitsPerChar: number; chars: number; labelledBy: string; cells: ConceptCellNow[]; random: ConceptCellNow[] };
 
 export interface TrainingJobResult {
   decision: SwapDecision;
@@ -219,7 +219,7 @@ async function conceptSliceFor(heldOut: ReturnType<typeof heldOutOf>, layout: Re
 /** The best cell per concept of the weights of a validation (best effort, like the sample). */
 function emitConcepts(layout: ReturnType<typeof paramLayout>, v: Validation, slice: ConceptSlice, emit: (e: TrainingEvent) => void): void {
   try {
-    emit({ type: 'concepts', step: v.step, valBitsPerChar: v.valBitsPerChar, chars: slice.chars, cells: conceptCellsAt(layout, v.params, slice), random: slice.random });
+    emit({ type: 'concepts', step: v.step, valBitsPerChar: v.valBitsPerChar, chars: slice.chars, labelledBy: slice.labelledBy, cells: conceptCellsAt(layout, v.params, slice), random: slice.random });
   } catch (err) {
     emit({ type: 'status', text: `no concept cells: ${(err as Error).message}` });
   }

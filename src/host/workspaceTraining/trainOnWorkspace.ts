@@ -270,7 +270,7 @@ export class TrainingController implements vscode.Disposable {
             } else if (e.type === 'sample') {
               this.view.sample(`What the model writes at step ${e.step} (validation ${e.valBitsPerChar.toFixed(3)} bits/char):`, e.text);
             } else if (e.type === 'concepts') {
-              this.view.concepts(`Concept cells at step ${e.step}, on ${e.chars} held-out characters (best cell per concept; random: a random network of the same shape):`, conceptCellRows(e.cells, e.random));
+              this.view.concepts(`Concept cells at step ${e.step}, on ${e.chars} held-out characters labelled by ${e.labelledBy} (best cell per concept; random: a random network of the same shape):`, conceptCellRows(e.cells, e.random));
             } else if (e.type === 'checkpoint') {
               this.log.info(`training: checkpoint (validation ${e.valBitsPerChar?.toFixed(3) ?? '–'} bits/char) saved in ${e.dir}`);
             } else {
