@@ -6,6 +6,7 @@ import { CELL_TYPES_BENCH_USAGE } from '../bench/cellTypesBench';
 import { FEATURES_BENCH_USAGE } from '../bench/featuresBench';
 import { COMPLETION_BENCH_USAGE } from './commands/benchCompletion';
 import { CONCEPTS_BENCH_USAGE } from './commands/benchConcepts';
+import { CONCEPT_LABELS_BENCH_USAGE } from './commands/benchConceptLabels';
 import { HOST_LAG_BENCH_USAGE } from './commands/benchHostLag';
 import { KERNELS_BENCH_USAGE } from './commands/benchKernels';
 import { SOAK_BENCH_USAGE } from './commands/benchSoak';
@@ -35,6 +36,7 @@ const USAGE = `usage: lstm-lens <command> ...
   ${FEATURES_BENCH_USAGE}
   ${KERNELS_BENCH_USAGE}
   ${CONCEPTS_BENCH_USAGE}
+  ${CONCEPT_LABELS_BENCH_USAGE}
   ${CELLS_USAGE}
   ${FEATURES_USAGE}
   ${COMPARE_USAGE}

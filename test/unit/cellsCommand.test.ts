@@ -91,9 +91,33 @@ describe('lstm-lens cells (cellsCommand)', function () {
     const r = await run(['--model', folder.modelDir, files[0]]);
     assert.strictEqual(r.code, 0);
     const lines = r.stdout.trim().split('\n');
-    assert.strictEqual(lines.length, 7);
+    assert.strictEqual(lines.length, 8);
+    assert.strictEqual(lines[7], 'concept labels: tree-sitter for 1 file (typescript)');
     assert.match(lines[1], /^inString\s+layer 0 [hc]\[\d+\]\s+AUROC \d\.\d{3}\s+r\s+-?\d\.\d{3}\s+\(random model: AUROC \d\.\d{3}/);
     assert.match(lines[3], /^indentDepth\s+layer 0 [hc]\[\d+\]\s+rho\s+-?\d\.\d{3}\s+r\s+-?\d\.\d{3}\s+\(random model: rho/);
+  });
+
+  it('labels the concepts from each file\'s grammar, the lexers with --lexical or where none is shipped', async () => {
+    const java = path.join(folder.dir, 'D.java');
+    fs.writeFileSync(java, 'class D { String s = "x"; }\n');
+    const tree = JSON.parse((await run(['--model', folder.modelDir, '--json', ...files, java])).stdout);
+    assert.deepStrictEqual(
+      tree.files.map((f: { labelledBy: unknown }) => f.labelledBy),
+      [
+        { kind: 'tree-sitter', grammar: 'typescript' },
+        { kind: 'tree-sitter', grammar: 'python' },
+        { kind: 'tree-sitter', grammar: 'c' },
+        { kind: 'lexical', reason: `no tree-sitter grammar is shipped for ${java}` },
+      ],
+    );
+    const lexical = JSON.parse((await run(['--model', folder.modelDir, '--json', '--lexical', ...files])).stdout);
+    assert.deepStrictEqual(
+      lexical.files.map((f: { labelledBy: { kind: string } }) => f.labelledBy.kind),
+      ['lexical', 'lexical', 'lexical'],
+    );
+    // The same recording ranked against other labels: the lexers end a Python if-condition at its
+    // colon, the tree before it, so the if-condition finding moves.
+    assert.notStrictEqual(tree.concepts.inIfCondition.auroc, lexical.concepts.inIfCondition.auroc, 'the tree labels reach the ranking');
   });
 
   it('rejects bad calls with a usage error', async () => {

@@ -76,7 +76,8 @@ describe('syntax concepts (tree-sitter)', function () {
     assert.strictEqual(inside(syntax, 'arguments', text), '(xs, 1)');
     assert.strictEqual(inside(syntax, 'template_substitution', text), '${g(xs, 1)}');
     assert.strictEqual(inside(syntax, 'if_statement.condition', text), '(xs.length > 0)');
-    assert.strictEqual(marked(concepts.inString, text), '`n=${g(xs, 1)}`|"none"');
+    // The substitution is code, as for the lexers.
+    assert.strictEqual(marked(concepts.inString, text), '`n=|`|"none"');
     assert.strictEqual(marked(concepts.inComment, text), '// done');
     assert.strictEqual(marked(concepts.inIfCondition, text), 'if (xs.length > 0)');
   });
@@ -86,7 +87,7 @@ describe('syntax concepts (tree-sitter)', function () {
     const { syntax, concepts } = await tree('b.py', text);
     assert.strictEqual(inside(syntax, 'string', text), '"é😀"|f\'{x}\'');
     assert.strictEqual(inside(syntax, 'decorator', text), '@cache');
-    assert.strictEqual(marked(concepts.inString, text), '"é😀"|f\'{x}\'');
+    assert.strictEqual(marked(concepts.inString, text), '"é😀"|f\'|\'');
     assert.strictEqual(marked(concepts.inComment, text), '# c');
     assert.strictEqual(marked(concepts.inIfCondition, text), 'if x|elif x > 1');
   });

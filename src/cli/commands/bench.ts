@@ -11,6 +11,7 @@ import { featuresBenchCommand } from '../../bench/featuresBench';
 import { completionBenchCommand } from './benchCompletion';
 import { conceptsBenchCommand } from './benchConcepts';
 import { firstRunBenchCommand } from './benchFirstRun';
+import { conceptLabelsBenchCommand } from './benchConceptLabels';
 import { hostLagBenchCommand } from './benchHostLag';
 import { kernelsBenchCommand } from './benchKernels';
 import { soakBenchCommand } from './benchSoak';
@@ -27,6 +28,7 @@ const BENCH_SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   activation: activationBenchCommand,
   kernels: kernelsBenchCommand,
   concepts: conceptsBenchCommand,
+  'concept-labels': conceptLabelsBenchCommand,
   workspace: workspaceBenchCommand,
   'first-run': firstRunBenchCommand,
   cells: cellTypesBenchCommand,

@@ -10,18 +10,19 @@ import { CONCEPT_NAMES, ConceptName } from '../../core/concepts/conceptNames';
 import { languageForFile } from '../../core/concepts/language';
 import { Engine } from '../../core/engine';
 import { createFastestOps } from '../../core/kernels/wasmOps';
-import { MODEL_JSON, loadModel, saveModel } from '../../core/model/modelFiles';
+import { MODEL_JSON, Model, loadModel, saveModel } from '../../core/model/modelFiles';
 import { WeightDtype } from '../../core/model/weightsCodec';
 import { describeSpec } from '../../core/modelSpec';
-import { UsageError, num, parseArgs, str } from '../args';
+import { ParsedArgs, UsageError, num, parseArgs, str } from '../args';
 import { CellsFeatures, dictionaryForCells, featureJson, featureLine, featuresForCells } from './cellsFeatures';
 import { bundledModelDir } from '../modelLocation';
 import { formatCount, note, printJson } from '../output';
 import { resultProvenance } from '../../bench/resultProvenance';
 import { readSourceFile } from '../readSourceFile';
 import { syntaxCellsFor, syntaxJson, syntaxLines } from './cellsSyntax';
+import { LabelSource, SyntaxParsers, labelConceptFiles, labelSummary } from '../../core/syntax';
 
-export const CELLS_USAGE = 'cells --model DIR [--json] [--html OUT] [--max-chars N] [--save] [--syntax] [--features [--dictionary FILE]] FILE...';
+export const CELLS_USAGE = 'cells --model DIR [--json] [--html OUT] [--max-chars N] [--save] [--syntax] [--lexical] [--features [--dictionary FILE]] FILE...';
 
 /** Characters recorded by default, over all files: about 80 MiB of activations for a 2×256 model. */
 const DEFAULT_MAX_CHARS = 20_000;
@@ -29,11 +30,13 @@ const DEFAULT_MAX_CHARS = 20_000;
 /**
  * Finds the cell that best tracks each concept (in a string, in a comment,
  * indentation, in an if condition, column, bracket depth) on the given
- * files, beside the best cell of a random model of the same size; optionally
+ * files (labelled from each file's tree-sitter tree where its grammar
+ * loads, by the lexers otherwise or with --lexical), beside the best cell
+ * of a random model of the same size; optionally
  * writes a heatmap page of the best cells and stores them in the manifest.
  */
 export async function cellsCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { values: { model: 'string', html: 'string', 'max-chars': 'int', dictionary: 'string' }, switches: ['json', 'save', 'syntax', 'features'] });
+  const a = parseArgs(argv, { values: { model: 'string', html: 'string', 'max-chars': 'int', dictionary: 'string' }, switches: ['json', 'save', 'syntax', 'features', 'lexical'] });
   if (a.positional.length === 0) throw new UsageError('name at least one source file to find cells on');
   const maxChars = num(a, 'max-chars', DEFAULT_MAX_CHARS, 1, 10_000_000);
   const htmlOut = str(a, 'html');
@@ -42,8 +45,21 @@ export async function cellsCommand(argv: string[]): Promise<number> {
 
   const location = str(a, 'model') ?? bundledModelDir();
   const model = await loadModel(location);
-  const sources: ConceptSource[] = a.positional.map((file) => ({ name: file, text: readSourceFile(file), language: languageForFile(file) }));
-  if (sources.every((s) => s.text.length === 0)) throw new Error('the files are empty: nothing to record');
+  const files: ConceptSource[] = a.positional.map((file) => ({ name: file, text: readSourceFile(file), language: languageForFile(file) }));
+  if (files.every((s) => s.text.length === 0)) throw new Error('the files are empty: nothing to record');
+  const parsers = new SyntaxParsers();
+  try {
+    return await cellsOn(a, location, model, files, parsers, maxChars, htmlOut);
+  } finally {
+    parsers.dispose();
+  }
+}
+
+async function cellsOn(a: ParsedArgs, location: string, model: Model, files: ConceptSource[], parsers: SyntaxParsers, maxChars: number, htmlOut: string | undefined): Promise<number> {
+  // The concepts come from each file's syntax tree where a grammar loads (lexers elsewhere, or everywhere with --lexical).
+  const labelled = a.flags.lexical ? null : await labelConceptFiles(files, parsers);
+  const sources: ConceptSource[] = labelled ? files.map((f, k) => ({ ...f, labels: labelled[k].labels })) : files;
+  const labelledBy: LabelSource[] = labelled ? labelled.map((l) => l.source) : files.map(() => ({ kind: 'lexical', reason: '--lexical' }));
 
   const dictionary = a.flags.features ? await dictionaryForCells(model, location, str(a, 'dictionary')) : null;
   const engine = new Engine(model, createFastestOps());
@@ -55,7 +71,7 @@ export async function cellsCommand(argv: string[]): Promise<number> {
     onProgress: quiet ? undefined : (m) => note(`${m}…`),
   });
   if (a.flags.syntax && !quiet) note('ranking cells against every syntax node type…');
-  const syntax = a.flags.syntax ? await syntaxCellsFor(engine, sources, result.activations, maxChars) : undefined;
+  const syntax = a.flags.syntax ? await syntaxCellsFor(engine, sources, result.activations, maxChars, parsers) : undefined;
   const features = dictionary ? await featuresForCells(engine, model, dictionary, result, sources, quiet ? undefined : (m) => note(`${m}…`)) : null;
   const seconds = (Date.now() - started) / 1000;
   for (const name of CONCEPT_NAMES) {
@@ -84,7 +100,7 @@ export async function cellsCommand(argv: string[]): Promise<number> {
       chars: result.chars,
       seconds,
       bitsPerChar: result.bitsPerChar,
-      files: result.files.map((f) => ({ file: f.name, language: f.language, chars: f.chars, recorded: f.recorded })),
+      files: result.files.map((f, k) => ({ file: f.name, language: f.language, chars: f.chars, recorded: f.recorded, labelledBy: labelledBy[k] })),
       concepts: Object.fromEntries(CONCEPT_NAMES.map((name) => [name, conceptJson(result, name, features)])),
       ...(features ? { features: { file: features.file, fvu: round(features.metrics.fvu), deadFraction: round(features.metrics.deadFraction), meanActive: round(features.metrics.meanActive) } } : {}),
       saturation: result.saturation.map((s) => ({
@@ -99,6 +115,7 @@ export async function cellsCommand(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(`${formatCount(result.chars)} characters, ${result.bitsPerChar.toFixed(3)} bits/char, ${seconds.toFixed(1)}s\n`);
     for (const name of CONCEPT_NAMES) process.stdout.write(conceptLine(result, name) + '\n' + (features && features.concepts[name] ? featureLine(features, name) + '\n' : ''));
+    process.stdout.write(`concept labels: ${labelSummary(labelledBy)}\n`);
     if (syntax) for (const line of syntaxLines(syntax, a.positional)) process.stdout.write(line + '\n');
   }
   return 0;

@@ -8,20 +8,15 @@ const PRINTED = 15;
 /**
  * `cells --syntax`: every node type of the files' grammars with the cell
  * that best separates it (AUROC) and the random control's best. Reuses the
- * concept search's recording when it kept one.
+ * concept search's recording when it kept one, and the caller's parsers.
  */
-export async function syntaxCellsFor(engine: RecordingEngine, files: readonly { name?: string; text: string }[], recording: Activations | undefined, maxChars: number): Promise<CellsForSyntax> {
-  const parsers = new SyntaxParsers();
-  try {
-    return await cellsForSyntax(
-      engine,
-      files.map((f, k) => ({ name: f.name ?? `file ${k + 1}`, text: f.text })),
-      parsers,
-      { maxChars, ...(recording ? { recording } : {}) },
-    );
-  } finally {
-    parsers.dispose();
-  }
+export function syntaxCellsFor(engine: RecordingEngine, files: readonly { name?: string; text: string }[], recording: Activations | undefined, maxChars: number, parsers: SyntaxParsers): Promise<CellsForSyntax> {
+  return cellsForSyntax(
+    engine,
+    files.map((f, k) => ({ name: f.name ?? `file ${k + 1}`, text: f.text })),
+    parsers,
+    { maxChars, ...(recording ? { recording } : {}) },
+  );
 }
 
 /** JSON: `syntax.<nodeType>` (`<grammar>:<nodeType>` when the files mix grammars), best AUROC first. */

@@ -1,4 +1,4 @@
-import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptName } from '../concepts/conceptNames';
+import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptLabels, ConceptName } from '../concepts/conceptNames';
 import { labelConcepts } from '../concepts/labelConcepts';
 import { Language } from '../concepts/language';
 import { Activations } from './activations';
@@ -12,6 +12,8 @@ export interface ConceptSource {
   name?: string;
   text: string;
   language: Language;
+  /** The file's concept labels when the caller made them (from a syntax tree, see core/syntax/labelConceptFiles); else the lexers of `language` label it. */
+  labels?: ConceptLabels;
 }
 
 export interface FindCellsOptions extends RecordOptions {
@@ -115,7 +117,7 @@ function measure(
   );
   const labels = givenLabels ?? conceptLabelsFor(act, files);
   progress('ranking cells');
-  const concepts = rankAll(act, labels, opts);
+  const concepts = rankConcepts(act, labels, opts);
   let bits = 0;
   for (let t = 0; t < act.chars; t++) bits += act.surprise[t];
   return { act, labels, concepts, bitsPerChar: act.chars ? bits / act.chars : 0 };
@@ -128,13 +130,17 @@ export function conceptLabelsFor(act: Activations, files: readonly ConceptSource
   files.forEach((f, k) => {
     const seg = act.segments[k];
     if (seg.end === seg.start) return;
-    const labels = labelConcepts(f.text, f.language);
+    const labels = f.labels ?? labelConcepts(f.text, f.language);
+    for (const name of CONCEPT_NAMES) {
+      if (labels[name].length !== f.text.length) throw new Error(`${f.name ?? `file ${k + 1}`}: ${name} has ${labels[name].length} labels for ${f.text.length} characters`);
+    }
     for (const name of CONCEPT_NAMES) out[name].set(labels[name].subarray(0, seg.end - seg.start), seg.start);
   });
   return out;
 }
 
-function rankAll(act: Activations, labels: Record<ConceptName, Float32Array>, opts: FindCellsOptions): ConceptFindings {
+/** Every concept's best cell (and runners-up, and probe) on a recording, from labels lined up with it (see conceptLabelsFor). */
+export function rankConcepts(act: Activations, labels: Record<ConceptName, Float32Array>, opts: Pick<FindCellsOptions, 'top' | 'probe'> = {}): ConceptFindings {
   const out = {} as ConceptFindings;
   const keep = Math.max(1, opts.top ?? 5);
   // One pass over the cells ranks every concept: each cell's values are sorted once.

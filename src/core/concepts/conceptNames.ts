@@ -11,7 +11,7 @@ export type ConceptName = (typeof CONCEPT_NAMES)[number];
 export const BINARY_CONCEPTS: readonly ConceptName[] = ['inString', 'inComment', 'inIfCondition'];
 
 export interface ConceptLabels {
-  /** 1 inside a string, char, raw-string or template literal (quotes and prefix included). */
+  /** 1 inside a string, char, raw-string or template literal (quotes and prefix included; code in `${…}` or an f-string's `{…}` is not). */
   inString: Uint8Array;
   /** 1 inside a line or block comment (the newline that ends a line comment is code). */
   inComment: Uint8Array;

@@ -10,4 +10,7 @@ export { syntaxLabelsOf, syntaxMask } from './syntaxLabels';
 export type { SyntaxLabels } from './syntaxLabels';
 export { SyntaxParsers } from './syntaxParsers';
 export { conceptsFromTree, labelText } from './treeConcepts';
-export type { LabelSource, LabelledText } from './treeConcepts';
+export type { LabelSource, LabelTextOptions, LabelledText } from './treeConcepts';
+export { labelConceptFiles } from './labelConceptFiles';
+export type { ConceptFile, LabelledConceptFile } from './labelConceptFiles';
+export { labelSummary } from './labelSummary';

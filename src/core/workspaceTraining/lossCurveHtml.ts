@@ -8,6 +8,7 @@
  */
 
 import { escapeHtml } from '../cells/escapeHtml';
+import { ConceptCellRow } from './conceptCellsText';
 
 /** Host → view. */
 export type ToLossCurve =
@@ -15,7 +16,9 @@ export type ToLossCurve =
   | { type: 'point'; chars: number; train: number; val?: number }
   | { type: 'status'; text: string; running: boolean }
   /** What the model writes at a validation; `label` says when. */
-  | { type: 'sample'; label: string; text: string };
+  | { type: 'sample'; label: string; text: string }
+  /** The best cell per concept at a validation; `label` says when and on what. */
+  | { type: 'concepts'; label: string; rows: ConceptCellRow[] };
 
 /** View → host. */
 export type FromLossCurve = { type: 'ready' } | { type: 'cancel' };
@@ -48,6 +51,9 @@ export function lossCurveHtml(opts: { nonce: string; cspSource: string; title: s
   #status { opacity: 0.85; flex: 1; }
   #sampleLabel { opacity: 0.85; margin-top: 6px; }
   #sample { font-family: var(--vscode-editor-font-family); white-space: pre-wrap; margin: 2px 0; }
+  #conceptsLabel { opacity: 0.85; margin-top: 6px; }
+  #concepts td { padding: 0 12px 0 0; }
+  #concepts td.random { opacity: 0.7; }
   button { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); border: none; padding: 3px 10px; cursor: pointer; }
   button:disabled { opacity: 0.4; cursor: default; }
   svg { width: 100%; height: calc(100vh - 64px); min-height: 120px; display: block; margin-top: 6px; }
@@ -66,6 +72,7 @@ export function lossCurveHtml(opts: { nonce: string; cspSource: string; title: s
 <div id="legend"><span class="swatchTrain">━ training bits/char</span><span class="swatchVal">● validation bits/char</span><span id="last"></span></div>
 <svg id="chart" viewBox="0 0 600 220" preserveAspectRatio="none" role="img" aria-label="loss curve"></svg>
 <div id="sampleLabel"></div><pre id="sample"></pre>
+<div id="conceptsLabel"></div><table id="concepts"></table>
 <script nonce="${opts.nonce}">${VIEW_SCRIPT}</script>
 </body>
 </html>`;
@@ -84,6 +91,8 @@ const VIEW_SCRIPT = `
   const cancel = document.getElementById('cancel');
   const sample = document.getElementById('sample');
   const sampleLabel = document.getElementById('sampleLabel');
+  const concepts = document.getElementById('concepts');
+  const conceptsLabel = document.getElementById('conceptsLabel');
   const W = 600, H = 220, L = 40, R = 8, T = 8, B = 22;
   let train = [], val = [];
   const num = (v) => typeof v === 'number' && Number.isFinite(v);
@@ -126,6 +135,8 @@ const VIEW_SCRIPT = `
       last.textContent = '';
       sample.textContent = '';
       sampleLabel.textContent = '';
+      conceptsLabel.textContent = '';
+      while (concepts.firstChild) concepts.removeChild(concepts.firstChild);
       draw();
     } else if (m.type === 'point' && num(m.chars) && num(m.train)) {
       train.push([m.chars, m.train]);
@@ -136,6 +147,20 @@ const VIEW_SCRIPT = `
     } else if (m.type === 'sample') {
       sampleLabel.textContent = text(m.label);
       sample.textContent = text(m.text);
+    } else if (m.type === 'concepts' && Array.isArray(m.rows)) {
+      conceptsLabel.textContent = text(m.label);
+      while (concepts.firstChild) concepts.removeChild(concepts.firstChild);
+      for (const r of m.rows.slice(0, 20)) {
+        if (typeof r !== 'object' || r === null) continue;
+        const tr = document.createElement('tr');
+        for (const k of ['concept', 'cell', 'score', 'random']) {
+          const td = document.createElement('td');
+          td.className = k;
+          td.textContent = text(r[k]);
+          tr.appendChild(td);
+        }
+        concepts.appendChild(tr);
+      }
     } else if (m.type === 'status') {
       status.textContent = text(m.text);
       cancel.disabled = m.running !== true;

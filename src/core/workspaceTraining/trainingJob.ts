@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { findCellsForConcepts } from '../cells/findCellsForConcepts';
+import { ConceptSource, findCellsForConcepts } from '../cells/findCellsForConcepts';
 import { storeNamedCells } from '../cells/namedCells';
 import { languageForFile } from '../concepts/language';
 import { DEFAULT_SETTINGS } from '../completion/settings';
@@ -15,6 +15,8 @@ import { startAfter } from '../completion/completeAt';
 import { TrainOptions, TrainProgress, trainModel } from '../trainer/trainer';
 import { TextSource } from '../trainer/trainingData';
 import { TrainingReached, TrainingSetup, trainingSummary } from '../trainer/trainingSummary';
+import { ConceptCellNow, ConceptSlice, conceptCellsAt, prepareConceptSlice } from './conceptCellsAtValidation';
+import { SyntaxParsers, labelConceptFiles } from '../syntax';
 import { heldOutOf } from './heldOut';
 import { PauseGate } from './pauseGate';
 import { HeldOutScore, scoreHeldOut } from './heldOutScore';
@@ -47,6 +49,8 @@ export interface TrainingJobRequest {
   keystrokeChars?: number;
   /** Characters of text sampled from the model at each validation, for the training view (0 or absent = none). */
   sampleChars?: number;
+  /** Characters of the held-out files on which the concept cells are found at each validation, for the training view (0 or absent = none). */
+  conceptChars?: number;
   /** A PauseGate's buffer: training steps wait while it is set (idle retraining pauses at each keystroke). */
   pauseBuffer?: SharedArrayBuffer;
 }
@@ -64,7 +68,9 @@ export type TrainingEvent =
   | { type: 'progress'; progress: TrainProgress }
   | { type: 'checkpoint'; valBitsPerChar?: number; dir: string }
   /** Text the model generated at a validation: char-rnn's progression, run by run. */
-  | { type: 'sample'; step: number; valBitsPerChar: number; text: string };
+  | { type: 'sample'; step: number; valBitsPerChar: number; text: string }
+  /** The best cell per concept at a validation, on `chars` held-out characters, beside the random-init control's. */
+  | { type: 'concepts'; step: number; valBitsPerChar: number; chars: number; labelledBy: string; cells: ConceptCellNow[]; random: ConceptCellNow[] };
 
 export interface TrainingJobResult {
   decision: SwapDecision;
@@ -124,13 +130,19 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
   const summary = (reached: TrainingReached): TrainingSummary => trainingSummary(setup, { seconds: (Date.now() - started) / 1000, ...reached });
   const manifestFor = (training: TrainingSummary, metrics: ModelManifest['metrics']): ModelManifest => ({ ...newManifest(req.spec, req.modelName), training, metrics });
 
+  const slice = (req.conceptChars ?? 0) > 0 ? await conceptSliceFor(heldOut, layout, req.conceptChars ?? 0, emit) : null;
+  const onValidate = (v: Validation) => {
+    if ((req.sampleChars ?? 0) > 0) emitSample(req, layout, v, emit);
+    if (slice) emitConcepts(layout, v, slice, emit);
+  };
+
   emit({ type: 'status', text: 'training' });
   const gate = req.pauseBuffer ? new PauseGate(req.pauseBuffer) : null;
   const outcome = await trainModel(layout, req.initial, req.sources, {
     ...req.train,
     signal,
     ...(gate ? { betweenSteps: () => gate.waitWhilePaused(signal) } : {}),
-    ...((req.sampleChars ?? 0) > 0 ? { onValidate: (v: { params: Float32Array; valBitsPerChar: number; step: number }) => emitSample(req, layout, v, emit) } : {}),
+    ...((req.sampleChars ?? 0) > 0 || slice ? { onValidate } : {}),
     onProgress: (progress) => emit({ type: 'progress', progress }),
     onCheckpoint: async (c) => {
       // A checkpoint is a recovery point beside the working model, never over it.
@@ -182,15 +194,39 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
       baselineValBitsPerChar: baseline?.bitsPerChar,
     },
   );
-  const namedCells = req.cellChars > 0 ? refindCells(manifest, { layout, params: outcome.params, manifest }, heldOut, req, emit) : [];
+  const namedCells = req.cellChars > 0 ? await refindCells(manifest, { layout, params: outcome.params, manifest }, heldOut, req, emit) : [];
   if (signal.aborted) return { ...base, decision: decideSwap({ candidate: null, baseline: null, cancelled: true }), savedTo: null, namedCells: [], keystrokes: null };
   emit({ type: 'status', text: `saving to ${req.outDir}` });
   await saveModel(req.outDir, { layout, params: outcome.params, manifest });
   return { ...base, decision, savedTo: req.outDir, namedCells, keystrokes };
 }
 
+/** What the trainer hands onValidate: the weights as they are (read before returning), and when. */
+type Validation = { params: Float32Array; valBitsPerChar: number; step: number };
+
+/** The held-out slice the concept cells are found on, labelled once (best effort: a failure leaves the cells out of the view). */
+async function conceptSliceFor(heldOut: ReturnType<typeof heldOutOf>, layout: ReturnType<typeof paramLayout>, maxChars: number, emit: (e: TrainingEvent) => void): Promise<ConceptSlice | null> {
+  // Only whole held-out files: cells found on text the model trains on would say little.
+  if (heldOut.files.length === 0) return null;
+  try {
+    return await prepareConceptSlice(heldOut.files, layout, maxChars);
+  } catch (err) {
+    emit({ type: 'status', text: `no concept cells: ${(err as Error).message}` });
+    return null;
+  }
+}
+
+/** The best cell per concept of the weights of a validation (best effort, like the sample). */
+function emitConcepts(layout: ReturnType<typeof paramLayout>, v: Validation, slice: ConceptSlice, emit: (e: TrainingEvent) => void): void {
+  try {
+    emit({ type: 'concepts', step: v.step, valBitsPerChar: v.valBitsPerChar, chars: slice.chars, labelledBy: slice.labelledBy, cells: conceptCellsAt(layout, v.params, slice), random: slice.random });
+  } catch (err) {
+    emit({ type: 'status', text: `no concept cells: ${(err as Error).message}` });
+  }
+}
+
 /** Samples `req.sampleChars` characters from the weights of a validation (best effort: a failure only skips the sample). */
-function emitSample(req: TrainingJobRequest, layout: ReturnType<typeof paramLayout>, v: { params: Float32Array; valBitsPerChar: number; step: number }, emit: (e: TrainingEvent) => void): void {
+function emitSample(req: TrainingJobRequest, layout: ReturnType<typeof paramLayout>, v: Validation, emit: (e: TrainingEvent) => void): void {
   try {
     // Fresh kernels each time: an engine's weights live in its kernels' arena, which is freed with it.
     const engine = new Engine({ layout, params: v.params, manifest: newManifest(layout.spec, 'sample') }, createFastestOps());
@@ -245,22 +281,30 @@ async function compareKeystrokes(
   }
 }
 
-/** Names the cells that track each concept on the held-out files (best effort: a failure only skips it). */
-function refindCells(
+/** Names the cells that track each concept on the held-out files, labelled as `lstm-lens cells` labels them (best effort: a failure only skips it). */
+async function refindCells(
   manifest: ModelManifest,
   model: { layout: ReturnType<typeof paramLayout>; params: Float32Array; manifest: ModelManifest },
   heldOut: ReturnType<typeof heldOutOf>,
   req: TrainingJobRequest,
   emit: (e: TrainingEvent) => void,
-): string[] {
+): Promise<string[]> {
   try {
     emit({ type: 'status', text: 'finding named cells on the held-out files' });
     const files =
       heldOut.files.length > 0
         ? heldOut.files.map((f) => ({ name: f.name, text: f.text, language: languageForFile(path.basename(f.name)) }))
         : req.sources.slice(-1).map((f) => ({ name: f.name, text: f.text, language: languageForFile(path.basename(f.name)) }));
+    const parsers = new SyntaxParsers();
+    let labelled: ConceptSource[];
+    try {
+      const labels = await labelConceptFiles(files, parsers);
+      labelled = files.map((f, k) => ({ ...f, labels: labels[k].labels }));
+    } finally {
+      parsers.dispose();
+    }
     const engine = new Engine(model, createFastestOps());
-    const found = findCellsForConcepts(engine, files, { maxChars: req.cellChars, randomBaseline: false, probe: false, top: 0 });
+    const found = findCellsForConcepts(engine, labelled, { maxChars: req.cellChars, randomBaseline: false, probe: false, top: 0 });
     storeNamedCells(manifest, found);
     return Object.keys(manifest.cells ?? {});
   } catch (err) {

@@ -74,6 +74,8 @@ export function workspaceTrainingRequest(input: TrainingRequestInput): TrainingJ
     // Typed with both models on a winning run; small, since each keystroke is a completion request.
     keystrokeChars: 2000,
     sampleChars: 300,
+    // Recorded and ranked in the worker at each validation: small, so a validation stays short (about 0.5 s of CPU for 3,000 characters of the bundled model).
+    conceptChars: 2000,
     ...(input.pauseBuffer ? { pauseBuffer: input.pauseBuffer } : {}),
   };
 }

@@ -10,5 +10,5 @@ export type FromTrainingWorker = TrainingEvent | { type: 'done'; result: Trainin
 export function isFromTrainingWorker(msg: unknown): msg is FromTrainingWorker {
   if (typeof msg !== 'object' || msg === null) return false;
   const type = (msg as { type?: unknown }).type;
-  return type === 'status' || type === 'baseline' || type === 'progress' || type === 'checkpoint' || type === 'sample' || type === 'done' || type === 'failed';
+  return type === 'status' || type === 'baseline' || type === 'progress' || type === 'checkpoint' || type === 'sample' || type === 'concepts' || type === 'done' || type === 'failed';
 }

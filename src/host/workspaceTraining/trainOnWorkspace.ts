@@ -11,6 +11,7 @@ import { workspaceTrainingRequest } from '../../core/workspaceTraining/trainingR
 import { TrainingSettings, TrainingStart, readTrainingSettings, trainingThreads } from '../../core/workspaceTraining/trainingSettings';
 import { runTrainingInWorker } from '../../core/workspaceTraining/trainingWorkerClient';
 import { WorkspaceCorpus, formatMegabytes, selectWorkspaceCorpus } from '../../core/workspaceTraining/workspaceCorpus';
+import { conceptCellRows } from '../../core/workspaceTraining/conceptCellsText';
 import { ModelStore, resolveModelPath } from '../modelStore';
 import { StatusBar } from '../statusBar';
 import { TrainingView } from './trainingView';
@@ -244,6 +245,8 @@ export class TrainingController implements vscode.Disposable {
               if (e.bitsPerChar !== null) this.log.info(`training: working model scores ${e.bitsPerChar.toFixed(3)} bits/char on the held-out files`);
             } else if (e.type === 'sample') {
               this.view.sample(`What the model writes at step ${e.step} (validation ${e.valBitsPerChar.toFixed(3)} bits/char):`, e.text);
+            } else if (e.type === 'concepts') {
+              this.view.concepts(`Concept cells at step ${e.step}, on ${e.chars} held-out characters labelled by ${e.labelledBy} (best cell per concept; random: a random network of the same shape):`, conceptCellRows(e.cells, e.random));
             } else if (e.type === 'checkpoint') {
               this.log.info(`training: checkpoint (validation ${e.valBitsPerChar?.toFixed(3) ?? '–'} bits/char) saved in ${e.dir}`);
             } else {

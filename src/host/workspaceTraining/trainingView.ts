@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
+import { ConceptCellRow } from '../../core/workspaceTraining/conceptCellsText';
 import { ToLossCurve, lossCurveHtml, parseLossCurveMessage } from '../../core/workspaceTraining/lossCurveHtml';
 
 export const TRAINING_VIEW_ID = 'lstmLens.trainingView';
@@ -54,6 +55,12 @@ export class TrainingView implements vscode.WebviewViewProvider, vscode.Disposab
   sample(label: string, text: string): void {
     this.history = this.history.filter((m) => m.type !== 'sample');
     this.post({ type: 'sample', label, text });
+  }
+
+  /** The concept cells found at the latest validation (only the latest is kept for a page that opens later). */
+  concepts(label: string, rows: ConceptCellRow[]): void {
+    this.history = this.history.filter((m) => m.type !== 'concepts');
+    this.post({ type: 'concepts', label, rows });
   }
 
   /** Opens the view without taking focus from the editor. */
