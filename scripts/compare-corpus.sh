@@ -37,11 +37,13 @@ node -e '
   const cpus = os.cpus();
   fs.writeFileSync(out, JSON.stringify({
     what: `lstm-lens compare on the bundled corpus: train packages of ${langs}, held out on their validation packages`,
-    command,
-    settings: null,
-    weights: null,
-    machine: `${cpus[0].model}, ${cpus.length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`,
-    date: new Date().toISOString(),
+    provenance: {
+      command,
+      settings: null,
+      weights: null,
+      machine: `${cpus[0].model}, ${cpus.length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+      date: new Date().toISOString(),
+    },
     report: lines,
     result,
   }, null, 1) + "\n");
