@@ -45,32 +45,79 @@ if (summary) {
 }
 
 console.log('### On the test packages\n');
-console.log('| language | files | chars | LSTM bits/char | previous model | 6-gram KN | xz -9e | LSTM / xz | LSTM top-1 | 6-gram top-1 | keystrokes saved: LSTM | previous model | 6-gram | replayed chars |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| language | files | chars | LSTM bits/char | stage 1 | previous model | 6-gram KN | xz -9e | LSTM / xz | LSTM top-1 | 6-gram top-1 | keystrokes saved: LSTM | stage 1 | previous model | 6-gram | replayed chars |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const lang of LANGS) {
   const m = card('card', lang, 'bpc');
   const p = card('card-previous', lang, 'bpc');
   const k = card('card', lang, 'keys');
   const pk = card('card-previous', lang, 'keys');
+  const s1 = card('card-stage1', lang, 'bpc');
+  const s1k = card('card-stage1', lang, 'keys');
   if (!m || !p) continue;
   const xz = p.xzBitsPerChar;
   console.log(
-    `| ${NAMES[lang]} | ${m.files.length} | ${m.chars.toLocaleString('en-US')} | **${bpc(m.bitsPerChar)}** | ${bpc(p.bitsPerChar)} | ${bpc(p.baseline?.bitsPerChar)} | ${bpc(xz)} | ${xz ? (m.bitsPerChar / xz).toFixed(2) : '–'} | ${pct(m.top1)} | ${pct(p.baseline?.top1)} | **${pct(k?.keystrokesSaved)}** | ${pct(pk?.keystrokesSaved)} | ${pct(pk?.baseline?.keystrokesSaved)} | ${k ? k.chars.toLocaleString('en-US') : '–'} |`,
+    `| ${NAMES[lang]} | ${m.files.length} | ${m.chars.toLocaleString('en-US')} | **${bpc(m.bitsPerChar)}** | ${bpc(s1?.bitsPerChar)} | ${bpc(p.bitsPerChar)} | ${bpc(p.baseline?.bitsPerChar)} | ${bpc(xz)} | ${xz ? (m.bitsPerChar / xz).toFixed(2) : '–'} | ${pct(m.top1)} | ${pct(p.baseline?.top1)} | **${pct(k?.keystrokesSaved)}** | ${pct(s1k?.keystrokesSaved)} | ${pct(pk?.keystrokesSaved)} | ${pct(pk?.baseline?.keystrokesSaved)} | ${k ? k.chars.toLocaleString('en-US') : '–'} |`,
   );
 }
 console.log('');
 
 console.log('### Style shift: the same test files re-indented\n');
-console.log('| language | chars | as is | tabs | 2 spaces | 4 spaces | 8 spaces | worst of tabs/2/4 minus as is | previous model: as is | tabs | 2 spaces | 4 spaces |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| language | chars | as is | tabs | 2 spaces | 4 spaces | 8 spaces | worst of tabs/2/4 minus as is | stage 1: worst minus as is | previous model: as is | tabs | 2 spaces | 4 spaces |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const lang of LANGS) {
   const r = (dir, s) => card(dir, lang, s)?.bitsPerChar;
   const asis = card('card', lang, 'asis');
   if (!asis) continue;
   const worst = Math.max(r('card', 'tab'), r('card', '2'), r('card', '4')) - asis.bitsPerChar;
+  const s1 = card('card-stage1', lang, 'asis');
+  const s1worst = s1 ? Math.max(r('card-stage1', 'tab'), r('card-stage1', '2'), r('card-stage1', '4')) - s1.bitsPerChar : null;
+  const signed = (x) => (x === null ? '–' : `${x >= 0 ? '+' : ''}${x.toFixed(3)}`);
   console.log(
-    `| ${NAMES[lang]} | ${asis.chars.toLocaleString('en-US')} | ${bpc(asis.bitsPerChar)} | ${bpc(r('card', 'tab'))} | ${bpc(r('card', '2'))} | ${bpc(r('card', '4'))} | ${bpc(r('card', '8'))} | ${worst >= 0 ? '+' : ''}${worst.toFixed(3)} | ${bpc(r('card-previous', 'asis'))} | ${bpc(r('card-previous', 'tab'))} | ${bpc(r('card-previous', '2'))} | ${bpc(r('card-previous', '4'))} |`,
+    `| ${NAMES[lang]} | ${asis.chars.toLocaleString('en-US')} | ${bpc(asis.bitsPerChar)} | ${bpc(r('card', 'tab'))} | ${bpc(r('card', '2'))} | ${bpc(r('card', '4'))} | ${bpc(r('card', '8'))} | ${signed(worst)} | ${signed(s1worst)} | ${bpc(r('card-previous', 'asis'))} | ${bpc(r('card-previous', 'tab'))} | ${bpc(r('card-previous', '2'))} | ${bpc(r('card-previous', '4'))} |`,
   );
+}
+console.log('');
+
+// The issue's targets, language by language, from the same files.
+console.log('### Against the targets\n');
+console.log(`| target | ${LANGS.map((l) => NAMES[l]).join(' | ')} |`);
+console.log(`| --- |${' --- |'.repeat(LANGS.length)}`);
+const verdict = (ok, detail) => (ok === null ? '–' : `${ok ? '**yes**' : 'no'} (${detail})`);
+const targetRows = [
+  ['bits/char ≤ 0.75 × per-file xz', (m, p) => (p.xzBitsPerChar ? verdict(m.bitsPerChar <= 0.75 * p.xzBitsPerChar, (m.bitsPerChar / p.xzBitsPerChar).toFixed(2)) : '–')],
+  ['at least 0.3 below the 6-gram', (m, p) => {
+    const d = m.bitsPerChar - p.baseline.bitsPerChar;
+    return verdict(d <= -0.3, `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(2)}`);
+  }],
+  ['re-indented (tabs, 2, 4 spaces) within 0.15 of as is', (m, p, lang) => {
+    const r = (kind) => card('card', lang, kind)?.bitsPerChar;
+    const asis = r('asis');
+    if (asis === undefined) return '–';
+    const worst = Math.max(r('tab'), r('2'), r('4')) - asis;
+    return verdict(worst <= 0.15, `${worst >= 0 ? '+' : '−'}${Math.abs(worst).toFixed(2)}`);
+  }],
+  ['keystrokes saved ≥ 35% (TS, Python) / ≥ 30%', (m, p, lang) => {
+    const k = card('card', lang, 'keys');
+    if (!k) return '–';
+    const need = lang === 'typescript' || lang === 'python' ? 0.35 : 0.3;
+    return verdict(k.keystrokesSaved >= need, pct(k.keystrokesSaved));
+  }],
+  ['the 6-gram saves no more', (m, p, lang) => {
+    const k = card('card', lang, 'keys');
+    const pk = card('card-previous', lang, 'keys');
+    const g = pk?.baseline?.keystrokesSaved;
+    if (!k || g === undefined) return '–';
+    return verdict(g <= k.keystrokesSaved, `6-gram ${pct(g)}`);
+  }],
+];
+for (const [name, judge] of targetRows) {
+  const cells = LANGS.map((lang) => {
+    const m = card('card', lang, 'bpc');
+    const p = card('card-previous', lang, 'bpc');
+    return m && p ? judge(m, p, lang) : '–';
+  });
+  console.log(`| ${name} | ${cells.join(' | ')} |`);
 }
 console.log('');
 
