@@ -19,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-models/default}
-KEYSTROKE_CHARS=${KEYSTROKE_CHARS:-20000}
+KEYSTROKE_CHARS=${KEYSTROKE_CHARS:-10000}
 REINDENT_CHARS=${REINDENT_CHARS:-40000}
 cli=${CLI:-dist/cli.js}
 out=${CARD_OUT:-bench/results/card}

@@ -125,12 +125,14 @@ if (process.argv.includes('--validation')) {
   const dir = path.join(root, 'bench', 'results', 'sweep');
   const names = [...new Set(fs.readdirSync(dir).filter((f) => f.includes('.val.')).map((f) => f.split('.val.')[0]))].sort();
   console.log('### Candidates on the validation packages (bits/char)\n');
-  console.log(`| model | ${LANGS.map((l) => NAMES[l]).join(' | ')} | mean |`);
-  console.log(`| --- |${' --- |'.repeat(LANGS.length + 1)}`);
+  console.log(`| model | ${LANGS.map((l) => NAMES[l]).join(' | ')} | mean of languages | all characters |`);
+  console.log(`| --- |${' --- |'.repeat(LANGS.length + 2)}`);
   for (const name of names) {
-    const vals = LANGS.map((l) => read(path.join(dir, `${name}.val.${l}.json`))?.bitsPerChar);
+    const runs = LANGS.map((l) => read(path.join(dir, `${name}.val.${l}.json`)));
+    const vals = runs.map((r) => r?.bitsPerChar);
     const ok = vals.filter((v) => v !== undefined);
-    console.log(`| ${name} | ${vals.map(bpc).join(' | ')} | ${ok.length === LANGS.length ? bpc(ok.reduce((a, b) => a + b, 0) / ok.length) : '–'} |`);
+    const all = runs.every(Boolean) ? runs.reduce((a, r) => a + r.bitsPerChar * r.chars, 0) / runs.reduce((a, r) => a + r.chars, 0) : undefined;
+    console.log(`| ${name} | ${vals.map(bpc).join(' | ')} | ${ok.length === LANGS.length ? bpc(ok.reduce((a, b) => a + b, 0) / ok.length) : '–'} | ${bpc(all)} |`);
   }
   console.log('');
 }
