@@ -9,32 +9,19 @@ import { conceptCellsAt, prepareConceptSlice } from '../../src/core/workspaceTra
 import { conceptCellRows } from '../../src/core/workspaceTraining/conceptCellsText';
 import { lossCurveHtml } from '../../src/core/workspaceTraining/lossCurveHtml';
 import { TrainingEvent, TrainingJobRequest, runTrainingJob } from '../../src/core/workspaceTraining/trainingJob';
+import { TINY_JOB_SPEC, tinyTrainingRequest } from './helpers/tinyTrainingJob';
 import { runTrainingInWorker } from '../../src/core/workspaceTraining/trainingWorkerClient';
 import { isFromTrainingWorker } from '../../src/core/workspaceTraining/workerProtocol';
 
 /** The training view shows the concept cells found so far at each validation, computed in the worker. */
 
-const SPEC: ModelSpec = { vocabSize: 98, embedDim: 8, hidden: [16] };
+const SPEC: ModelSpec = TINY_JOB_SPEC;
 const layout = paramLayout(SPEC);
 const PY = (i: number) => `def add_${i}(a, b):\n    # sum of "a" and b\n    if a > b:\n        return f"{a}+{b}"\n    return [a, (b, 'x')]\n\n`.repeat(8);
 const SOURCES = Array.from({ length: 5 }, (_, i) => ({ name: `ws/m${i}.py`, text: PY(i) }));
 
 function request(dir: string, conceptChars: number | undefined): TrainingJobRequest {
-  return {
-    spec: SPEC,
-    initial: initParams(layout, 9),
-    baseline: null,
-    sources: SOURCES,
-    train: { minutes: Infinity, epochs: 3, valFraction: 0.2, patience: 100, threads: 1, seq: 16, batch: 4, learningRate: 1e-2, evalEverySeconds: Infinity, checkpointEverySeconds: Infinity, seed: 1 },
-    outDir: path.join(dir, 'model'),
-    checkpointDir: path.join(dir, 'checkpoint'),
-    modelName: 'concepts',
-    startedFrom: 'test',
-    corpus: { files: SOURCES.length, chars: 1000, sources: ['ws'], byLanguage: { '.py': SOURCES.length } },
-    compareChars: 1 << 16,
-    cellChars: 0,
-    ...(conceptChars === undefined ? {} : { conceptChars }),
-  };
+  return tinyTrainingRequest(dir, SOURCES, 'concepts', conceptChars === undefined ? {} : { conceptChars });
 }
 
 describe('training: concept cells at each validation', function () {

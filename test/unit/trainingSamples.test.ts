@@ -2,34 +2,17 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ModelSpec } from '../../src/core/modelSpec';
-import { initParams, paramLayout } from '../../src/core/params';
 import { lossCurveHtml } from '../../src/core/workspaceTraining/lossCurveHtml';
 import { TrainingEvent, TrainingJobRequest, runTrainingJob } from '../../src/core/workspaceTraining/trainingJob';
+import { tinyTrainingRequest } from './helpers/tinyTrainingJob';
 import { isFromTrainingWorker } from '../../src/core/workspaceTraining/workerProtocol';
 
 /** The training view shows what the model writes at each validation (char-rnn's progression). */
 
-const SPEC: ModelSpec = { vocabSize: 98, embedDim: 8, hidden: [16] };
-const layout = paramLayout(SPEC);
 const SOURCES = Array.from({ length: 5 }, (_, i) => ({ name: `ws/m${i}.py`, text: `def add_${i}(a, b):\n    return a + b\n\n`.repeat(20) }));
 
 function request(dir: string, sampleChars: number | undefined): TrainingJobRequest {
-  return {
-    spec: SPEC,
-    initial: initParams(layout, 9),
-    baseline: null,
-    sources: SOURCES,
-    train: { minutes: Infinity, epochs: 3, valFraction: 0.2, patience: 100, threads: 1, seq: 16, batch: 4, learningRate: 1e-2, evalEverySeconds: Infinity, checkpointEverySeconds: Infinity, seed: 1 },
-    outDir: path.join(dir, 'model'),
-    checkpointDir: path.join(dir, 'checkpoint'),
-    modelName: 'samples',
-    startedFrom: 'test',
-    corpus: { files: SOURCES.length, chars: 1000, sources: ['ws'], byLanguage: { '.py': SOURCES.length } },
-    compareChars: 1 << 16,
-    cellChars: 0,
-    ...(sampleChars === undefined ? {} : { sampleChars }),
-  };
+  return tinyTrainingRequest(dir, SOURCES, 'samples', sampleChars === undefined ? {} : { sampleChars });
 }
 
 describe('training: a sample at each validation', function () {
