@@ -5,6 +5,7 @@ import { DEFAULT_SETTINGS } from '../core/completion/settings';
 import { CompletionService } from '../core/completion/completionService';
 import { typingViewAt } from '../core/completion/typingView';
 import { Engine } from '../core/engine';
+import { filesUnder } from '../core/corpus/filesUnder';
 import { createFastestOps } from '../core/kernels/wasmOps';
 import { loadModel } from '../core/model/modelFiles';
 import { FIRST_RUN_MINUTES } from '../core/workspaceTraining/firstRun';
@@ -61,7 +62,8 @@ export async function benchFirstRun(options: FirstRunBenchOptions): Promise<Firs
   };
 
   const root = path.resolve(options.dir);
-  const listed: ListedFolder[] = [{ name: path.basename(root), root, files: listFiles(root) }];
+  // Every file, as the editor's file search lists them; the corpus selection then applies .gitignore and the rules.
+  const listed: ListedFolder[] = [{ name: path.basename(root), root, files: filesUnder(root, ['.git']) }];
   const corpus = await selectWorkspaceCorpus(listed, {});
   if (corpus.files.length === 0) throw new Error(`${options.dir}: no source files to train on`);
   const readWorkspace = lap();
@@ -117,19 +119,4 @@ export async function benchFirstRun(options: FirstRunBenchOptions): Promise<Firs
   } finally {
     if (temporary) fs.rmSync(outDir, { recursive: true, force: true });
   }
-}
-
-/** Every file under root, as the editor's file search lists them (the corpus selection then applies .gitignore and the rules). */
-function listFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (e.name !== '.git') walk(p);
-      } else if (e.isFile()) out.push(p);
-    }
-  };
-  walk(root);
-  return out.sort();
 }

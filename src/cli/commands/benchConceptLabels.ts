@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { filesUnder } from '../../core/corpus/filesUnder';
 import { resultProvenance } from '../../bench/resultProvenance';
 import { ConceptLabelsResult, benchConceptLabels } from '../../bench/conceptLabelsBench';
 import { ConceptSource } from '../../core/cells/findCellsForConcepts';
@@ -61,18 +62,12 @@ export async function conceptLabelsBenchCommand(argv: string[]): Promise<number>
  * not favour one package, the same on every checkout.
  */
 export function pickFiles(folder: string, n: number): ConceptSource[] {
-  const found: { rel: string; key: string }[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.isFile() && languageForFile(e.name) !== 'generic') {
-        const rel = path.relative(folder, full).split(path.sep).join('/');
-        found.push({ rel, key: createHash('sha1').update(rel).digest('hex') });
-      }
-    }
-  };
-  walk(folder);
+  const found = filesUnder(folder)
+    .filter((full) => languageForFile(path.basename(full)) !== 'generic')
+    .map((full) => {
+      const rel = path.relative(folder, full).split(path.sep).join('/');
+      return { rel, key: createHash('sha1').update(rel).digest('hex') };
+    });
   found.sort((x, y) => (x.key < y.key ? -1 : 1));
   const out: ConceptSource[] = [];
   for (const f of found) {
