@@ -12,7 +12,7 @@ import { ParsedArgs, UsageError, num, parseArgs, requireStr, str } from '../args
 import { ProgressLine, formatCount, formatDuration, note, printJson } from '../output';
 
 export const TRAIN_USAGE =
-  'train --out DIR [--from MODEL [--widen N]] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--anneal SHARE] [--dropout X] [--clip X] [--minutes M] [--epochs E] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
+  'train --out DIR [--from MODEL [--widen N]] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--anneal SHARE] [--dropout X] [--cell-l1 X] [--clip X] [--minutes M] [--epochs E] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
 
 const FLAGS = {
   values: {
@@ -29,6 +29,7 @@ const FLAGS = {
     'lr-decay': 'number',
     anneal: 'number',
     dropout: 'number',
+    'cell-l1': 'number',
     clip: 'number',
     minutes: 'number',
     epochs: 'number',
@@ -118,6 +119,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   );
 
   const threads = num(a, 'threads', 2, 1, 64);
+  const cellL1 = num(a, 'cell-l1', 0, 0, 1);
   const setup: TrainingSetup = {
     engine: 'fused-' + (threads > 1 ? `${threads}threads` : '1thread'),
     startedFrom: fromDir ? path.resolve(fromDir) : undefined,
@@ -125,6 +127,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     batch: num(a, 'batch', 32, 1, 1024),
     learningRate: num(a, 'lr', 2e-3, 1e-6, 1),
     dropout: num(a, 'dropout', 0, 0, 0.9),
+    ...(cellL1 > 0 ? { cellL1 } : {}),
     clipNorm: num(a, 'clip', 5, 0),
     corpus: {
       files: corpus.files.length,
@@ -168,6 +171,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       lrDecay: num(a, 'lr-decay', 1, 0, 1),
       anneal: num(a, 'anneal', 0, 0, 1),
       dropout: setup.dropout,
+      cellL1,
       clipNorm: setup.clipNorm,
       minutes: num(a, 'minutes', Infinity, 0),
       epochs: num(a, 'epochs', a.flags.minutes === undefined ? 10 : Infinity, 0),

@@ -8,6 +8,13 @@ export interface WindowOptions {
   /** Dropout probability on the inputs of layers above the first and of the head. */
   dropout?: number;
   rng?: () => number;
+  /**
+   * L1 penalty on LSTM cell states: adds cellL1 · mean over the window's
+   * characters of Σ_j |c_j| to the loss being minimised (its gradient only;
+   * lossSum stays the cross-entropy). Sparse cells tend to read as one
+   * concept each, which is what the heatmap shows.
+   */
+  cellL1?: number;
 }
 
 export interface WindowResult {
@@ -68,6 +75,7 @@ export class BpttWindow {
   private readonly dRh: number;
   private readonly ids: Int32Array;
   private dropoutInUse = false;
+  private cellL1 = 0;
   private probe: HiddenGradientProbe | null = null;
   /** Backward from the last step's predictions only (gradientReach). */
   private lastStepOnly = false;
@@ -199,6 +207,7 @@ export class BpttWindow {
       f.fill(0, this.logits, this.logits + last);
       for (let i = last; i < TB * V; i++) f[this.logits + i] *= T;
     }
+    this.cellL1 = this.cell === 'lstm' ? (opts.cellL1 ?? 0) : 0;
     this.backward(input, inSize);
     this.carryState();
     return { lossSum, count: TB, top1 };
@@ -258,6 +267,7 @@ export class BpttWindow {
       for (let t = T - 1; t >= 0; t--) {
         const dgt = this.dGates + t * B * G;
         probe?.(l, t, dOut + t * B * H, t === T - 1 ? -1 : this.dhRec);
+        if (this.cellL1 > 0) this.addCellL1Gradient(L.c + (t + 1) * B * H, B * H, this.cellL1 / TB);
         ops.lstmCellBackward(B, H, L.gates + t * B * G, L.c + t * B * H, L.tanhC + t * B * H, dOut + t * B * H, t === T - 1 ? -1 : this.dhRec, this.dc, dgt);
         // dh_{t-1} = dGates_t[B,4H] · Whᵀ
         if (t > 0) ops.gemmNT(B, H, G, dgt, G, p + W.recurrent, G, this.dhRec, H, 0);
@@ -291,6 +301,17 @@ export class BpttWindow {
         if (t > 0) ops.gemmNT(B, H, H, dgt, H, p + W.recurrent, H, this.dhRec, H, 0);
       }
       ops.gemmTN(H, H, TB, L.h, H, this.dGates, H, g + W.recurrent, H, 1);
+    }
+  }
+
+  /** dc[B,H] += scale · sign(c_t[B,H]): the gradient of the cell L1 penalty at one step. */
+  private addCellL1Gradient(cT: number, n: number, scale: number): void {
+    const f = this.ops.arena.f32;
+    const dc = this.dc;
+    for (let i = 0; i < n; i++) {
+      const v = f[cT + i];
+      if (v > 0) f[dc + i] += scale;
+      else if (v < 0) f[dc + i] -= scale;
     }
   }
 

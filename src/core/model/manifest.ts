@@ -24,6 +24,8 @@ export interface TrainingSummary {
   batch: number;
   learningRate: number;
   dropout: number;
+  /** L1 penalty on cell states during training (absent = none). */
+  cellL1?: number;
   clipNorm: number;
   epochs: number;
   steps: number;

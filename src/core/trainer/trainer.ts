@@ -24,6 +24,8 @@ export interface TrainOptions {
   anneal: number;
   /** Dropout on non-recurrent connections between layers (0 = off). */
   dropout: number;
+  /** L1 penalty on LSTM cell states, per character and summed over cells (0 = off); see WindowOptions.cellL1. */
+  cellL1: number;
   /** Clip gradients to this global L2 norm (0 = off). */
   clipNorm: number;
   /** Stop after this many passes over the training text (Infinity = no limit). */
@@ -66,6 +68,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   lrDecay: 1,
   anneal: 0,
   dropout: 0,
+  cellL1: 0,
   clipNorm: 5,
   epochs: Infinity,
   minutes: Infinity,
@@ -261,7 +264,7 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
         break training;
       }
       const stepStart = performance.now();
-      const r = await source.run(params, { dataset: 'train', window: w, backward: true, dropout: opts.dropout, seed: opts.seed + steps });
+      const r = await source.run(params, { dataset: 'train', window: w, backward: true, dropout: opts.dropout, cellL1: opts.cellL1, seed: opts.seed + steps });
       if (!Number.isFinite(r.lossSum)) throw new Error(`training diverged at step ${steps} (loss is ${r.lossSum}); try a lower learning rate`);
       const grads = source.grads();
       clipByGlobalNorm(grads, opts.clipNorm);

@@ -1,7 +1,7 @@
 import { CorpusSummary, TrainingSummary } from '../model/manifest';
 
 /** What a training run was set up with: fixed before the first step. */
-export type TrainingSetup = Pick<TrainingSummary, 'engine' | 'startedFrom' | 'seq' | 'batch' | 'learningRate' | 'dropout' | 'clipNorm'> & {
+export type TrainingSetup = Pick<TrainingSummary, 'engine' | 'startedFrom' | 'seq' | 'batch' | 'learningRate' | 'dropout' | 'cellL1' | 'clipNorm'> & {
   corpus?: CorpusSummary;
 };
 

@@ -11,6 +11,8 @@ export interface RunRequest {
   window: number;
   backward: boolean;
   dropout: number;
+  /** L1 penalty on cell states (training windows only; 0 = off). */
+  cellL1?: number;
   seed: number;
 }
 
@@ -68,7 +70,7 @@ export class WindowRunner {
     win.paramsView().set(params);
     // A per-runner seed keeps dropout masks different across workers.
     const rng = req.dropout > 0 ? makeRng(req.seed * 7919 + rows.b0) : undefined;
-    return win.run(this.x, this.y, { backward: req.backward, dropout: req.dropout, rng });
+    return win.run(this.x, this.y, { backward: req.backward, dropout: req.dropout, rng, cellL1: req.cellL1 });
   }
 }
 
