@@ -17,6 +17,7 @@
 
 const fs = require('fs');
 const path = require('path');
+const card = require('./model-card-tables');
 
 const DOCS = ['README.md', 'bench/README.md', 'models/default/MODEL_CARD.md', 'CHANGELOG.md'];
 const REGION = /<!-- figures:([\w-]+)((?:\s+[^\s>]+)*)\s*-->\n[\s\S]*?<!-- \/figures:\1 -->/g;
@@ -321,33 +322,30 @@ const RENDERERS = {
     );
   },
 
-  /** Model card: held-out bits/char and top-1 per language (scripts/model-card-figures.sh). */
-  'card-heldout'(root, args) {
-    const langs = cardLanguages(root, args);
-    const rows = langs.map(({ name, read }) => {
-      const b = read('bpc');
-      const prev = read('previous', true);
-      return [name, String(b.r.files.length), int(b.r.chars), `**${b.r.bitsPerChar.toFixed(3)}**`, prev ? prev.r.bitsPerChar.toFixed(3) : '–', b.r.baseline ? b.r.baseline.bitsPerChar.toFixed(3) : '–', b.r.xzBitsPerChar !== undefined ? b.r.xzBitsPerChar.toFixed(3) : '–', pct(b.r.top1), b.r.baseline ? pct(b.r.baseline.top1) : '–'];
-    });
-    return [table(['language', 'files', 'chars', 'LSTM bits/char', 'previous model bits/char', '6-gram KN bits/char', 'xz -9e bits/char', 'LSTM top-1', '6-gram top-1'], rows), '', ...cardSources(langs, ['bpc', 'previous'])].join('\n');
+  /** Model card: packages and text per language and split (corpus/split-summary.json). */
+  'card-corpus'(root) {
+    return [card.corpusTable(card.readSummary(root)), '', 'Source: `corpus/split-summary.json`, written by `node scripts/split-corpus.js`.'].join('\n');
   },
 
-  /** Model card: the typing replay with the editor's defaults, per language. */
-  'card-keystrokes'(root, args) {
-    const langs = cardLanguages(root, args);
-    const rows = langs.map(({ name, read }) => {
-      const k = read('keys').r;
-      return [name, int(k.chars), `**${pct(k.keystrokesSaved)}**`, k.baseline ? pct(k.baseline.keystrokesSaved) : '–', pct(k.acceptRate), k.baseline ? pct(k.baseline.acceptRate) : '–'];
-    });
-    return [table(['language', 'replayed chars', 'LSTM keystrokes saved', '6-gram keystrokes saved', 'LSTM accept rate', '6-gram accept rate'], rows), '', ...cardSources(langs, ['keys'])].join('\n');
+  /** Model card: the test packages, the model beside the other folders named, the 6-gram and xz (scripts/model-card-figures.sh). */
+  'card-test'(root, args) {
+    return cardRegion(root, 'scripts/model-card-figures.sh', (reader) => card.testTable(reader, card.cardFolders(args)));
   },
 
-  /** Model card: the same files re-indented (eval --reindent), bits/char per style. */
-  'card-reindent'(root, args) {
-    const langs = cardLanguages(root, args);
-    const styles = ['asis', 'tab', '2', '4', '8'];
-    const rows = langs.map(({ name, read }) => [name, ...styles.map((s) => read(s).r.bitsPerChar.toFixed(3))]);
-    return [table(['language', 'as written', 'tabs', '2 spaces', '4 spaces', '8 spaces'], rows), '', ...cardSources(langs, styles)].join('\n');
+  /** Model card: the same test files re-indented (eval --reindent). */
+  'card-style'(root, args) {
+    return cardRegion(root, 'scripts/model-card-figures.sh', (reader) => card.styleTable(reader, card.cardFolders(args)));
+  },
+
+  /** Model card: the first folder against the targets of the issue that asked for the model. */
+  'card-targets'(root, args) {
+    return cardRegion(root, 'scripts/model-card-figures.sh', (reader) => card.targetsTable(reader, card.cardFolders(args)));
+  },
+
+  /** Model card: the candidates on the validation packages (train-default.sh), one folder. */
+  'card-validation'(root, [arg]) {
+    if (!arg) throw new Error('name the sweep folder under bench/results/');
+    return cardRegion(root, 'scripts/train-default.sh', (reader) => card.validationTable(reader, arg.file));
   },
 };
 
@@ -372,32 +370,11 @@ function engineFigures(r) {
   };
 }
 
-const LANGUAGE_NAMES = { typescript: 'TypeScript', javascript: 'JavaScript', python: 'Python', c: 'C', go: 'Go', rust: 'Rust', java: 'Java' };
-
-/** The languages with results in the card folder (default bench/results/card), each with a reader of its files. */
-function cardLanguages(root, args) {
-  const dir = args[0]?.file ?? 'card';
-  const full = path.join(root, 'bench', 'results', dir);
-  const langs = fs.existsSync(full) ? [...new Set(fs.readdirSync(full).filter((f) => f.endsWith('.json')).map((f) => f.split('.')[0]))].sort() : [];
-  if (langs.length === 0) throw new Error(`no card results in bench/results/${dir} (scripts/model-card-figures.sh writes them)`);
-  return langs.map((lang) => ({
-    lang,
-    name: LANGUAGE_NAMES[lang] ?? lang,
-    read: (kind, optional = false) =>
-      optional && !fs.existsSync(path.join(full, `${lang}.${kind}.json`)) ? null : readResult(root, `${dir}/${lang}.${kind}.json`, ['command', 'weights', 'machine', 'date']),
-  }));
-}
-
-function cardSources(langs, kinds) {
-  const lines = new Set();
-  for (const l of langs) {
-    for (const kind of kinds) {
-      const res = l.read(kind, true);
-      const weights = typeof res?.p.weights === 'string' ? res.p.weights : res?.p.weights?.file;
-      if (res) lines.add(`\`${res.p.command}\`; weights \`${weights}\`; ${res.p.machine}; ${res.p.date.slice(0, 10)}`);
-    }
-  }
-  return [`Source: \`bench/results/${path.dirname(langs[0].read(kinds[0]).rel)}/<language>.{${kinds.join(',')}}.json\`, written by \`scripts/model-card-figures.sh\`:`, ...[...lines].map((l) => `- ${l}`)];
+/** A model card table under the lines naming the folders it read (eval runs carry their settings in the command). */
+function cardRegion(root, writer, render) {
+  const reader = card.cardReader(root, (rel) => readResult(root, rel, ['command', 'weights', 'machine', 'date']));
+  const text = render(reader);
+  return [text, '', `Source, written by \`${writer}\` (each file holds its command):`, ...reader.sources()].join('\n');
 }
 
 // ------------------------------------------------------------------ docs
@@ -427,7 +404,7 @@ function renderDocs(root, docs = DOCS) {
     .map((doc) => ({ doc, ...renderText(root, fs.readFileSync(path.join(root, doc), 'utf8'), doc) }));
 }
 
-module.exports = { renderDocs, renderText, RENDERERS };
+module.exports = { renderDocs, renderText, readResult, RENDERERS };
 
 if (require.main === module) {
   const root = path.resolve(__dirname, '..');

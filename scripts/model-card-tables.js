@@ -1,138 +1,255 @@
 #!/usr/bin/env node
-// Prints the tables of models/default/MODEL_CARD.md from committed result
-// files: the corpus (corpus/split-summary.json, written by split-corpus.js),
-// the shipped model on the test packages (bench/results/card, written by
-// `BASELINE=none PREVIOUS=none model-card-figures.sh`), and the baselines on
-// the same files: the previous bundled model, the 6-gram and xz
-// (bench/results/card-previous, written by `PREVIOUS=none
-// CARD_OUT=bench/results/card-previous model-card-figures.sh <previous model>`).
-// --validation adds the candidates' figures on the validation packages
-// (bench/results/sweep/<name>.val.<language>.json: train-default.sh writes
-// them to .cache/sweep, and the ones the card cites are copied here).
+// The tables of models/default/MODEL_CARD.md, from committed result files:
+// the corpus (corpus/split-summary.json, written by split-corpus.js), the
+// models on the test packages (bench/results/card*, written by
+// scripts/model-card-figures.sh) and the candidates on the validation
+// packages (bench/results/sweep/<name>.val.<language>.json, written by
+// train-default.sh and copied there from .cache/sweep).
+//
+// scripts/figure-tables.js writes them into the card's `<!-- figures:card-… -->`
+// regions (and `npm test` fails when one is stale); run on its own, this
+// script prints them with the card's folders, to look at before a new stage:
+//   node scripts/model-card-tables.js [--validation]
+//
+// A region names its folders under bench/results/, each optionally with the
+// label of its columns:
+//   <!-- figures:card-test card="LSTM" card-stage1="stage 1" card-previous="previous model" -->
+// The first folder is the model the card is about; the others stand beside
+// it (earlier stages, then the previous model). The 6-gram's and xz's
+// figures come from the first folder whose files carry them
+// (model-card-figures.sh measures them with one model: `baseline`,
+// `xzBitsPerChar`). A new stage's folder is one more argument.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
-const root = path.resolve(__dirname, '..');
 const LANGS = ['typescript', 'javascript', 'python', 'c', 'cpp', 'go', 'rust', 'shell'];
 const NAMES = { typescript: 'TypeScript', javascript: 'JavaScript', python: 'Python', c: 'C', cpp: 'C++', go: 'Go', rust: 'Rust', shell: 'shell' };
-// A whole JSON file, or the last line of a command's output (its JSON).
-const read = (f) => {
-  if (!fs.existsSync(f)) return null;
-  const text = fs.readFileSync(f, 'utf8').trim();
-  try {
-    return JSON.parse(text);
-  } catch {
-    return JSON.parse(text.split('\n').pop());
-  }
-};
+
 const kib = (n) => `${Math.round(n / 1024).toLocaleString('en-US')} KiB`;
 const pct = (x) => (x === undefined || x === null ? '–' : `${(100 * x).toFixed(1)}%`);
 const bpc = (x) => (x === undefined || x === null ? '–' : x.toFixed(3));
-const card = (dir, lang, what) => read(path.join(root, 'bench', 'results', dir, `${lang}.${what}.json`));
+const signed = (x) => (x === null || x === undefined ? '–' : `${x >= 0 ? '+' : ''}${x.toFixed(3)}`);
+const row = (cells) => `| ${cells.join(' | ')} |`;
+const table = (head, rows) => [row(head), `|${' --- |'.repeat(head.length)}`, ...rows.map(row)].join('\n');
 
-const summary = read(path.join(root, 'corpus', 'split-summary.json'));
-if (summary) {
-  console.log('### Corpus by language\n');
-  console.log('| language | train packages | train text | validation packages | validation text | test packages | test text |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const lang of LANGS) {
-    const l = summary.languages[lang];
-    if (!l) continue;
-    console.log(`| ${NAMES[lang]} | ${l.train.packages} | ${kib(l.train.bytes)} | ${l.validation.packages} | ${kib(l.validation.bytes)} | ${l.test.packages} | ${kib(l.test.bytes)} |`);
+/**
+ * The card's view of bench/results: `result(rel)` is the parsed result file,
+ * or null when there is none; `folders` lists what it read, for the source
+ * lines. `readFile(rel)` reads one file that exists (figure-tables.js passes
+ * its reader, which refuses a file without provenance).
+ */
+function cardReader(root, readFile) {
+  const read = new Map();
+  return {
+    result(rel) {
+      if (!fs.existsSync(path.join(root, 'bench', 'results', rel))) return null;
+      const res = readFile(rel);
+      read.set(rel, res.p);
+      return res.r;
+    },
+    /** Names of the files of one folder under bench/results. */
+    list(dir) {
+      const full = path.join(root, 'bench', 'results', dir);
+      if (!fs.existsSync(full)) throw new Error(`bench/results/${dir} does not exist`);
+      return fs.readdirSync(full).sort();
+    },
+    /** One line per folder and weights read: its files, machine, days, and how the provenance was recorded. */
+    sources() {
+      const groups = new Map();
+      for (const [rel, p] of read) {
+        const weights = typeof p.weights === 'string' ? p.weights : (p.weights?.file ?? 'random weights');
+        const key = `${path.dirname(rel)}\n${weights}\n${p.machine}\n${p.recorded ?? ''}`;
+        if (!groups.has(key)) groups.set(key, { dir: path.dirname(rel), weights, machine: p.machine, recorded: p.recorded, names: new Set(), days: new Set() });
+        const g = groups.get(key);
+        g.names.add(path.basename(rel).split('.').map((part) => (LANGS.includes(part) ? '<language>' : part)).join('.'));
+        g.days.add(p.date.slice(0, 10));
+      }
+      return [...groups.values()].map((g) => {
+        const days = [...g.days].sort();
+        const span = days.length > 1 ? `${days[0]} to ${days[days.length - 1]}` : days[0];
+        const recorded = g.recorded ? ` (provenance recorded ${g.recorded})` : '';
+        return `- \`bench/results/${g.dir}/${braces([...g.names])}\`: weights \`${g.weights}\`; ${g.machine}; ${span}${recorded}.`;
+      });
+    },
+  };
+}
+
+/** File names that differ in one dot-separated part, as one: a.{b,c}.json. */
+function braces(names) {
+  if (names.length === 1) return names[0];
+  const parts = names.map((n) => n.split('.'));
+  const at = parts[0].findIndex((part, i) => parts.some((p) => p[i] !== part));
+  const same = parts.every((p) => p.length === parts[0].length && p.every((part, i) => i === at || part === parts[0][i]));
+  if (!same) return names.join(', ');
+  return [...parts[0].slice(0, at), `{${parts.map((p) => p[at]).join(',')}}`, ...parts[0].slice(at + 1)].join('.');
+}
+
+/** The folders of a region: at least the model's; the label of each defaults to its name. */
+function cardFolders(args) {
+  if (args.length === 0) throw new Error('name the result folders under bench/results/ (the model first, e.g. card="LSTM" card-previous="previous model")');
+  return args.map((a) => ({ dir: a.file, label: a.label }));
+}
+
+/** The first folder's `pick` of a language's `kind` file that is not undefined. */
+function firstWith(reader, folders, lang, kind, pick) {
+  for (const { dir } of folders) {
+    const r = reader.result(`${dir}/${lang}.${kind}.json`);
+    const v = r ? pick(r) : undefined;
+    if (v !== undefined) return v;
   }
-  console.log('');
+  return undefined;
 }
 
-console.log('### On the test packages\n');
-console.log('| language | files | chars | LSTM bits/char | stage 1 | previous model | 6-gram KN | xz -9e | LSTM / xz | LSTM top-1 | 6-gram top-1 | keystrokes saved: LSTM | stage 1 | previous model | 6-gram | replayed chars |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const lang of LANGS) {
-  const m = card('card', lang, 'bpc');
-  const p = card('card-previous', lang, 'bpc');
-  const k = card('card', lang, 'keys');
-  const pk = card('card-previous', lang, 'keys');
-  const s1 = card('card-stage1', lang, 'bpc');
-  const s1k = card('card-stage1', lang, 'keys');
-  if (!m || !p) continue;
-  const xz = p.xzBitsPerChar;
-  console.log(
-    `| ${NAMES[lang]} | ${m.files.length} | ${m.chars.toLocaleString('en-US')} | **${bpc(m.bitsPerChar)}** | ${bpc(s1?.bitsPerChar)} | ${bpc(p.bitsPerChar)} | ${bpc(p.baseline?.bitsPerChar)} | ${bpc(xz)} | ${xz ? (m.bitsPerChar / xz).toFixed(2) : '–'} | ${pct(m.top1)} | ${pct(p.baseline?.top1)} | **${pct(k?.keystrokesSaved)}** | ${pct(s1k?.keystrokesSaved)} | ${pct(pk?.keystrokesSaved)} | ${pct(pk?.baseline?.keystrokesSaved)} | ${k ? k.chars.toLocaleString('en-US') : '–'} |`,
-  );
-}
-console.log('');
-
-console.log('### Style shift: the same test files re-indented\n');
-console.log('| language | chars | as is | tabs | 2 spaces | 4 spaces | 8 spaces | worst of tabs/2/4 minus as is | stage 1: worst minus as is | previous model: as is | tabs | 2 spaces | 4 spaces |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const lang of LANGS) {
-  const r = (dir, s) => card(dir, lang, s)?.bitsPerChar;
-  const asis = card('card', lang, 'asis');
-  if (!asis) continue;
-  const worst = Math.max(r('card', 'tab'), r('card', '2'), r('card', '4')) - asis.bitsPerChar;
-  const s1 = card('card-stage1', lang, 'asis');
-  const s1worst = s1 ? Math.max(r('card-stage1', 'tab'), r('card-stage1', '2'), r('card-stage1', '4')) - s1.bitsPerChar : null;
-  const signed = (x) => (x === null ? '–' : `${x >= 0 ? '+' : ''}${x.toFixed(3)}`);
-  console.log(
-    `| ${NAMES[lang]} | ${asis.chars.toLocaleString('en-US')} | ${bpc(asis.bitsPerChar)} | ${bpc(r('card', 'tab'))} | ${bpc(r('card', '2'))} | ${bpc(r('card', '4'))} | ${bpc(r('card', '8'))} | ${signed(worst)} | ${signed(s1worst)} | ${bpc(r('card-previous', 'asis'))} | ${bpc(r('card-previous', 'tab'))} | ${bpc(r('card-previous', '2'))} | ${bpc(r('card-previous', '4'))} |`,
-  );
-}
-console.log('');
-
-// The issue's targets, language by language, from the same files.
-console.log('### Against the targets\n');
-console.log(`| target | ${LANGS.map((l) => NAMES[l]).join(' | ')} |`);
-console.log(`| --- |${' --- |'.repeat(LANGS.length)}`);
-const verdict = (ok, detail) => (ok === null ? '–' : `${ok ? '**yes**' : 'no'} (${detail})`);
-const targetRows = [
-  ['bits/char ≤ 0.75 × per-file xz', (m, p) => (p.xzBitsPerChar ? verdict(m.bitsPerChar <= 0.75 * p.xzBitsPerChar, (m.bitsPerChar / p.xzBitsPerChar).toFixed(2)) : '–')],
-  ['at least 0.3 below the 6-gram', (m, p) => {
-    const d = m.bitsPerChar - p.baseline.bitsPerChar;
-    return verdict(d <= -0.3, `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(2)}`);
-  }],
-  ['re-indented (tabs, 2, 4 spaces) within 0.15 of as is', (m, p, lang) => {
-    const r = (kind) => card('card', lang, kind)?.bitsPerChar;
-    const asis = r('asis');
-    if (asis === undefined) return '–';
-    const worst = Math.max(r('tab'), r('2'), r('4')) - asis;
-    return verdict(worst <= 0.15, `${worst >= 0 ? '+' : '−'}${Math.abs(worst).toFixed(2)}`);
-  }],
-  ['keystrokes saved ≥ 35% (TS, Python) / ≥ 30%', (m, p, lang) => {
-    const k = card('card', lang, 'keys');
-    if (!k) return '–';
-    const need = lang === 'typescript' || lang === 'python' ? 0.35 : 0.3;
-    return verdict(k.keystrokesSaved >= need, pct(k.keystrokesSaved));
-  }],
-  ['the 6-gram saves no more', (m, p, lang) => {
-    const k = card('card', lang, 'keys');
-    const pk = card('card-previous', lang, 'keys');
-    const g = pk?.baseline?.keystrokesSaved;
-    if (!k || g === undefined) return '–';
-    return verdict(g <= k.keystrokesSaved, `6-gram ${pct(g)}`);
-  }],
-];
-for (const [name, judge] of targetRows) {
-  const cells = LANGS.map((lang) => {
-    const m = card('card', lang, 'bpc');
-    const p = card('card-previous', lang, 'bpc');
-    return m && p ? judge(m, p, lang) : '–';
+/** Packages and text per language and split. */
+function corpusTable(summary) {
+  const rows = LANGS.filter((lang) => summary.languages[lang]).map((lang) => {
+    const l = summary.languages[lang];
+    return [NAMES[lang], l.train.packages, kib(l.train.bytes), l.validation.packages, kib(l.validation.bytes), l.test.packages, kib(l.test.bytes)];
   });
-  console.log(`| ${name} | ${cells.join(' | ')} |`);
+  return table(['language', 'train packages', 'train text', 'validation packages', 'validation text', 'test packages', 'test text'], rows);
 }
-console.log('');
 
-if (process.argv.includes('--validation')) {
-  const dir = path.join(root, 'bench', 'results', 'sweep');
-  const names = [...new Set(fs.readdirSync(dir).filter((f) => f.includes('.val.')).map((f) => f.split('.val.')[0]))].sort();
-  console.log('### Candidates on the validation packages (bits/char)\n');
-  console.log(`| model | ${LANGS.map((l) => NAMES[l]).join(' | ')} | mean of languages | all characters |`);
-  console.log(`| --- |${' --- |'.repeat(LANGS.length + 2)}`);
-  for (const name of names) {
-    const runs = LANGS.map((l) => read(path.join(dir, `${name}.val.${l}.json`)));
+/** Bits/char, top-1 and keystrokes saved on the test packages: the model, the folders beside it, the 6-gram and xz. */
+function testTable(reader, folders) {
+  const [model, ...others] = folders;
+  const rows = [];
+  for (const lang of LANGS) {
+    const m = reader.result(`${model.dir}/${lang}.bpc.json`);
+    if (!m) continue;
+    const k = reader.result(`${model.dir}/${lang}.keys.json`);
+    const ngram = firstWith(reader, folders, lang, 'bpc', (r) => r.baseline);
+    const xz = firstWith(reader, folders, lang, 'bpc', (r) => r.xzBitsPerChar);
+    const ngramKeys = firstWith(reader, folders, lang, 'keys', (r) => r.baseline?.keystrokesSaved);
+    const other = (kind, pick) => others.map(({ dir }) => pick(reader.result(`${dir}/${lang}.${kind}.json`)));
+    rows.push([
+      NAMES[lang], m.files.length, m.chars.toLocaleString('en-US'), `**${bpc(m.bitsPerChar)}**`, ...other('bpc', (r) => bpc(r?.bitsPerChar)),
+      bpc(ngram?.bitsPerChar), bpc(xz), xz ? (m.bitsPerChar / xz).toFixed(2) : '–', pct(m.top1), pct(ngram?.top1),
+      `**${pct(k?.keystrokesSaved)}**`, ...other('keys', (r) => pct(r?.keystrokesSaved)), pct(ngramKeys), k ? k.chars.toLocaleString('en-US') : '–',
+    ]);
+  }
+  const labels = others.map((f) => f.label);
+  return table(['language', 'files', 'chars', `${model.label} bits/char`, ...labels, '6-gram KN', 'xz -9e', `${model.label} / xz`, `${model.label} top-1`, '6-gram top-1', `keystrokes saved: ${model.label}`, ...labels, '6-gram', 'replayed chars'], rows);
+}
+
+/** The most re-indenting to tabs, 2 or 4 spaces costs over the file as it is, in bits/char (null without the files). */
+function worstShift(reader, dir, lang) {
+  const r = (style) => reader.result(`${dir}/${lang}.${style}.json`)?.bitsPerChar;
+  const asis = r('asis');
+  const shifted = ['tab', '2', '4'].map(r);
+  return asis === undefined || shifted.includes(undefined) ? null : Math.max(...shifted) - asis;
+}
+
+/**
+ * The same test files re-indented: the model in every style; the folders
+ * between the first and the last (earlier stages) by their worst shift; the
+ * last (the previous model) as is and in tabs, 2 and 4 spaces.
+ */
+function styleTable(reader, folders) {
+  const [model, ...others] = folders;
+  const stages = others.slice(0, -1);
+  const last = others[others.length - 1];
+  const rows = [];
+  for (const lang of LANGS) {
+    const r = (dir, style) => reader.result(`${dir}/${lang}.${style}.json`)?.bitsPerChar;
+    const asis = reader.result(`${model.dir}/${lang}.asis.json`);
+    if (!asis) continue;
+    rows.push([
+      NAMES[lang], asis.chars.toLocaleString('en-US'), ...['asis', 'tab', '2', '4', '8'].map((s) => bpc(r(model.dir, s))), signed(worstShift(reader, model.dir, lang)),
+      ...stages.map(({ dir }) => signed(worstShift(reader, dir, lang))),
+      ...(last ? ['asis', 'tab', '2', '4'].map((s) => bpc(r(last.dir, s))) : []),
+    ]);
+  }
+  return table([
+    'language', 'chars', 'as is', 'tabs', '2 spaces', '4 spaces', '8 spaces', 'worst of tabs/2/4 minus as is',
+    ...stages.map((f) => `${f.label}: worst minus as is`),
+    ...(last ? [`${last.label}: as is`, 'tabs', '2 spaces', '4 spaces'] : []),
+  ], rows);
+}
+
+const verdict = (ok, detail) => `${ok ? '**yes**' : 'no'} (${detail})`;
+const signed2 = (d) => `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(2)}`;
+
+/** The targets of the issue that asked for the model, language by language: the first folder's figures against the baselines. */
+function targetsTable(reader, folders) {
+  const model = folders[0].dir;
+  const targets = [
+    ['bits/char ≤ 0.75 × per-file xz', (m, lang) => {
+      const xz = firstWith(reader, folders, lang, 'bpc', (r) => r.xzBitsPerChar);
+      return xz ? verdict(m.bitsPerChar <= 0.75 * xz, (m.bitsPerChar / xz).toFixed(2)) : '–';
+    }],
+    ['at least 0.3 below the 6-gram', (m, lang) => {
+      const ngram = firstWith(reader, folders, lang, 'bpc', (r) => r.baseline?.bitsPerChar);
+      if (ngram === undefined) return '–';
+      const d = m.bitsPerChar - ngram;
+      return verdict(d <= -0.3, signed2(d));
+    }],
+    ['re-indented (tabs, 2, 4 spaces) within 0.15 of as is', (m, lang) => {
+      const worst = worstShift(reader, model, lang);
+      return worst === null ? '–' : verdict(worst <= 0.15, signed2(worst));
+    }],
+    ['keystrokes saved ≥ 35% (TS, Python) / ≥ 30%', (m, lang) => {
+      const k = reader.result(`${model}/${lang}.keys.json`);
+      if (!k) return '–';
+      const need = lang === 'typescript' || lang === 'python' ? 0.35 : 0.3;
+      return verdict(k.keystrokesSaved >= need, pct(k.keystrokesSaved));
+    }],
+    ['the 6-gram saves no more', (m, lang) => {
+      const k = reader.result(`${model}/${lang}.keys.json`);
+      const g = firstWith(reader, folders, lang, 'keys', (r) => r.baseline?.keystrokesSaved);
+      if (!k || g === undefined) return '–';
+      return verdict(g <= k.keystrokesSaved, `6-gram ${pct(g)}`);
+    }],
+  ];
+  const rows = targets.map(([name, judge]) => [
+    name,
+    ...LANGS.map((lang) => {
+      const m = reader.result(`${model}/${lang}.bpc.json`);
+      return m ? judge(m, lang) : '–';
+    }),
+  ]);
+  return table(['target', ...LANGS.map((l) => NAMES[l])], rows);
+}
+
+/** Bits/char of every candidate of a sweep folder on the validation packages: per language, their mean, and over all characters. */
+function validationTable(reader, dir) {
+  const names = [...new Set(reader.list(dir).filter((f) => f.includes('.val.')).map((f) => f.split('.val.')[0]))].sort();
+  if (names.length === 0) throw new Error(`bench/results/${dir} has no <name>.val.<language>.json files (train-default.sh writes them)`);
+  const rows = names.map((name) => {
+    const runs = LANGS.map((l) => reader.result(`${dir}/${name}.val.${l}.json`));
     const vals = runs.map((r) => r?.bitsPerChar);
     const ok = vals.filter((v) => v !== undefined);
     const all = runs.every(Boolean) ? runs.reduce((a, r) => a + r.bitsPerChar * r.chars, 0) / runs.reduce((a, r) => a + r.chars, 0) : undefined;
-    console.log(`| ${name} | ${vals.map(bpc).join(' | ')} | ${ok.length === LANGS.length ? bpc(ok.reduce((a, b) => a + b, 0) / ok.length) : '–'} | ${bpc(all)} |`);
-  }
-  console.log('');
+    return [name, ...vals.map(bpc), ok.length === LANGS.length ? bpc(ok.reduce((a, b) => a + b, 0) / ok.length) : '–', bpc(all)];
+  });
+  return table(['model', ...LANGS.map((l) => NAMES[l]), 'mean of languages', 'all characters'], rows);
+}
+
+/** The corpus summary split-corpus.js writes (a description of the committed lists, not a measurement). */
+function readSummary(root) {
+  const file = path.join(root, 'corpus', 'split-summary.json');
+  if (!fs.existsSync(file)) throw new Error('corpus/split-summary.json does not exist (node scripts/split-corpus.js writes it)');
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+module.exports = { cardReader, cardFolders, corpusTable, testTable, styleTable, targetsTable, validationTable, readSummary };
+
+if (require.main === module) {
+  // Required here, not above: figure-tables.js requires this file.
+  const { readResult } = require('./figure-tables');
+  const root = path.resolve(__dirname, '..');
+  const reader = cardReader(root, (rel) => readResult(root, rel, ['command', 'weights', 'machine', 'date']));
+  const folders = cardFolders([
+    { file: 'card', label: 'LSTM' },
+    { file: 'card-stage1', label: 'stage 1' },
+    { file: 'card-previous', label: 'previous model' },
+  ]);
+  const sections = [
+    ['Corpus by language', corpusTable(readSummary(root))],
+    ['On the test packages', testTable(reader, folders)],
+    ['Style shift: the same test files re-indented', styleTable(reader, folders)],
+    ['Against the targets', targetsTable(reader, folders)],
+  ];
+  if (process.argv.includes('--validation')) sections.push(['Candidates on the validation packages (bits/char)', validationTable(reader, 'sweep')]);
+  for (const [title, text] of sections) console.log(`### ${title}\n\n${text}\n`);
 }

@@ -47,6 +47,15 @@ for dir in .cache/split/validation/*/; do
   lang=$(basename "$dir")
   mapfile -t files < <(find "$dir" -type f | sort)
   node "$cli" eval --model "$out/$name" --json "${files[@]}" > "$out/$name.val.$lang.json" 2>/dev/null
+  # The command, weights, machine and date beside the figures (scripts/figure-tables.js refuses a result without them).
+  node -e '
+    const fs = require("fs"), os = require("os");
+    const [file, model, cli] = process.argv.slice(1);
+    const r = JSON.parse(fs.readFileSync(file, "utf8").trim().split("\n").pop());
+    const manifest = JSON.parse(fs.readFileSync(model + "/model.json", "utf8"));
+    r.provenance = { command: `node ${cli} eval --model ${model} --json <validation files>`, settings: null, weights: manifest.weightsManifest[0].paths[0],
+      machine: `${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}`, date: new Date().toISOString() };
+    fs.writeFileSync(file, JSON.stringify(r) + "\n");' "$out/$name.val.$lang.json" "$out/$name" "$cli"
 done
 node -e '
   const fs = require("fs");

@@ -17,7 +17,7 @@ const ROOT = repoRoot();
 /** A scratch repository: the script, package.json (today's defaults) and the given files. */
 function scratch(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'figure-tables-'));
-  for (const rel of ['scripts/figure-tables.js', 'package.json']) {
+  for (const rel of ['scripts/figure-tables.js', 'scripts/model-card-tables.js', 'package.json']) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, rel), path.join(dir, rel));
   }
@@ -93,29 +93,85 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     }
   });
 
-  it('fills the model card\'s regions from bench/results/card/<language>.*.json (scripts/model-card-figures.sh)', () => {
-    const provenance = { command: 'node dist/cli.js eval --model models/default --json <test files>', weights: 'weights-0123456789ab.bin', date: '2026-12-02T00:00:00.000Z', machine: 'Test CPU, 2 cores, Node v20' };
-    const files: Record<string, string> = {
-      'models/default/MODEL_CARD.md': '<!-- figures:card-heldout -->\n<!-- /figures:card-heldout -->\n<!-- figures:card-keystrokes -->\n<!-- /figures:card-keystrokes -->\n<!-- figures:card-reindent -->\n<!-- /figures:card-reindent -->\n',
-    };
-    for (const [lang, bpc] of [['go', 1.5], ['typescript', 1.25]] as const) {
-      const card = (kind: string, r: object) => (files[`bench/results/card/${lang}.${kind}.json`] = JSON.stringify({ ...r, provenance }));
-      card('bpc', { files: ['a', 'b'], chars: 12345, bitsPerChar: bpc, top1: 0.7, xzBitsPerChar: 3, baseline: { bitsPerChar: bpc + 0.2, top1: 0.65 } });
-      card('keys', { chars: 2000, keystrokesSaved: 0.4, acceptRate: 0.3, baseline: { keystrokesSaved: 0.35, acceptRate: 0.28 } });
-      for (const [i, style] of ['asis', 'tab', '2', '4', '8'].entries()) card(style, { bitsPerChar: bpc + i / 100 });
+  describe('the model card\'s regions (scripts/model-card-tables.js)', () => {
+    const provenance = (weights: string) => ({ command: 'node dist/cli.js eval --model m --json <test files>', weights, date: '2026-12-02T00:00:00.000Z', machine: 'Test CPU, 2 cores, Node v20' });
+    /** Result files of one model in bench/results/DIR: bits/char `bpc` as is and +0.01 per style after it, keystrokes saved `keys`. */
+    function model(files: Record<string, string>, dir: string, lang: string, bpc: number, keys: number, extra: { baseline?: boolean } = {}) {
+      const put = (kind: string, r: object) => (files[`bench/results/${dir}/${lang}.${kind}.json`] = JSON.stringify({ ...r, provenance: provenance(`weights-${dir}.bin`) }));
+      put('bpc', { files: ['a', 'b'], chars: 12345, bitsPerChar: bpc, top1: 0.7, ...(extra.baseline ? { xzBitsPerChar: 2, baseline: { bitsPerChar: 1.9, top1: 0.65 } } : {}) });
+      put('keys', { chars: 2000, keystrokesSaved: keys, ...(extra.baseline ? { baseline: { keystrokesSaved: 0.36 } } : {}) });
+      for (const [i, style] of ['asis', 'tab', '2', '4', '8'].entries()) put(style, { chars: 4000, bitsPerChar: bpc + i / 100 });
     }
-    const dir = scratch(files);
-    try {
-      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
-      const text = fs.readFileSync(path.join(dir, 'models/default/MODEL_CARD.md'), 'utf8');
-      assert.match(text, /\| Go \| 2 \| 12,345 \| \*\*1\.500\*\* \| – \| 1\.700 \| 3\.000 \| 70\.0% \| 65\.0% \|/);
-      assert.match(text, /\| TypeScript \| 2,000 \| \*\*40\.0%\*\* \| 35\.0% \| 30\.0% \| 28\.0% \|/);
-      assert.match(text, /\| TypeScript \| 1\.250 \| 1\.260 \| 1\.270 \| 1\.280 \| 1\.290 \|/);
-      assert.match(text, /weights `weights-0123456789ab\.bin`; Test CPU, 2 cores, Node v20; 2026-12-02/);
-      assert.strictEqual(run(dir, '--check').status, 0);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+    const FOLDERS = 'card="LSTM" card-stage1="stage 1" card-previous="previous model"';
+    function cardFiles(folders = FOLDERS): Record<string, string> {
+      const files: Record<string, string> = {
+        'models/default/MODEL_CARD.md': ['test', 'style', 'targets'].map((k) => `<!-- figures:card-${k} ${folders} -->\n<!-- /figures:card-${k} -->\n`).join('') + '<!-- figures:card-validation sweep -->\n<!-- /figures:card-validation -->\n',
+      };
+      model(files, 'card', 'go', 1.4, 0.4);
+      model(files, 'card-stage1', 'go', 1.6, 0.38);
+      model(files, 'card-previous', 'go', 2.5, 0.3, { baseline: true });
+      // Two candidates on the validation packages of every language; "b" lacks shell.
+      const langs = ['typescript', 'javascript', 'python', 'c', 'cpp', 'go', 'rust', 'shell'];
+      langs.forEach((lang, i) => {
+        const put = (name: string, bitsPerChar: number) => (files[`bench/results/sweep/${name}.val.${lang}.json`] = JSON.stringify({ chars: 1000 * (i + 1), bitsPerChar, provenance: { ...provenance(`weights-${name}.bin`), command: 'node cli.js eval --json <validation files>' } }));
+        put('a', 2 + i / 10);
+        if (lang !== 'shell') put('b', 1);
+      });
+      return files;
     }
+
+    it('writes the test, style, targets and validation tables from the folders named, the model first', () => {
+      const dir = scratch(cardFiles());
+      try {
+        execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+        const text = fs.readFileSync(path.join(dir, 'models/default/MODEL_CARD.md'), 'utf8');
+        // The 6-gram and xz come from card-previous, the only folder that has them.
+        assert.match(text, /\| language \| files \| chars \| LSTM bits\/char \| stage 1 \| previous model \| 6-gram KN \| xz -9e \| LSTM \/ xz \|/);
+        assert.match(text, /\| Go \| 2 \| 12,345 \| \*\*1\.400\*\* \| 1\.600 \| 2\.500 \| 1\.900 \| 2\.000 \| 0\.70 \| 70\.0% \| 65\.0% \| \*\*40\.0%\*\* \| 38\.0% \| 30\.0% \| 36\.0% \| 2,000 \|/);
+        // Style: the model in every style, stage 1 by its worst shift, the previous model as is, tabs, 2 and 4 spaces.
+        assert.match(text, /\| Go \| 4,000 \| 1\.400 \| 1\.410 \| 1\.420 \| 1\.430 \| 1\.440 \| \+0\.030 \| \+0\.030 \| 2\.500 \| 2\.510 \| 2\.520 \| 2\.530 \|/);
+        // Targets: 1.4 / 2 = 0.70 of xz; 0.5 below the 6-gram; keystrokes 40% ≥ 30%; the 6-gram saves 36%. Languages without files read "–".
+        assert.match(text, /\| bits\/char ≤ 0\.75 × per-file xz \| – \| – \| – \| – \| – \| \*\*yes\*\* \(0\.70\) \| – \| – \|/);
+        assert.match(text, /\| at least 0\.3 below the 6-gram \|( – \|){5} \*\*yes\*\* \(−0\.50\) \|/);
+        assert.match(text, /\| the 6-gram saves no more \|( – \|){5} \*\*yes\*\* \(6-gram 36\.0%\) \|/);
+        // Validation: "a" has every language (mean 2.35; all characters 88.8 / 36 = 2.467, weighted by chars), "b" lacks shell.
+        assert.match(text, /\| a \| 2\.000 \| 2\.100 \| 2\.200 \| 2\.300 \| 2\.400 \| 2\.500 \| 2\.600 \| 2\.700 \| 2\.350 \| 2\.467 \|/);
+        assert.match(text, /\| b \|( 1\.000 \|){7} – \| – \| – \|/);
+        assert.match(text, /`bench\/results\/card-stage1\/<language>\.\{bpc,keys\}\.json`: weights `weights-card-stage1\.bin`; Test CPU, 2 cores, Node v20; 2026-12-02\./);
+        assert.match(text, /`bench\/results\/sweep\/b\.val\.<language>\.json`: weights `weights-b\.bin`/);
+        assert.strictEqual(run(dir, '--check').status, 0);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('takes a new stage\'s folder as one more argument: its columns stand beside the earlier stage\'s', () => {
+      const files = cardFiles('card="LSTM" card-stage2="stage 2" card-stage1="stage 1" card-previous="previous model"');
+      model(files, 'card-stage2', 'go', 1.5, 0.39);
+      const dir = scratch(files);
+      try {
+        execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+        const text = fs.readFileSync(path.join(dir, 'models/default/MODEL_CARD.md'), 'utf8');
+        assert.match(text, /\| LSTM bits\/char \| stage 2 \| stage 1 \| previous model \| 6-gram KN \|/);
+        assert.match(text, /\| \*\*1\.400\*\* \| 1\.500 \| 1\.600 \| 2\.500 \| 1\.900 \|.* \*\*40\.0%\*\* \| 39\.0% \| 38\.0% \| 30\.0% \| 36\.0% \|/);
+        assert.match(text, /worst of tabs\/2\/4 minus as is \| stage 2: worst minus as is \| stage 1: worst minus as is \| previous model: as is \|/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses a card result file without provenance, naming it', () => {
+      const files = cardFiles();
+      files['bench/results/card-stage1/go.keys.json'] = JSON.stringify({ chars: 2000, keystrokesSaved: 0.38 });
+      const dir = scratch(files);
+      try {
+        const r = run(dir, '--check');
+        assert.strictEqual(r.status, 1);
+        assert.match(r.stderr, /figures:card-test: bench\/results\/card-stage1\/go\.keys\.json has no provenance/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   it('lists, per language, the five node types with the highest AUROC and then the three others with the largest margin (cells --syntax)', () => {
