@@ -502,16 +502,21 @@ function drawSparks(): void {
 
 // ------------------------------------------------------------------ side lists
 
-function renderCellList(list: HTMLElement, entries: CellEntry[]): void {
+/**
+ * A side list of picks (cells or learned features), grouped under a head
+ * where an entry names its group; a click shows the entry's track on top.
+ * `variant` adds the kind's classes (e.g. `feature`: `feature-entry`, `feature-pick`).
+ */
+function renderTrackList<E extends { title: string; detail: string; group?: string }>(list: HTMLElement, entries: E[], track: (e: E) => TrackSpec, variant?: string): void {
   clear(list);
   let group: string | undefined;
   for (const e of entries) {
     if (e.group !== undefined && e.group !== group) list.append(el('li', 'group-head', e.group));
     group = e.group;
-    const li = el('li', 'cell-entry');
-    const b = el('button', 'cell-pick');
+    const li = el('li', variant ? `cell-entry ${variant}-entry` : 'cell-entry');
+    const b = el('button', variant ? `cell-pick ${variant}-pick` : 'cell-pick');
     b.append(el('span', 'cell-title', e.title), el('span', 'cell-detail', e.detail));
-    const spec: TrackSpec = { type: 'cell', layer: e.ref.layer, cell: e.ref.cell, kind: e.ref.kind };
+    const spec = track(e);
     b.title = `Show ${describe(spec)} as the top track`;
     b.addEventListener('click', () => addTracks([spec], true));
     li.append(b);
@@ -519,22 +524,11 @@ function renderCellList(list: HTMLElement, entries: CellEntry[]): void {
   }
 }
 
-function renderFeatureList(list: HTMLElement, entries: FeatureEntry[]): void {
-  clear(list);
-  let group: string | undefined;
-  for (const e of entries) {
-    if (e.group !== undefined && e.group !== group) list.append(el('li', 'group-head', e.group));
-    group = e.group;
-    const li = el('li', 'cell-entry feature-entry');
-    const b = el('button', 'cell-pick feature-pick');
-    b.append(el('span', 'cell-title', e.title), el('span', 'cell-detail', e.detail));
-    const spec: TrackSpec = { type: 'feature', index: e.feature };
-    b.title = `Show ${describe(spec)} as the top track`;
-    b.addEventListener('click', () => addTracks([spec], true));
-    li.append(b);
-    list.append(li);
-  }
-}
+const renderCellList = (list: HTMLElement, entries: CellEntry[]): void =>
+  renderTrackList(list, entries, (e) => ({ type: 'cell', layer: e.ref.layer, cell: e.ref.cell, kind: e.ref.kind }));
+
+const renderFeatureList = (list: HTMLElement, entries: FeatureEntry[]): void =>
+  renderTrackList(list, entries, (e) => ({ type: 'feature', index: e.feature }), 'feature');
 
 function renderMatches(matches: MatchEntry[]): void {
   clear(matchList);
