@@ -15,8 +15,14 @@ export interface WorkspaceBenchOptions {
   dir: string;
   /** The model it starts from (the bundled one in the CLI). */
   modelDir: string;
-  /** Training budget, wall clock. */
+  /** Training budget, wall clock (Infinity: none). */
   minutes: number;
+  /**
+   * Training budget in passes over the training files (default: none). With
+   * it, validation runs at each pass's end only, so the run is the same
+   * however loaded the machine is.
+   */
+  epochs?: number;
   /** Most held-out characters typed in the replay (a completion request per keystroke is slow); whole files from their start. */
   keystrokeChars: number;
   threads: number;
@@ -46,7 +52,7 @@ export interface WorkspaceBenchResult {
  * 80/20 by path hash; bits/char and keystrokes saved on the 20% with the
  * starting model; the same training as Train on Workspace's fine-tuning
  * (learning rate 1e-3, window 64, batch 32, early stopping on a tenth of
- * the 80%) for `minutes`; the same figures again. The held-out files are
+ * the 80%) for `minutes` or `epochs` passes; the same figures again. The held-out files are
  * never trained or validated on. Keystrokes are typed with the editor's
  * default completion settings (one line).
  */
@@ -79,7 +85,10 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
 
   note('measuring the starting model on the held-out files');
   const before = await measure(start.layout, start.params);
-  note(`before: ${before.bitsPerChar.toFixed(3)} bits/char, keystrokes saved ${(100 * before.keystrokesSaved).toFixed(1)}%; training for up to ${options.minutes} min`);
+  const epochs = options.epochs ?? Infinity;
+  const budget = [Number.isFinite(options.minutes) ? `${options.minutes} min` : '', Number.isFinite(epochs) ? `${epochs} passes` : ''].filter(Boolean).join(' or ');
+  if (!budget) throw new Error('the training needs a budget: minutes, passes over the files, or both');
+  note(`before: ${before.bitsPerChar.toFixed(3)} bits/char, keystrokes saved ${(100 * before.keystrokesSaved).toFixed(1)}%; training for up to ${budget}`);
   const outcome = await trainModel(
     start.layout,
     start.params,
@@ -89,11 +98,12 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
       batch: 32,
       learningRate: 1e-3,
       minutes: options.minutes,
-      epochs: Infinity,
+      epochs,
       valFraction: 0.1,
       patience: 3,
       threads: options.threads,
-      evalEverySeconds: Math.max(2, Math.min(60, (options.minutes * 60) / 8)),
+      // Under a budget of passes, validation by the clock would make the run depend on the machine's load.
+      evalEverySeconds: Number.isFinite(epochs) ? Infinity : Math.max(2, Math.min(60, (options.minutes * 60) / 8)),
       checkpointEverySeconds: Infinity,
       seed: 1,
       signal: options.signal,

@@ -51,11 +51,12 @@ describe('lstm-lens bench workspace (dist/cli.js)', function () {
     for (let i = 0; i < 10; i++) {
       fs.writeFileSync(path.join(project, 'src', `m${i}.py`), `def scale_${i}(value):\n    return value * ${i}\n\n`.repeat(40));
     }
-    // A tiny untrained model: it knows nothing, so a few seconds of training must help.
+    // A tiny untrained model: it knows nothing, so ten passes over the other files must help.
+    // The budget is passes, not seconds, so a loaded machine trains exactly as much (validation too runs at each pass's end only).
     const spec: ModelSpec = { vocabSize: 98, embedDim: 8, hidden: [32] };
     const layout = paramLayout(spec);
     await saveModel(path.join(dir, 'model'), { layout, params: initParams(layout, 3), manifest: newManifest(spec, 'tiny') });
-    const r = spawnSync(process.execPath, [CLI, 'bench', 'workspace', '--dir', project, '--model', path.join(dir, 'model'), '--minutes', '0.1', '--keystroke-chars', '300', '--threads', '1', '--json'], { encoding: 'utf8', timeout: 110_000 });
+    const r = spawnSync(process.execPath, [CLI, 'bench', 'workspace', '--dir', project, '--model', path.join(dir, 'model'), '--epochs', '10', '--keystroke-chars', '300', '--threads', '1', '--json'], { encoding: 'utf8', timeout: 110_000 });
     assert.strictEqual(r.status, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.strictEqual(lines.length, 1, '--json prints only the figures');
@@ -67,6 +68,8 @@ describe('lstm-lens bench workspace (dist/cli.js)', function () {
     assert.ok(j.after.bitsPerChar < j.before.bitsPerChar - 1, `training on the other files helps: ${j.before.bitsPerChar} -> ${j.after.bitsPerChar}`);
     assert.ok(j.after.keystrokesSaved >= 0 && j.after.keystrokesSaved <= 1);
     assert.match(r.stderr, /10 files: 8 to train on .* 2 held out/);
+    assert.match(r.stderr, /training for up to 10 passes/);
+    assert.match(r.stderr, /trained [\d.]+ s \(epochs\)/, 'the passes, not the clock, ended the training');
   });
 
   it('says clearly when the folder is not one', () => {

@@ -6,17 +6,17 @@ import { UsageError, num, parseArgs, requireStr, str } from '../args';
 import { bundledModelDir } from '../modelLocation';
 import { ProgressLine, note } from '../output';
 
-export const WORKSPACE_BENCH_USAGE = 'bench workspace --dir D [--minutes M] [--model DIR] [--keystroke-chars N] [--threads N] [--json]';
+export const WORKSPACE_BENCH_USAGE = 'bench workspace --dir D [--minutes M] [--epochs N] [--model DIR] [--keystroke-chars N] [--threads N] [--json]';
 
 /**
  * The whole path a user meets on their own project: held-out bits/char and
- * keystrokes saved with the starting model, M minutes of training on the
- * other files, the same figures again (workspaceBench.ts). The last line on
+ * keystrokes saved with the starting model, M minutes (or N passes) of
+ * training on the other files, the same figures again (workspaceBench.ts). The last line on
  * stdout is always the JSON {"before", "after", "trainSeconds"}; --json
  * prints only that line.
  */
 export async function workspaceBenchCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { values: { dir: 'string', minutes: 'number', model: 'string', 'keystroke-chars': 'int', threads: 'int' }, switches: ['json'] });
+  const a = parseArgs(argv, { values: { dir: 'string', minutes: 'number', epochs: 'int', model: 'string', 'keystroke-chars': 'int', threads: 'int' }, switches: ['json'] });
   if (a.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(a.positional[0])}`);
   const dir = requireStr(a, 'dir');
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--dir ${JSON.stringify(dir)} is not a folder`);
@@ -24,7 +24,9 @@ export async function workspaceBenchCommand(argv: string[]): Promise<number> {
   const result = await benchWorkspace({
     dir,
     modelDir: str(a, 'model') ?? bundledModelDir(),
-    minutes: num(a, 'minutes', 1, 0.01, 24 * 60),
+    // --epochs alone bounds the training by passes, not by the clock.
+    minutes: a.flags.epochs !== undefined && a.flags.minutes === undefined ? Infinity : num(a, 'minutes', 1, 0.01, 24 * 60),
+    epochs: a.flags.epochs !== undefined ? num(a, 'epochs', 1, 1, 1_000_000) : undefined,
     keystrokeChars: num(a, 'keystroke-chars', 20_000, 0),
     // As Train on Workspace on automatic: all cores but one.
     threads: num(a, 'threads', trainingThreads(0, os.availableParallelism?.() ?? os.cpus().length), 1, 64),
