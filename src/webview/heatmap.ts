@@ -146,8 +146,10 @@ function section(title: string, open: boolean): HTMLDetailsElement {
 }
 const conceptSec = section('Concept cells', true);
 const conceptList = el('ul', 'cells concept-cells');
+const conceptLabelledBy = el('p', 'muted concept-labelled-by', '');
 conceptSec.append(
   el('p', 'muted', 'Per concept, the cells that stand out in this file: AUROC (yes/no concepts) or ρ (counts), beside the best a random model of the same shape reaches on the same text. Click a cell to show it as the top track.'),
+  conceptLabelledBy,
   conceptList,
 );
 const featureSec = section('Dictionary features', true);
@@ -624,6 +626,7 @@ function onHostMessage(msg: HostMessage): void {
       markCursor(true);
       break;
     case 'conceptCells':
+      conceptLabelledBy.textContent = msg.labelledBy;
       renderCellList(conceptList, msg.entries);
       break;
     case 'featureList':

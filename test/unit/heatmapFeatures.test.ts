@@ -5,6 +5,7 @@ import { addCellsOn, findMatches, matchRuns } from '../../src/core/cells/findMat
 import { rankCellsForSpan } from '../../src/core/cells/rankCellsForSpan';
 import { WindowActivations } from '../../src/core/cells/recordWindow';
 import { CONCEPT_NAMES } from '../../src/core/concepts/conceptNames';
+import { labelConcepts } from '../../src/core/concepts/labelConcepts';
 import { SparseCodes, featureValues, newDictionary } from '../../src/core/features/dictionary';
 import { addFeaturesOn, rankFeaturesForSpan } from '../../src/core/features/featureSpans';
 import { FeatureFindings } from '../../src/core/features/labelFeatures';
@@ -230,7 +231,7 @@ describe('heatmap: dictionary features as tracks', () => {
     // A window starting mid-file is labelled with the concepts of those characters.
     const start = 100;
     const tail = { ...act, chars: act.chars - start, tracks: act.tracks.map((t) => ({ ...t, values: t.values.subarray(start * t.units) })) };
-    const findings = rankFeaturesOnWindow(encodeWindow(dict, tail, SPEC), text, start, 'typescript');
+    const findings = rankFeaturesOnWindow(encodeWindow(dict, tail, SPEC), labelConcepts(text, 'typescript'), start);
     const string = findings.inString;
     assert.ok(string);
     assert.ok(string.top.length >= 1 && string.top.length <= 5);

@@ -12,7 +12,8 @@ import { initParams, paramLayout } from '../../src/core/params';
 import { exportHeatmapHtml } from '../../src/host/heatmap/exportHtml';
 import { hypothesisInWindow } from '../../src/host/heatmap/hypothesis';
 import { SURPRISE_LIMIT_BITS, levelClass, levelStyleRules, levelsOf, robustLimit } from '../../src/core/cells/colorScale';
-import { CONCEPT_CANDIDATES, conceptCells } from '../../src/host/heatmap/conceptCells';
+import { CONCEPT_CANDIDATES, conceptCells, labelFileConcepts } from '../../src/host/heatmap/conceptCells';
+import { SyntaxParsers } from '../../src/core/syntax';
 import { buildTrack, gateChart, selectionCells } from '../../src/host/heatmap/viewModel';
 import { webviewHtml } from '../../src/host/heatmap/webviewHtml';
 
@@ -91,7 +92,7 @@ describe('heatmap view model', () => {
       if (l === 0 && k === 'h' && j === 1) return labels.inComment[t] - 0.5 + jitter(t, j);
       return jitter(t, j + 10 * l);
     });
-    const entries = conceptCells(act, text, 0, 'typescript', {
+    const entries = conceptCells(act, labels, 0, {
       inIfCondition: { layer: 1, cell: 0, kind: 'h', r: 0.77, auroc: 0.91, randomR: 0.2, randomAuroc: 0.68 },
       indentDepth: { layer: 0, cell: 2, kind: 'c', r: 0.5, rho: -0.93, randomR: 0.1, randomRho: 0.41 },
     });
@@ -115,7 +116,7 @@ describe('heatmap view model', () => {
       return jitter(t, j + 10 * l + (k === 'c' ? 5 : 0));
     });
     const control = synthetic(text.length, (t, l, k, j) => (l === 1 && k === 'h' && j === 0 ? labels.inString[t] + 12 * jitter(t, 3) : jitter(t, j + 30 * l)));
-    const entries = conceptCells(act, text, 0, 'typescript', undefined, control);
+    const entries = conceptCells(act, labels, 0, undefined, control);
     const strings = entries.filter((e) => e.group === 'inString');
     assert.ok(strings.length >= 1 && strings.length <= CONCEPT_CANDIDATES);
     assert.deepStrictEqual(strings[0].ref, { layer: 0, cell: 0, kind: 'c' });
@@ -128,7 +129,7 @@ describe('heatmap view model', () => {
     }
     // A concept no real cell beats the control on still lists its best cell, flagged.
     const weakAct = synthetic(text.length, (t, l, k, j) => jitter(t, j + 10 * l));
-    const weak = conceptCells(weakAct, text, 0, 'typescript', undefined, control).filter((e) => e.group === 'inString');
+    const weak = conceptCells(weakAct, labels, 0, undefined, control).filter((e) => e.group === 'inString');
     assert.strictEqual(weak.length, 1);
     assert.match(weak[0].detail, /not above the random model/);
   });
@@ -139,8 +140,40 @@ describe('heatmap view model', () => {
     const start = 20;
     const fullLabels = labelConcepts(full, 'typescript');
     const act = synthetic(full.length - start, (t, l, k, j) => (l === 0 && k === 'c' && j === 5 ? fullLabels.inComment[t + start] : jitter(t, j + 7 * l)), start);
-    const com = conceptCells(act, full, start, 'typescript', undefined).find((e) => e.title.startsWith('inComment ·'));
+    const com = conceptCells(act, fullLabels, start, undefined).find((e) => e.title.startsWith('inComment ·'));
     assert.deepStrictEqual(com?.ref, { layer: 0, cell: 5, kind: 'c' });
+  });
+
+  describe('the concept labels of the panel\'s list', () => {
+    const parsers = new SyntaxParsers();
+    after(() => parsers.dispose());
+
+    it('come from the file\'s tree-sitter grammar where one is shipped, and say so', async () => {
+      const shell = 'if [ -f "$conf" ]; then\n  curl http://example.com/a\nfi\n'.repeat(8);
+      const file = await labelFileConcepts(shell, 'shellscript', 'generic', parsers);
+      assert.strictEqual(file.labelledBy, 'Concepts labelled by the tree-sitter bash grammar.');
+      // The generic lexer reads the `//` of a URL as a comment and finds no if-condition in shell; the tree does neither.
+      const lexical = labelConcepts(shell, 'generic');
+      const url = shell.indexOf('//');
+      assert.strictEqual(lexical.inComment[url], 1);
+      assert.strictEqual(file.labels.inComment[url], 0);
+      assert.strictEqual(lexical.inIfCondition.indexOf(1), -1);
+      assert.strictEqual(file.labels.inIfCondition[shell.indexOf('-f')], 1);
+      // A cell that follows the tree's if-conditions is the list's if-condition cell, with a perfect score.
+      const act = synthetic(shell.length, (t, l, k, j) => (l === 0 && k === 'c' && j === 2 ? file.labels.inIfCondition[t] + jitter(t, j) : jitter(t, j + 10 * l)));
+      const cond = conceptCells(act, file.labels, 0, undefined).find((e) => e.group === 'inIfCondition');
+      assert.deepStrictEqual(cond?.ref, { layer: 0, cell: 2, kind: 'c' });
+      assert.match(cond!.detail, /this file: AUROC 1\.000/);
+    });
+
+    it('fall back to the lexers where no grammar is shipped, and say why', async () => {
+      const java = 'class A {\n  String s = "x"; // note\n}\n';
+      const file = await labelFileConcepts(java, 'java', 'java', parsers);
+      assert.strictEqual(file.labelledBy, 'Concepts labelled by the java lexer: no tree-sitter grammar is shipped for java.');
+      const lexical = labelConcepts(java, 'java');
+      assert.deepStrictEqual(Array.from(file.labels.inString), Array.from(lexical.inString));
+      assert.deepStrictEqual(Array.from(file.labels.inComment), Array.from(lexical.inComment));
+    });
   });
 
   it('ranks the cells that fire inside a selection first', () => {

@@ -3,13 +3,15 @@
  * in the open file's window, each with its score (AUROC for yes/no
  * concepts, Spearman ρ for counts) beside the random-init control, the best
  * score a randomly initialised model of the same shape reaches on the same
- * text. The model card's named cells come first. No vscode import.
+ * text. The model card's named cells come first. The concepts are labelled
+ * from the file's tree-sitter tree where a grammar is shipped, else by the
+ * hand-written lexers, as `lstm-lens cells` does. No vscode import.
  */
 import { Activations, CellRef, describeCell } from '../../core/cells/activations';
 import { CellScore, ConceptRanking, RankSlicing, rankCellsForConcepts, rankCellsForConceptsSliced } from '../../core/cells/rankCellsForConcept';
-import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptName } from '../../core/concepts/conceptNames';
-import { labelConcepts } from '../../core/concepts/labelConcepts';
+import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptLabels, ConceptName } from '../../core/concepts/conceptNames';
 import { Language } from '../../core/concepts/language';
+import { LabelSource, SyntaxParsers, labelText } from '../../core/syntax';
 import { NamedCell } from '../../core/model/manifest';
 import { CellEntry } from './protocol';
 import { fmt } from './viewModel';
@@ -19,27 +21,41 @@ export const CONCEPT_CANDIDATES = 5;
 
 export type ConceptRankings = Record<ConceptName, ConceptRanking>;
 
-/** Every concept ranked on a window recording (labels from the whole file, so the scanner state at the window's start is right). */
-export function rankConceptsOnWindow(act: Activations, fullText: string, windowStart: number, language: Language, top = CONCEPT_CANDIDATES): ConceptRankings {
+/** A whole file's concept labels, and what made them. */
+export interface FileConcepts {
+  labels: ConceptLabels;
+  /** Shown beside the list: the grammar, or the lexers and why no tree was made. */
+  labelledBy: string;
+}
+
+/**
+ * Labels a file's concepts from its grammar's tree (picked by the VS Code
+ * language id or the file name) when one is shipped and loads, else with the
+ * lexers of `language`. The whole file, so that a window starting inside a
+ * comment or a string is labelled right.
+ */
+export async function labelFileConcepts(text: string, nameOrLanguageId: string, language: Language, parsers: SyntaxParsers): Promise<FileConcepts> {
+  const labelled = await labelText(text, nameOrLanguageId, parsers, { fallback: language, nodeTypes: false });
+  return { labels: labelled.concepts, labelledBy: describeSource(labelled.source, language) };
+}
+
+function describeSource(source: LabelSource, language: Language): string {
+  return source.kind === 'tree-sitter' ? `Concepts labelled by the tree-sitter ${source.grammar} grammar.` : `Concepts labelled by the ${language} lexer: ${source.reason}.`;
+}
+
+/** Every concept ranked on a window recording; `labels` are the whole file's (see labelFileConcepts). */
+export function rankConceptsOnWindow(act: Activations, labels: ConceptLabels, windowStart: number, top = CONCEPT_CANDIDATES): ConceptRankings {
   // One pass for all concepts: each cell's values are sorted once.
-  return byName(rankCellsForConcepts(act, windowConcepts(act, fullText, windowStart, language), { top, probe: false }));
+  return byName(rankCellsForConcepts(act, windowConcepts(act, labels, windowStart), { top, probe: false }));
 }
 
 /** rankConceptsOnWindow in time slices, for the extension host; undefined when cancelled. */
-export async function rankConceptsOnWindowSliced(
-  act: Activations,
-  fullText: string,
-  windowStart: number,
-  language: Language,
-  top: number,
-  slicing: RankSlicing,
-): Promise<ConceptRankings | undefined> {
-  const rankings = await rankCellsForConceptsSliced(act, windowConcepts(act, fullText, windowStart, language), { top, probe: false }, slicing);
+export async function rankConceptsOnWindowSliced(act: Activations, labels: ConceptLabels, windowStart: number, top: number, slicing: RankSlicing): Promise<ConceptRankings | undefined> {
+  const rankings = await rankCellsForConceptsSliced(act, windowConcepts(act, labels, windowStart), { top, probe: false }, slicing);
   return rankings && byName(rankings);
 }
 
-function windowConcepts(act: Activations, fullText: string, windowStart: number, language: Language) {
-  const labels = labelConcepts(fullText, language);
+function windowConcepts(act: Activations, labels: ConceptLabels, windowStart: number) {
   return CONCEPT_NAMES.map((name) => ({ labels: labels[name].subarray(windowStart, windowStart + act.chars), binary: BINARY_CONCEPTS.includes(name) }));
 }
 
@@ -75,16 +91,9 @@ export function conceptEntries(named: Record<string, NamedCell> | undefined, rea
 }
 
 /** conceptEntries of one recording (and its control), ranked here. */
-export function conceptCells(
-  act: Activations,
-  fullText: string,
-  windowStart: number,
-  language: Language,
-  named: Record<string, NamedCell> | undefined,
-  control?: Activations,
-): CellEntry[] {
-  const real = rankConceptsOnWindow(act, fullText, windowStart, language);
-  const random = control ? rankConceptsOnWindow(control, fullText, windowStart, language, 1) : undefined;
+export function conceptCells(act: Activations, labels: ConceptLabels, windowStart: number, named: Record<string, NamedCell> | undefined, control?: Activations): CellEntry[] {
+  const real = rankConceptsOnWindow(act, labels, windowStart);
+  const random = control ? rankConceptsOnWindow(control, labels, windowStart, 1) : undefined;
   return conceptEntries(named, real, random);
 }
 

@@ -6,9 +6,7 @@
  * size trained on a randomly initialised model's states. No vscode import.
  */
 import { Activations } from '../../core/cells/activations';
-import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptName } from '../../core/concepts/conceptNames';
-import { labelConcepts } from '../../core/concepts/labelConcepts';
-import { Language } from '../../core/concepts/language';
+import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptLabels, ConceptName } from '../../core/concepts/conceptNames';
 import { SparseCodes, SparseDictionary, encodeStates } from '../../core/features/dictionary';
 import { FeatureFindings, FeatureScore, labelFeatures } from '../../core/features/labelFeatures';
 import { stateMatrixOf } from '../../core/features/stateMatrix';
@@ -54,9 +52,8 @@ export async function encodeWindowSliced(dict: SparseDictionary, act: Activation
   return { features: dict.features, codes: { rows: states.rows, k, index, value } };
 }
 
-/** Every concept's best features on the window (labels from the whole file, so the scanner state at the window's start is right). */
-export function rankFeaturesOnWindow(win: WindowFeatures, fullText: string, windowStart: number, language: Language, top = FEATURE_CANDIDATES): FeatureFindings {
-  const labels = labelConcepts(fullText, language);
+/** Every concept's best features on the window; `labels` are the whole file's (the panel's concept labels, see labelFileConcepts). */
+export function rankFeaturesOnWindow(win: WindowFeatures, labels: ConceptLabels, windowStart: number, top = FEATURE_CANDIDATES): FeatureFindings {
   const rows = win.codes.rows;
   const windowLabels = {} as Record<ConceptName, ArrayLike<number>>;
   for (const name of CONCEPT_NAMES) windowLabels[name] = labels[name].subarray(windowStart, windowStart + rows);

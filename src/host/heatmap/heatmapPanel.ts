@@ -8,7 +8,9 @@ import { StateCheckpoints, WindowActivations, recordWindow } from '../../core/ce
 import { randomEngineLike } from '../../core/cells/randomEngineLike';
 import { searchMatches } from '../../core/cells/searchMatches';
 import { Engine } from '../../core/engine';
-import { Language, languageForFile } from '../../core/concepts/language';
+import { ConceptLabels } from '../../core/concepts/conceptNames';
+import { languageForFile } from '../../core/concepts/language';
+import { SyntaxParsers } from '../../core/syntax';
 import { NamedCell, ModelManifest } from '../../core/model/manifest';
 import { SparseDictionary } from '../../core/features/dictionary';
 import { checkDictionaryFitsModel, loadDictionary, modelFingerprint } from '../../core/features/dictionaryFile';
@@ -23,7 +25,7 @@ import { exportHeatmapHtml } from './exportHtml';
 import { MAX_HYPOTHESIS_CELLS, hypothesisInWindow } from './hypothesis';
 import { CellEntry, FeatureEntry, HostMessage, ModelShape, TrackSpec, ViewState, WebviewMessage, defaultViewState, parseViewState, parseWebviewMessage } from './protocol';
 import { applyIntent } from './viewChanges';
-import { CONCEPT_CANDIDATES, ConceptRankings, conceptEntries, rankConceptsOnWindowSliced } from './conceptCells';
+import { CONCEPT_CANDIDATES, ConceptRankings, conceptEntries, labelFileConcepts, rankConceptsOnWindowSliced } from './conceptCells';
 import { TrackFeatures, buildTracks, gateChart, selectionCells } from './viewModel';
 import { webviewHtml } from './webviewHtml';
 
@@ -50,7 +52,9 @@ interface Recording {
   uri: string;
   version: number;
   text: string;
-  language: Language;
+  /** The whole file's concept labels (tree-sitter where a grammar is shipped, see labelFileConcepts), and what made them. */
+  conceptLabels: ConceptLabels;
+  labelledBy: string;
   win: TextWindow;
   act: WindowActivations;
   model: LoadedModel;
@@ -113,6 +117,8 @@ export class HeatmapController implements vscode.Disposable {
   private controlDictionary: { model: LoadedModel; dict?: SparseDictionary; running?: Promise<void>; failed?: string } | undefined;
   /** Stops the control dictionary's worker when the controller goes. */
   private readonly controlAbort = new AbortController();
+  /** Tree-sitter parsers for the concept labels, loaded on first use (from dist/tree-sitter) and kept while the panel lives. */
+  private parsers: SyntaxParsers | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -284,9 +290,12 @@ export class HeatmapController implements vscode.Disposable {
     this.log.info(`heatmap: ${path.basename(doc.fileName)}: recorded ${act.chars} of ${text.length} chars (${act.stepsBeforeWindow} read before the window) in ${ms.toFixed(0)} ms`);
     await yieldNow();
     if (generation !== this.generation) return;
-    const language = languageForFile(doc.languageId !== 'plaintext' ? doc.languageId : doc.fileName);
+    const languageKey = doc.languageId !== 'plaintext' ? doc.languageId : doc.fileName;
     const current = () => generation === this.generation && !!this.panel;
-    const rankings = await rankConceptsOnWindowSliced(act, text, win.start, language, CONCEPT_CANDIDATES, { yieldNow, isCancelled: () => !current() });
+    this.parsers ??= new SyntaxParsers();
+    const { labels: conceptLabels, labelledBy } = await labelFileConcepts(text, languageKey, languageForFile(languageKey), this.parsers);
+    if (!current()) return;
+    const rankings = await rankConceptsOnWindowSliced(act, conceptLabels, win.start, CONCEPT_CANDIDATES, { yieldNow, isCancelled: () => !current() });
     if (!rankings || !current()) return;
     const concepts = conceptEntries(model.model.manifest.cells, rankings);
     const dictionary = await this.dictionaryFor(model);
@@ -294,11 +303,11 @@ export class HeatmapController implements vscode.Disposable {
     if (dictionary.dict) {
       const codes = await encodeWindowSliced(dictionary.dict, act, model.engine.spec, { yieldNow, isCancelled: () => !current() });
       if (!codes || !current()) return;
-      const findings = rankFeaturesOnWindow(codes, text, win.start, language, FEATURE_CANDIDATES);
+      const findings = rankFeaturesOnWindow(codes, conceptLabels, win.start, FEATURE_CANDIDATES);
       features = { ...codes, findings, names: featureNames(findings) };
     }
     const featureList = features ? featureEntries(features.findings) : [];
-    const rec: Recording = { uri, version, text, language, win, act, model, rankings, concepts, features, featureList };
+    const rec: Recording = { uri, version, text, conceptLabels, labelledBy, win, act, model, rankings, concepts, features, featureList };
     this.rec = rec;
     this.setView(this.view.tracks.length === 0 ? { ...this.view, tracks: defaultTracks(concepts, model.model.manifest.cells) } : this.view);
     this.sendAll();
@@ -319,11 +328,11 @@ export class HeatmapController implements vscode.Disposable {
     const live = () => generation === this.generation && this.rec === rec && !!this.panel;
     const act = await recordWindow(this.control.engine, rec.text, { start: rec.win.start, end: rec.win.end, yieldNow, isCancelled: () => !live() });
     if (!act) return;
-    const random = await rankConceptsOnWindowSliced(act, rec.text, rec.win.start, rec.language, 1, { yieldNow, isCancelled: () => !live() });
+    const random = await rankConceptsOnWindowSliced(act, rec.conceptLabels, rec.win.start, 1, { yieldNow, isCancelled: () => !live() });
     if (!random || !live()) return;
     rec.concepts = conceptEntries(rec.model.model.manifest.cells, rec.rankings, random);
     this.log.info(`heatmap: random-init control measured on ${act.chars} chars in ${(performance.now() - t0).toFixed(0)} ms`);
-    this.post({ type: 'conceptCells', entries: rec.concepts });
+    this.post({ type: 'conceptCells', entries: rec.concepts, labelledBy: rec.labelledBy });
     if (rec.features) await this.measureFeatureControl(rec, act, live);
   }
 
@@ -354,7 +363,7 @@ export class HeatmapController implements vscode.Disposable {
     }
     const codes = await encodeWindowSliced(control.dict, randomAct, rec.model.engine.spec, { yieldNow, isCancelled: () => !live() });
     if (!codes || !live()) return;
-    const random = rankFeaturesOnWindow(codes, rec.text, rec.win.start, rec.language, 1);
+    const random = rankFeaturesOnWindow(codes, rec.conceptLabels, rec.win.start, 1);
     rec.featureList = featureEntries(real.findings, random);
     this.sendFeatureList(rec);
   }
@@ -445,7 +454,7 @@ export class HeatmapController implements vscode.Disposable {
       note,
     });
     this.sendTracks();
-    this.post({ type: 'conceptCells', entries: rec.concepts });
+    this.post({ type: 'conceptCells', entries: rec.concepts, labelledBy: rec.labelledBy });
     this.sendFeatureList(rec);
     this.post({ type: 'saturation', layers: gateChart(rec.act) });
     const editor = this.target && editorFor(this.target);
@@ -624,6 +633,8 @@ export class HeatmapController implements vscode.Disposable {
     this.panel?.dispose();
     for (const s of this.subs.splice(0)) s.dispose();
     for (const s of this.panelSubs.splice(0)) s.dispose();
+    this.parsers?.dispose();
+    this.parsers = undefined;
   }
 }
 

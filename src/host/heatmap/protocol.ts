@@ -103,7 +103,7 @@ export type HostMessage =
   /** The tracks' data, in the view's order. */
   | { type: 'tracks'; tracks: TrackPayload[] }
   | { type: 'cursor'; offset: number }
-  | { type: 'conceptCells'; entries: CellEntry[] }
+  | { type: 'conceptCells'; entries: CellEntry[]; /** What labelled the concepts: a tree-sitter grammar, or a lexer and why. */ labelledBy: string }
   /** The dictionary's standout features; `features` is its size (0: no dictionary, the note says why and how to make one). */
   | { type: 'featureList'; entries: FeatureEntry[]; features: number; note: string }
   | { type: 'selectionCells'; entries: CellEntry[]; selection: { start: number; end: number } | null; note?: string }
