@@ -18,7 +18,7 @@ export const IDLE_TRAINING_BENCH_USAGE =
  * Completion latency and host lag while idle retraining runs in the
  * background, against the same typing with nothing running, in one run
  * (idleTrainingBench.ts). The run trains on the workspace D (default: this
- * package's src/) and types F (default: D's longest file). The last line on
+ * package's src/) and types F (default: D's longest hand-written file). The last line on
  * stdout is the JSON result; --json prints only that line.
  */
 export async function idleTrainingBenchCommand(argv: string[]): Promise<number> {
@@ -32,7 +32,7 @@ export async function idleTrainingBenchCommand(argv: string[]): Promise<number> 
   const corpus = await selectWorkspaceCorpus([{ name: path.basename(dir), root: dir, files: filesUnder(dir, ['.git']) }], {});
   if (corpus.files.length === 0) throw new UsageError(`${dir}: no source files to train on`);
   const file = str(a, 'file');
-  const typed = file === undefined ? corpus.files.reduce((a, b) => (b.text.length > a.text.length ? b : a)) : { name: file, text: readSourceFile(file) };
+  const typed = file === undefined ? typedByDefault(corpus.files) : { name: file, text: readSourceFile(file) };
   const modelDir = str(a, 'model') ?? bundledModelDir();
   const options = {
     modelDir,
@@ -62,4 +62,15 @@ export async function idleTrainingBenchCommand(argv: string[]): Promise<number> 
   }
   printJson({ ...result, typedFile: typed.name, trainedOn: dir, provenance: resultProvenance(completionSettings(DEFAULT_SETTINGS), modelDir) });
   return 0;
+}
+
+/**
+ * The file typed when none is named: the workspace's longest file that a
+ * person would type, one whose head does not say it was generated and with
+ * no line over 200 characters (not minified code or data), else the longest.
+ */
+function typedByDefault<F extends { name: string; text: string }>(files: readonly F[]): F {
+  const longest = (all: readonly F[]) => all.reduce((a, b) => (b.text.length > a.text.length ? b : a));
+  const typable = files.filter((f) => !/generated|do not edit/i.test(f.text.slice(0, 300)) && f.text.split('\n').every((line) => line.length <= 200));
+  return longest(typable.length > 0 ? typable : files);
 }
