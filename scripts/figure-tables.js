@@ -229,7 +229,7 @@ const RENDERERS = {
   'idle-training'(root, [arg]) {
     const res = readResult(root, arg.file);
     const { r } = res;
-    const names = { none: 'nothing running', 'idle-training': '**idle retraining** (paused at keystrokes)', 'unpaused-training': 'training never paused' };
+    const names = { none: 'nothing running', 'idle-training': '**idle retraining** (as the editor runs it)', 'normal-priority-training': 'idle retraining at normal priority', 'unpaused-training': 'training never paused (low priority)' };
     const rows = r.conditions.map((c) => [
       names[c.condition] ?? c.condition,
       `${ms(c.completion.p50Ms)} ms`,

@@ -19,8 +19,11 @@ import { WorkspaceCorpus } from '../core/workspaceTraining/workspaceCorpus';
 import { DelayFigures, delayFigures } from './hostLag';
 import { LatencySummary, summarizeLatencies } from './completionBench';
 
-/** What runs beside the typing. */
-export type IdleTrainingCondition = 'none' | 'idle-training' | 'unpaused-training';
+/**
+ * What runs beside the typing: nothing; idle retraining as the editor runs
+ * it; the same at normal priority; a run that never pauses.
+ */
+export type IdleTrainingCondition = 'none' | 'idle-training' | 'normal-priority-training' | 'unpaused-training';
 
 export interface IdleTrainingBenchOptions {
   /** The working model: it completes, and idle retraining fine-tunes it. */
@@ -39,6 +42,12 @@ export interface IdleTrainingBenchOptions {
   paceMs: number;
   /** Idle time before each burst: longer than RESUME_AFTER_MS, so that a paused run has resumed when typing starts. */
   gapMs: number;
+  /** Also type while the run trains at the editor's thread's priority (what the low priority is for). */
+  normalPriority: boolean;
+  /** The idle-retraining run at low priority, as the editor runs it (default); false runs every condition at normal priority. */
+  lowPriority?: boolean;
+  /** How long to wait for a run's first training step before typing anyway (a low-priority run on a busy machine may not get there). */
+  firstStepTimeoutMs: number;
   /** Also type while a run trains with no pause at all (what the pause gate is for). */
   unpaused: boolean;
   onNote?: (line: string) => void;
@@ -60,6 +69,8 @@ export interface IdleTrainingFigures {
   trainingSteps: number;
   /** Training characters per second the run last reported (0 without one). */
   trainingCharsPerSecond: number;
+  /** Rounds in which the run had taken its first training step when typing began (it scores the working model first). */
+  roundsTrainingBeforeTyping: number;
 }
 
 export interface IdleTrainingBenchResult {
@@ -81,6 +92,7 @@ interface Samples {
   delays: DelayFigures[];
   steps: number;
   charsPerSecond: number;
+  roundsTrainingBeforeTyping: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -91,8 +103,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * provider's code path (CompletionService, default settings), the training
  * run in a worker thread (runTrainingInWorker) with the request the editor
  * builds for idle retraining (workspaceTrainingRequest: fine-tune, one
- * thread, half-size steps, the pause gate), paused at each keystroke and
- * resumed RESUME_AFTER_MS after the last one (KeystrokePause, as the editor).
+ * thread at low priority, half-size steps, the pause gate), paused at each
+ * keystroke and resumed RESUME_AFTER_MS after the last one (KeystrokePause,
+ * as the editor).
  *
  * Each condition types the same bursts of the same file: an idle gap (the
  * run trains), then `burstChars` keystrokes `paceMs` apart, each an edit,
@@ -110,8 +123,13 @@ export async function benchIdleTraining(options: IdleTrainingBenchOptions): Prom
   if (ops instanceof WasmOps) ops.warmUp();
   const engine = new Engine(model, ops);
   const settings: SearchSettings = DEFAULT_SETTINGS;
-  const conditions: IdleTrainingCondition[] = ['none', 'idle-training', ...(options.unpaused ? (['unpaused-training'] as const) : [])];
-  const samples = new Map<IdleTrainingCondition, Samples>(conditions.map((c) => [c, { requestMs: [], searchMs: [], keystrokeMs: [], latenessMs: [], delays: [], steps: 0, charsPerSecond: 0 }]));
+  const conditions: IdleTrainingCondition[] = [
+    'none',
+    'idle-training',
+    ...(options.normalPriority ? (['normal-priority-training'] as const) : []),
+    ...(options.unpaused ? (['unpaused-training'] as const) : []),
+  ];
+  const samples = new Map<IdleTrainingCondition, Samples>(conditions.map((c) => [c, { requestMs: [], searchMs: [], keystrokeMs: [], latenessMs: [], delays: [], steps: 0, charsPerSecond: 0, roundsTrainingBeforeTyping: 0 }]));
   const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'lstm-lens-idle-training-'));
 
   try {
@@ -120,7 +138,7 @@ export async function benchIdleTraining(options: IdleTrainingBenchOptions): Prom
         const from = options.startOffset + round * perRound;
         note(`round ${round + 1}/${options.rounds}: ${condition}, ${options.bursts} bursts of ${options.burstChars} characters`);
         const s = samples.get(condition)!;
-        const request =
+        const editors =
           condition === 'none'
             ? null
             : workspaceTrainingRequest({
@@ -137,7 +155,8 @@ export async function benchIdleTraining(options: IdleTrainingBenchOptions): Prom
                 pauseBuffer: new PauseGate().buffer,
                 initSeed: 1,
               });
-        await typeWithTraining(engine, settings, text, from, options, request, condition === 'idle-training', s, note);
+        const request = editors && (condition === 'normal-priority-training' || options.lowPriority === false) ? { ...editors, lowPriority: false } : editors;
+        await typeWithTraining(engine, settings, text, from, options, request, condition !== 'unpaused-training', s, note);
       }
     }
   } finally {
@@ -155,6 +174,7 @@ export async function benchIdleTraining(options: IdleTrainingBenchOptions): Prom
       keystrokeLateness: summarizeLatencies(s.latenessMs),
       trainingSteps: s.steps,
       trainingCharsPerSecond: s.charsPerSecond,
+      roundsTrainingBeforeTyping: s.roundsTrainingBeforeTyping,
     };
   });
   const none = figures[0];
@@ -218,9 +238,14 @@ async function typeWithTraining(
         if (!kill.signal.aborted) throw err;
       },
     );
-    // Scoring the working model on the held-out files comes first; typing starts once steps are being taken.
-    await training;
+    // Scoring the working model on the held-out files comes first; typing starts once steps are being taken
+    // (or after firstStepTimeoutMs: at low priority on a busy machine the run may get little CPU).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([training, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.firstStepTimeoutMs)))]);
+    clearTimeout(timer);
     if (ended) await running;
+    if (firstStep > 0) s.roundsTrainingBeforeTyping++;
+    else note(`  no training step within ${options.firstStepTimeoutMs / 1000} s (still scoring the working model); typing anyway`);
   }
 
   const service = new CompletionService(engine);

@@ -12,19 +12,21 @@ import { readSourceFile } from '../readSourceFile';
 import { formatCount, note, printJson } from '../output';
 
 export const IDLE_TRAINING_BENCH_USAGE =
-  'bench idle-training [--dir D] [--file F] [--start N] [--model DIR] [--rounds N] [--bursts N] [--burst-chars N] [--pace-ms MS] [--gap-ms MS] [--unpaused] [--json]';
+  'bench idle-training [--dir D] [--file F] [--start N] [--model DIR] [--rounds N] [--bursts N] [--burst-chars N] [--pace-ms MS] [--gap-ms MS] [--normal-priority] [--unpaused] [--first-step-timeout S] [--json]';
 
 /**
  * Completion latency and host lag while idle retraining runs in the
  * background, against the same typing with nothing running, in one run
  * (idleTrainingBench.ts). The run trains on the workspace D (default: this
- * package's src/) and types F (default: D's longest hand-written file). The last line on
- * stdout is the JSON result; --json prints only that line.
+ * package's src/) and types F (default: D's longest hand-written file).
+ * --normal-priority and --unpaused add the run at normal priority and the
+ * run that never pauses. The last line on stdout is the JSON result;
+ * --json prints only that line.
  */
 export async function idleTrainingBenchCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, {
-    values: { dir: 'string', file: 'string', start: 'int', model: 'string', rounds: 'int', bursts: 'int', 'burst-chars': 'int', 'pace-ms': 'number', 'gap-ms': 'number' },
-    switches: ['unpaused', 'json'],
+    values: { dir: 'string', file: 'string', start: 'int', model: 'string', rounds: 'int', bursts: 'int', 'burst-chars': 'int', 'pace-ms': 'number', 'gap-ms': 'number', 'first-step-timeout': 'number' },
+    switches: ['normal-priority', 'unpaused', 'json'],
   });
   if (a.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(a.positional[0])}`);
   const dir = path.resolve(str(a, 'dir') ?? path.join(__dirname, '..', 'src'));
@@ -45,7 +47,9 @@ export async function idleTrainingBenchCommand(argv: string[]): Promise<number> 
     paceMs: num(a, 'pace-ms', 120, 0, 10_000),
     // The run resumes RESUME_AFTER_MS after the last keystroke; a second more and it is training when typing starts.
     gapMs: num(a, 'gap-ms', RESUME_AFTER_MS + 1000, 0, 600_000),
+    normalPriority: Boolean(a.flags['normal-priority']),
     unpaused: Boolean(a.flags.unpaused),
+    firstStepTimeoutMs: num(a, 'first-step-timeout', 60, 0, 3600) * 1000,
   };
   note(`idle-training: training on ${corpus.files.length} files (${formatCount(corpus.totalChars)} chars) of ${dir}; typing ${typed.name}`);
   const result = await benchIdleTraining({ ...options, onNote: note });
@@ -53,9 +57,9 @@ export async function idleTrainingBenchCommand(argv: string[]): Promise<number> 
     const out = (line: string) => process.stdout.write(line + '\n');
     const f = (ms: number) => ms.toFixed(2);
     const row = (c: IdleTrainingFigures) =>
-      `${c.condition.padEnd(18)} completion p50 ${f(c.completion.p50Ms)} p95 ${f(c.completion.p95Ms)} max ${f(c.completion.maxMs)} ms (${c.completion.count}); ` +
+      `${c.condition.padEnd(24)} completion p50 ${f(c.completion.p50Ms)} p95 ${f(c.completion.p95Ms)} max ${f(c.completion.maxMs)} ms (${c.completion.count}); ` +
       `searched p95 ${f(c.searched.p95Ms)} ms (${c.searched.count}); keystroke late p95 ${f(c.keystrokeLateness.p95Ms)} ms; ` +
-      `event loop p50 ${f(c.eventLoop.p50Ms)} p99 ${f(c.eventLoop.p99Ms)} max ${f(c.eventLoop.maxMs)} ms; training ${c.trainingSteps} steps`;
+      `event loop p50 ${f(c.eventLoop.p50Ms)} p99 ${f(c.eventLoop.p99Ms)} max ${f(c.eventLoop.maxMs)} ms; training ${c.trainingSteps} steps (${c.roundsTrainingBeforeTyping} of ${result.typed.rounds} rounds training before typing began)`;
     out(`${result.model}, ${result.ops}; ${result.typed.burstsPerCondition} bursts of ${result.typed.charsPerBurst} keystrokes ${result.typed.paceMs} ms apart per condition, ${result.typed.gapMs} ms idle before each`);
     for (const c of result.conditions) out(row(c));
     out(`with idle training / without: completion p95 x${result.ratios.completionP95.toFixed(2)}, searched p95 x${result.ratios.searchedP95.toFixed(2)}, event loop p99 x${result.ratios.eventLoopP99.toFixed(2)}`);
