@@ -238,13 +238,13 @@ const RENDERERS = {
       `${ms(c.keystrokeLateness.p95Ms)} ms`,
       `${c.eventLoop.p99Ms.toFixed(1)} ms`,
       `${c.eventLoop.maxMs.toFixed(1)} ms`,
-      c.trainingSteps ? int(c.trainingSteps) : '',
+      c.condition === 'none' ? '' : `${int(c.trainingSteps)}${c.trainingBeforeTyping ? '' : ' (scoring first)'}`,
     ]);
     const t = r.typed;
     return withSource(
       res,
       table(['beside the typing', 'completion p50', 'completion p95', 'p95 of searches', 'keystroke timer late, p95', 'event loop p99', 'event loop max', 'training steps'], rows),
-      `Each condition typed the same ${t.burstsPerCondition} bursts of ${t.charsPerBurst} keystrokes ${t.paceMs} ms apart (${int(r.conditions[0].completion.count)} completion requests), each after ${(t.gapMs / 1000).toFixed(1)} s idle (the run resumes ${(t.resumeAfterMs / 1000).toFixed(1)} s after the last keystroke), in ${t.rounds} alternating rounds; ${r.model}, ${r.ops}; the run trained on ${int(r.corpus.chars)} characters in ${int(r.corpus.files)} files. With idle retraining over without: completion p95 ${ratio(r.ratios.completionP95)}, event-loop p99 ${ratio(r.ratios.eventLoopP99)}.`,
+      `Each condition typed the same ${t.burstsPerCondition} bursts of ${t.charsPerBurst} keystrokes ${t.paceMs} ms apart (${int(r.conditions[0].completion.count)} completion requests), each after ${(t.gapMs / 1000).toFixed(1)} s idle (a paused run resumes ${(t.resumeAfterMs / 1000).toFixed(1)} s after the last keystroke), the conditions taking turns burst by burst; ${r.model}, ${r.ops}; the run trained on ${int(r.corpus.chars)} characters in ${int(r.corpus.files)} files. With idle retraining over without: completion p95 ${ratio(r.ratios.completionP95)}, event-loop p99 ${ratio(r.ratios.eventLoopP99)}.`,
     );
   },
 

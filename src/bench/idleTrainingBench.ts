@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { monitorEventLoopDelay } from 'perf_hooks';
+import { IntervalHistogram, monitorEventLoopDelay } from 'perf_hooks';
 import { CompletionService, DEFAULT_SETTINGS, SearchSettings, lineSuffixAllowsCompletion, lineSuffixAt } from '../core/completion';
 import { typingViewAt } from '../core/completion/typingView';
 import { Engine } from '../core/engine';
@@ -33,9 +33,7 @@ export interface IdleTrainingBenchOptions {
   /** The file typed, and where in it typing starts. */
   typingText: string;
   startOffset: number;
-  /** Rounds of the conditions, alternated so that all see the same load on a shared machine. */
-  rounds: number;
-  /** Bursts of typing per condition and round, each after an idle gap. */
+  /** Bursts of typing per condition, each after an idle gap; the conditions take turns burst by burst. */
   bursts: number;
   burstChars: number;
   /** Between keystrokes in a burst (a typist's pace). */
@@ -44,12 +42,12 @@ export interface IdleTrainingBenchOptions {
   gapMs: number;
   /** Also type while the run trains at the editor's thread's priority (what the low priority is for). */
   normalPriority: boolean;
-  /** The idle-retraining run at low priority, as the editor runs it (default); false runs every condition at normal priority. */
-  lowPriority?: boolean;
-  /** How long to wait for a run's first training step before typing anyway (a low-priority run on a busy machine may not get there). */
-  firstStepTimeoutMs: number;
   /** Also type while a run trains with no pause at all (what the pause gate is for). */
   unpaused: boolean;
+  /** The idle-retraining run at low priority, as the editor runs it (default); false runs every condition at normal priority. */
+  lowPriority?: boolean;
+  /** How long to wait for the runs' first training steps before typing anyway (a low-priority run on a busy machine may not get there). */
+  firstStepTimeoutMs: number;
   onNote?: (line: string) => void;
 }
 
@@ -61,38 +59,56 @@ export interface IdleTrainingFigures {
   searched: LatencySummary;
   /** The keystroke's state update (one model step), ms. */
   keystroke: LatencySummary;
-  /** Event-loop delay over the whole condition (gaps and bursts), as the host-lag bench measures it. */
+  /** Event-loop delay over this condition's gaps and bursts, as the host-lag bench measures it. */
   eventLoop: DelayFigures;
   /** How late the keystroke timers fired: what a keystroke waits for before the host sees it. */
   keystrokeLateness: LatencySummary;
-  /** Training steps the background run took while this condition ran (0 without one). */
+  /** Training steps the background run took during this condition's turns (0 without one). */
   trainingSteps: number;
   /** Training characters per second the run last reported (0 without one). */
   trainingCharsPerSecond: number;
-  /** Rounds in which the run had taken its first training step when typing began (it scores the working model first). */
-  roundsTrainingBeforeTyping: number;
+  /** Whether the run had taken its first training step when typing began (it scores the working model first); false without one. */
+  trainingBeforeTyping: boolean;
 }
 
 export interface IdleTrainingBenchResult {
   model: string;
   ops: string;
   corpus: { files: number; chars: number };
-  typed: { burstsPerCondition: number; charsPerBurst: number; paceMs: number; gapMs: number; resumeAfterMs: number; rounds: number };
+  typed: { burstsPerCondition: number; charsPerBurst: number; paceMs: number; gapMs: number; resumeAfterMs: number };
   conditions: IdleTrainingFigures[];
   /** p95 and event-loop p99 with idle training over without it (1 = the same). */
   ratios: { completionP95: number; searchedP95: number; eventLoopP99: number };
 }
 
-/** One condition's raw samples, gathered over the rounds. */
-interface Samples {
+/** A background training run in its worker, with the editor's pause gate. */
+interface BackgroundRun {
+  gate: PauseGate;
+  /** null: the run is never paused at keystrokes. */
+  pause: KeystrokePause | null;
+  /** The last step the worker reported, and the first (0 until training began). */
+  step: number;
+  firstStep: number;
+  charsPerSecond: number;
+  tookFirstStep: Promise<void>;
+  finished: Promise<void>;
+}
+
+/** One condition's typing: its own document, and what was measured in its turns. */
+interface Lane {
+  condition: IdleTrainingCondition;
+  run: BackgroundRun | null;
+  service: CompletionService;
+  docId: string;
+  version: number;
+  /** Where the next burst starts typing. */
+  offset: number;
+  histogram: IntervalHistogram;
   requestMs: number[];
   searchMs: number[];
   keystrokeMs: number[];
   latenessMs: number[];
-  delays: DelayFigures[];
   steps: number;
-  charsPerSecond: number;
-  roundsTrainingBeforeTyping: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -107,17 +123,19 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * keystroke and resumed RESUME_AFTER_MS after the last one (KeystrokePause,
  * as the editor).
  *
- * Each condition types the same bursts of the same file: an idle gap (the
- * run trains), then `burstChars` keystrokes `paceMs` apart, each an edit,
- * a state update and a completion request as the editor would make after
- * the keystroke. The conditions alternate round by round.
+ * Each condition types the same file, burst by burst: an idle gap (its run,
+ * if any, trains), then `burstChars` keystrokes `paceMs` apart, each an
+ * edit, a state update and a completion request as the editor would make
+ * after the keystroke. The conditions take turns at every burst (in a
+ * rotating order), so that on a shared machine they see the same load; a
+ * run is held paused outside its condition's turns (a paused run only
+ * polls its gate), so one worker per condition serves the whole bench.
  */
 export async function benchIdleTraining(options: IdleTrainingBenchOptions): Promise<IdleTrainingBenchResult> {
   const note = options.onNote ?? (() => undefined);
   const text = options.typingText;
-  const perRound = options.bursts * options.burstChars;
-  const needed = options.startOffset + options.rounds * perRound;
-  if (needed > text.length) throw new Error(`the typed file has ${text.length} characters; ${options.rounds} rounds of ${options.bursts} bursts of ${options.burstChars} from offset ${options.startOffset} need ${needed}`);
+  const needed = options.startOffset + options.bursts * options.burstChars;
+  if (needed > text.length) throw new Error(`the typed file has ${text.length} characters; ${options.bursts} bursts of ${options.burstChars} from offset ${options.startOffset} need ${needed}`);
   const model = await loadModel(options.modelDir);
   const ops = createFastestOps();
   if (ops instanceof WasmOps) ops.warmUp();
@@ -129,170 +147,161 @@ export async function benchIdleTraining(options: IdleTrainingBenchOptions): Prom
     ...(options.normalPriority ? (['normal-priority-training'] as const) : []),
     ...(options.unpaused ? (['unpaused-training'] as const) : []),
   ];
-  const samples = new Map<IdleTrainingCondition, Samples>(conditions.map((c) => [c, { requestMs: [], searchMs: [], keystrokeMs: [], latenessMs: [], delays: [], steps: 0, charsPerSecond: 0, roundsTrainingBeforeTyping: 0 }]));
   const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'lstm-lens-idle-training-'));
-
+  const kill = new AbortController();
+  const lanes: Lane[] = [];
   try {
-    for (let round = 0; round < options.rounds; round++) {
-      for (const condition of conditions) {
-        const from = options.startOffset + round * perRound;
-        note(`round ${round + 1}/${options.rounds}: ${condition}, ${options.bursts} bursts of ${options.burstChars} characters`);
-        const s = samples.get(condition)!;
-        const editors =
-          condition === 'none'
-            ? null
-            : workspaceTrainingRequest({
-                corpus: options.corpus,
-                settings: { ...DEFAULT_TRAINING_SETTINGS },
-                start: 'fine-tune',
-                current: { spec: model.layout.spec, params: model.params, name: 'working model', dir: options.modelDir },
-                threads: 1,
-                background: true,
-                outDir: path.join(tmp, `model-${round}`),
-                checkpointDir: path.join(tmp, `checkpoint-${round}`),
-                workspaceName: 'idle-training bench',
-                folderNames: ['bench'],
-                pauseBuffer: new PauseGate().buffer,
-                initSeed: 1,
-              });
-        const request = editors && (condition === 'normal-priority-training' || options.lowPriority === false) ? { ...editors, lowPriority: false } : editors;
-        await typeWithTraining(engine, settings, text, from, options, request, condition !== 'unpaused-training', s, note);
+    for (const condition of conditions) {
+      let run: BackgroundRun | null = null;
+      if (condition !== 'none') {
+        const editors = workspaceTrainingRequest({
+          corpus: options.corpus,
+          settings: { ...DEFAULT_TRAINING_SETTINGS },
+          start: 'fine-tune',
+          current: { spec: model.layout.spec, params: model.params, name: 'working model', dir: options.modelDir },
+          threads: 1,
+          background: true,
+          outDir: path.join(tmp, `model-${condition}`),
+          checkpointDir: path.join(tmp, `checkpoint-${condition}`),
+          workspaceName: 'idle-training bench',
+          folderNames: ['bench'],
+          pauseBuffer: new PauseGate().buffer,
+          initSeed: 1,
+        });
+        const normal = condition === 'normal-priority-training' || options.lowPriority === false;
+        run = startRun(normal ? { ...editors, lowPriority: false } : editors, condition !== 'unpaused-training', kill.signal, (line) => note(`  ${condition}: ${line}`));
       }
+      const docId = `bench:${condition}`;
+      const service = new CompletionService(engine);
+      service.states.stateAt(docId, 1, text, options.startOffset);
+      lanes.push({ condition, run, service, docId, version: 1, offset: options.startOffset, histogram: monitorEventLoopDelay({ resolution: 10 }), requestMs: [], searchMs: [], keystrokeMs: [], latenessMs: [], steps: 0 });
     }
+    const runs = lanes.flatMap((l) => (l.run ? [l.run] : []));
+    // Scoring the working model on the held-out files comes first; typing starts once all runs take steps
+    // (or after firstStepTimeoutMs: at low priority on a busy machine a run may get little CPU).
+    if (runs.length > 0) {
+      note(`waiting for ${runs.length} training run(s) to take their first step (at most ${options.firstStepTimeoutMs / 1000} s)`);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(runs.map((r) => r.tookFirstStep)), new Promise<void>((resolve) => (timer = setTimeout(resolve, options.firstStepTimeoutMs)))]);
+      clearTimeout(timer);
+    }
+    const trainingBeforeTyping = new Map(lanes.map((l) => [l.condition, l.run !== null && l.run.firstStep > 0]));
+    for (const l of lanes) if (l.run && !trainingBeforeTyping.get(l.condition)) note(`  ${l.condition}: no training step yet (still scoring the working model); typing anyway`);
+    // Outside its turns a run is held paused (scoring and validation are not, as in the editor).
+    for (const r of runs) r.gate.pause();
+
+    for (let burst = 0; burst < options.bursts; burst++) {
+      if (burst % 4 === 0) note(`burst ${burst + 1}/${options.bursts} of each condition`);
+      for (let k = 0; k < lanes.length; k++) await takeTurn(lanes[(burst + k) % lanes.length], options, settings, text);
+    }
+
+    const figures = lanes.map((l): IdleTrainingFigures => ({
+      condition: l.condition,
+      completion: summarizeLatencies(l.requestMs),
+      searched: summarizeLatencies(l.searchMs),
+      keystroke: summarizeLatencies(l.keystrokeMs),
+      eventLoop: delayFigures(l.histogram),
+      keystrokeLateness: summarizeLatencies(l.latenessMs),
+      trainingSteps: l.steps,
+      trainingCharsPerSecond: l.run?.charsPerSecond ?? 0,
+      trainingBeforeTyping: trainingBeforeTyping.get(l.condition) ?? false,
+    }));
+    const none = figures[0];
+    const idle = figures[1];
+    const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+    return {
+      model: `${model.manifest.name} (${describeSpec(model.layout.spec)})`,
+      ops: ops.name,
+      corpus: { files: options.corpus.files.length, chars: options.corpus.totalChars },
+      typed: { burstsPerCondition: options.bursts, charsPerBurst: options.burstChars, paceMs: options.paceMs, gapMs: options.gapMs, resumeAfterMs: RESUME_AFTER_MS },
+      conditions: figures,
+      ratios: {
+        completionP95: ratio(idle.completion.p95Ms, none.completion.p95Ms),
+        searchedP95: ratio(idle.searched.p95Ms, none.searched.p95Ms),
+        eventLoopP99: ratio(idle.eventLoop.p99Ms, none.eventLoop.p99Ms),
+      },
+    };
   } finally {
+    kill.abort();
+    for (const l of lanes) l.run?.pause?.dispose();
+    await Promise.all(lanes.map((l) => l.run?.finished));
     await fs.promises.rm(tmp, { recursive: true, force: true });
   }
+}
 
-  const figures = conditions.map((condition): IdleTrainingFigures => {
-    const s = samples.get(condition)!;
-    return {
-      condition,
-      completion: summarizeLatencies(s.requestMs),
-      searched: summarizeLatencies(s.searchMs),
-      keystroke: summarizeLatencies(s.keystrokeMs),
-      eventLoop: worstDelay(s.delays),
-      keystrokeLateness: summarizeLatencies(s.latenessMs),
-      trainingSteps: s.steps,
-      trainingCharsPerSecond: s.charsPerSecond,
-      roundsTrainingBeforeTyping: s.roundsTrainingBeforeTyping,
-    };
-  });
-  const none = figures[0];
-  const idle = figures[1];
-  const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
-  return {
-    model: `${model.manifest.name} (${describeSpec(model.layout.spec)})`,
-    ops: ops.name,
-    corpus: { files: options.corpus.files.length, chars: options.corpus.totalChars },
-    typed: { burstsPerCondition: options.bursts * options.rounds, charsPerBurst: options.burstChars, paceMs: options.paceMs, gapMs: options.gapMs, resumeAfterMs: RESUME_AFTER_MS, rounds: options.rounds },
-    conditions: figures,
-    ratios: {
-      completionP95: ratio(idle.completion.p95Ms, none.completion.p95Ms),
-      searchedP95: ratio(idle.searched.p95Ms, none.searched.p95Ms),
-      eventLoopP99: ratio(idle.eventLoop.p99Ms, none.eventLoop.p99Ms),
-    },
+/** Starts a training run in its worker; `kill` ends the thread. */
+function startRun(request: TrainingJobRequest, pauseAtKeystrokes: boolean, kill: AbortSignal, note: (line: string) => void): BackgroundRun {
+  const gate = new PauseGate(request.pauseBuffer);
+  let tookFirstStep!: () => void;
+  const run: BackgroundRun = {
+    gate,
+    pause: pauseAtKeystrokes ? new KeystrokePause(gate) : null,
+    step: 0,
+    firstStep: 0,
+    charsPerSecond: 0,
+    tookFirstStep: new Promise<void>((resolve) => (tookFirstStep = resolve)),
+    finished: Promise.resolve(),
   };
+  run.finished = runTrainingInWorker(request, new AbortController().signal, (e) => {
+    if (e.type !== 'progress' || e.progress.phase !== 'train') return;
+    if (run.firstStep === 0) run.firstStep = e.progress.step;
+    run.step = e.progress.step;
+    run.charsPerSecond = e.progress.charsPerSecond;
+    tookFirstStep();
+  }, { kill }).then(
+    (result) => {
+      tookFirstStep();
+      note(`the training run ended by itself (${result.stoppedBecause}) before the typing did`);
+    },
+    (err: Error) => {
+      tookFirstStep();
+      if (!kill.aborted) note(`the training run failed: ${err.message}`);
+    },
+  );
+  return run;
 }
 
 /**
- * One condition of one round: starts the training worker (when `request`)
- * and waits for its first training step, types the bursts, then ends the
- * worker. With `pauseAtKeystrokes`, every keystroke pauses the run as the
- * editor's idle retrainer does.
+ * One turn of a condition: its run (if any) resumes, an idle gap, one burst
+ * of keystrokes (each pausing the run as the editor does, unless it never
+ * pauses), then the run is held paused again.
  */
-async function typeWithTraining(
-  engine: Engine,
-  settings: SearchSettings,
-  text: string,
-  from: number,
-  options: IdleTrainingBenchOptions,
-  request: TrainingJobRequest | null,
-  pauseAtKeystrokes: boolean,
-  s: Samples,
-  note: (line: string) => void,
-): Promise<void> {
-  const kill = new AbortController();
-  let steps = 0;
-  let firstStep = 0;
-  let running: Promise<unknown> = Promise.resolve();
-  let ended = false;
-  const pause = request?.pauseBuffer && pauseAtKeystrokes ? new KeystrokePause(new PauseGate(request.pauseBuffer)) : null;
-  if (request) {
-    let started!: () => void;
-    const training = new Promise<void>((resolve) => (started = resolve));
-    running = runTrainingInWorker(request, new AbortController().signal, (e) => {
-      if (e.type !== 'progress' || e.progress.phase !== 'train') return;
-      if (firstStep === 0) firstStep = e.progress.step;
-      steps = e.progress.step;
-      s.charsPerSecond = e.progress.charsPerSecond;
-      started();
-    }, { kill: kill.signal }).then(
-      (result) => {
-        ended = true;
-        started();
-        note(`  the training run ended by itself (${result.stoppedBecause}) before the typing did`);
-      },
-      (err: Error) => {
-        ended = true;
-        started();
-        if (!kill.signal.aborted) throw err;
-      },
-    );
-    // Scoring the working model on the held-out files comes first; typing starts once steps are being taken
-    // (or after firstStepTimeoutMs: at low priority on a busy machine the run may get little CPU).
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([training, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.firstStepTimeoutMs)))]);
-    clearTimeout(timer);
-    if (ended) await running;
-    if (firstStep > 0) s.roundsTrainingBeforeTyping++;
-    else note(`  no training step within ${options.firstStepTimeoutMs / 1000} s (still scoring the working model); typing anyway`);
-  }
-
-  const service = new CompletionService(engine);
-  const docId = `bench:${from}`;
-  let version = 1;
-  service.states.stateAt(docId, version, text, from);
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  histogram.enable();
+async function takeTurn(lane: Lane, options: IdleTrainingBenchOptions, settings: SearchSettings, text: string): Promise<void> {
+  const run = lane.run;
+  const stepBefore = run?.step ?? 0;
+  run?.pause?.resume();
+  run?.gate.resume();
+  lane.histogram.enable();
   try {
-    let i = from;
-    for (let burst = 0; burst < options.bursts; burst++) {
-      await sleep(options.gapMs);
-      let due = performance.now();
-      for (let k = 0; k < options.burstChars; k++, i++) {
-        // The keystroke arrives at `due`; a busy event loop makes it late.
-        await sleep(due - performance.now());
-        s.latenessMs.push(performance.now() - due);
-        pause?.keystroke();
-        version++;
-        let t = performance.now();
-        service.edit(docId, version, i);
-        service.states.stateAt(docId, version, text, i + 1);
-        s.keystrokeMs.push(performance.now() - t);
-        const offset = i + 1;
-        const view = typingViewAt(text, offset);
-        if (lineSuffixAllowsCompletion(lineSuffixAt(view, offset))) {
-          const req = { docId, version, text: view, offset };
-          t = performance.now();
-          const served = service.lookup(req, settings) ?? (await service.complete(req, settings, () => false));
-          const ms = performance.now() - t;
-          s.requestMs.push(ms);
-          if (served?.source === 'search') s.searchMs.push(ms);
-        }
-        due += options.paceMs;
+    await sleep(options.gapMs);
+    let due = performance.now();
+    for (let k = 0; k < options.burstChars; k++) {
+      // The keystroke arrives at `due`; a busy event loop makes it late.
+      await sleep(due - performance.now());
+      lane.latenessMs.push(performance.now() - due);
+      run?.pause?.keystroke();
+      const i = lane.offset++;
+      const version = ++lane.version;
+      let t = performance.now();
+      lane.service.edit(lane.docId, version, i);
+      lane.service.states.stateAt(lane.docId, version, text, i + 1);
+      lane.keystrokeMs.push(performance.now() - t);
+      const offset = i + 1;
+      const view = typingViewAt(text, offset);
+      if (lineSuffixAllowsCompletion(lineSuffixAt(view, offset))) {
+        const req = { docId: lane.docId, version, text: view, offset };
+        t = performance.now();
+        const served = lane.service.lookup(req, settings) ?? (await lane.service.complete(req, settings, () => false));
+        const ms = performance.now() - t;
+        lane.requestMs.push(ms);
+        if (served?.source === 'search') lane.searchMs.push(ms);
       }
+      due += options.paceMs;
     }
   } finally {
-    histogram.disable();
-    pause?.dispose();
-    kill.abort();
-    await running;
+    lane.histogram.disable();
+    run?.pause?.dispose();
+    run?.gate.pause();
+    if (run) lane.steps += Math.max(0, run.step - Math.max(stepBefore, run.firstStep));
   }
-  s.delays.push(delayFigures(histogram));
-  s.steps += Math.max(0, steps - firstStep);
-}
-
-function worstDelay(all: DelayFigures[]): DelayFigures {
-  if (all.length === 0) return { p50Ms: 0, p99Ms: 0, maxMs: 0 };
-  return { p50Ms: Math.max(...all.map((d) => d.p50Ms)), p99Ms: Math.max(...all.map((d) => d.p99Ms)), maxMs: Math.max(...all.map((d) => d.maxMs)) };
 }

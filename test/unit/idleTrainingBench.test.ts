@@ -23,7 +23,7 @@ describe('bench idle-training: typing beside the background run, and without it'
     await saveModel(path.join(dir, 'model'), { layout, params: initParams(layout, 3), manifest: newManifest(SPEC, 'tiny') });
     const files = Array.from({ length: 6 }, (_, i) => ({ name: `ws/m${i}.py`, path: `/ws/m${i}.py`, text: `def f${i}(x):\n    return x + ${i}\n\n`.repeat(30), bytes: 0 }));
     const corpus: WorkspaceCorpus = { files, skipped: [], totalChars: files.reduce((n, f) => n + f.text.length, 0), totalBytes: 0, byLanguage: { '.py': files.length } };
-    options = { modelDir: path.join(dir, 'model'), corpus, typingText: TEXT, startOffset: 10, rounds: 2, bursts: 2, burstChars: 6, paceMs: 0, gapMs: 5, normalPriority: true, unpaused: true, firstStepTimeoutMs: 60_000, lowPriority: false };
+    options = { modelDir: path.join(dir, 'model'), corpus, typingText: TEXT, startOffset: 10, bursts: 4, burstChars: 6, paceMs: 0, gapMs: 5, normalPriority: true, unpaused: true, firstStepTimeoutMs: 60_000, lowPriority: false };
     // (At low priority, on a busy machine, the runs could wait long for their first step: threadPriority.test.ts checks the priority.)
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -33,15 +33,15 @@ describe('bench idle-training: typing beside the background run, and without it'
     const r = await benchIdleTraining(options);
     assert.deepStrictEqual(r.conditions.map((c) => c.condition), ['none', 'idle-training', 'normal-priority-training', 'unpaused-training']);
     const requests = r.conditions.map((c) => c.completion.count);
-    // 2 rounds of 2 bursts of 6 keystrokes, each asking for a completion (the rest of the line is empty or closers).
+    // 4 bursts of 6 keystrokes, each asking for a completion (the rest of the line is empty or closers).
     assert.deepStrictEqual(requests, [24, 24, 24, 24]);
     assert.deepStrictEqual(r.conditions.map((c) => c.keystroke.count), [24, 24, 24, 24]);
     assert.strictEqual(r.conditions[0].trainingCharsPerSecond, 0, 'nothing trains in the first condition');
     for (const c of r.conditions.slice(1)) {
       assert.ok(c.trainingCharsPerSecond > 0, `${c.condition}: typing began once the run was taking steps`);
-      assert.strictEqual(c.roundsTrainingBeforeTyping, 2, c.condition);
+      assert.strictEqual(c.trainingBeforeTyping, true, c.condition);
     }
-    assert.strictEqual(r.conditions[0].roundsTrainingBeforeTyping, 0);
+    assert.strictEqual(r.conditions[0].trainingBeforeTyping, false);
     assert.strictEqual(r.typed.burstsPerCondition, 4);
     assert.ok(r.ratios.completionP95 > 0);
     const tmpAfter = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('lstm-lens-idle-training-') && !f.includes('test')).length;
@@ -49,6 +49,6 @@ describe('bench idle-training: typing beside the background run, and without it'
   });
 
   it('says so when the typed file is too short for the bursts asked for', async () => {
-    await assert.rejects(benchIdleTraining({ ...options, bursts: 100 }), /the typed file has \d+ characters; 2 rounds of 100 bursts of 6 from offset 10 need 1210/);
+    await assert.rejects(benchIdleTraining({ ...options, bursts: 200 }), /the typed file has \d+ characters; 200 bursts of 6 from offset 10 need 1210/);
   });
 });

@@ -12,7 +12,7 @@ import { readSourceFile } from '../readSourceFile';
 import { formatCount, note, printJson } from '../output';
 
 export const IDLE_TRAINING_BENCH_USAGE =
-  'bench idle-training [--dir D] [--file F] [--start N] [--model DIR] [--rounds N] [--bursts N] [--burst-chars N] [--pace-ms MS] [--gap-ms MS] [--normal-priority] [--unpaused] [--first-step-timeout S] [--json]';
+  'bench idle-training [--dir D] [--file F] [--start N] [--model DIR] [--bursts N] [--burst-chars N] [--pace-ms MS] [--gap-ms MS] [--normal-priority] [--unpaused] [--first-step-timeout S] [--json]';
 
 /**
  * Completion latency and host lag while idle retraining runs in the
@@ -25,7 +25,7 @@ export const IDLE_TRAINING_BENCH_USAGE =
  */
 export async function idleTrainingBenchCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, {
-    values: { dir: 'string', file: 'string', start: 'int', model: 'string', rounds: 'int', bursts: 'int', 'burst-chars': 'int', 'pace-ms': 'number', 'gap-ms': 'number', 'first-step-timeout': 'number' },
+    values: { dir: 'string', file: 'string', start: 'int', model: 'string', bursts: 'int', 'burst-chars': 'int', 'pace-ms': 'number', 'gap-ms': 'number', 'first-step-timeout': 'number' },
     switches: ['normal-priority', 'unpaused', 'json'],
   });
   if (a.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(a.positional[0])}`);
@@ -41,15 +41,14 @@ export async function idleTrainingBenchCommand(argv: string[]): Promise<number> 
     corpus,
     typingText: typed.text,
     startOffset: num(a, 'start', 0, 0),
-    rounds: num(a, 'rounds', 2, 1, 100),
-    bursts: num(a, 'bursts', 6, 1, 1000),
+    bursts: num(a, 'bursts', 12, 1, 1000),
     burstChars: num(a, 'burst-chars', 25, 1, 10_000),
     paceMs: num(a, 'pace-ms', 120, 0, 10_000),
     // The run resumes RESUME_AFTER_MS after the last keystroke; a second more and it is training when typing starts.
     gapMs: num(a, 'gap-ms', RESUME_AFTER_MS + 1000, 0, 600_000),
     normalPriority: Boolean(a.flags['normal-priority']),
     unpaused: Boolean(a.flags.unpaused),
-    firstStepTimeoutMs: num(a, 'first-step-timeout', 60, 0, 3600) * 1000,
+    firstStepTimeoutMs: num(a, 'first-step-timeout', 120, 0, 3600) * 1000,
   };
   note(`idle-training: training on ${corpus.files.length} files (${formatCount(corpus.totalChars)} chars) of ${dir}; typing ${typed.name}`);
   const result = await benchIdleTraining({ ...options, onNote: note });
@@ -59,7 +58,7 @@ export async function idleTrainingBenchCommand(argv: string[]): Promise<number> 
     const row = (c: IdleTrainingFigures) =>
       `${c.condition.padEnd(24)} completion p50 ${f(c.completion.p50Ms)} p95 ${f(c.completion.p95Ms)} max ${f(c.completion.maxMs)} ms (${c.completion.count}); ` +
       `searched p95 ${f(c.searched.p95Ms)} ms (${c.searched.count}); keystroke late p95 ${f(c.keystrokeLateness.p95Ms)} ms; ` +
-      `event loop p50 ${f(c.eventLoop.p50Ms)} p99 ${f(c.eventLoop.p99Ms)} max ${f(c.eventLoop.maxMs)} ms; training ${c.trainingSteps} steps (${c.roundsTrainingBeforeTyping} of ${result.typed.rounds} rounds training before typing began)`;
+      `event loop p50 ${f(c.eventLoop.p50Ms)} p99 ${f(c.eventLoop.p99Ms)} max ${f(c.eventLoop.maxMs)} ms; training ${c.trainingSteps} steps${c.condition !== 'none' && !c.trainingBeforeTyping ? ' (no step before typing began)' : ''}`;
     out(`${result.model}, ${result.ops}; ${result.typed.burstsPerCondition} bursts of ${result.typed.charsPerBurst} keystrokes ${result.typed.paceMs} ms apart per condition, ${result.typed.gapMs} ms idle before each`);
     for (const c of result.conditions) out(row(c));
     out(`with idle training / without: completion p95 x${result.ratios.completionP95.toFixed(2)}, searched p95 x${result.ratios.searchedP95.toFixed(2)}, event loop p99 x${result.ratios.eventLoopP99.toFixed(2)}`);
