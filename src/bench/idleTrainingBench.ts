@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { IntervalHistogram, monitorEventLoopDelay } from 'perf_hooks';
 import { CompletionService, DEFAULT_SETTINGS, SearchSettings, lineSuffixAllowsCompletion, lineSuffixAt } from '../core/completion';
 import { typingViewAt } from '../core/completion/typingView';
 import { Engine } from '../core/engine';
@@ -16,7 +15,8 @@ import { workspaceTrainingRequest } from '../core/workspaceTraining/trainingRequ
 import { DEFAULT_TRAINING_SETTINGS } from '../core/workspaceTraining/trainingSettings';
 import { runTrainingInWorker } from '../core/workspaceTraining/trainingWorkerClient';
 import { WorkspaceCorpus } from '../core/workspaceTraining/workspaceCorpus';
-import { DelayFigures, delayFigures } from './hostLag';
+import { DelayFigures } from './hostLag';
+import { LoopDelaySampler } from './loopDelaySampler';
 import { LatencySummary, summarizeLatencies } from './completionBench';
 
 /**
@@ -103,7 +103,7 @@ interface Lane {
   version: number;
   /** Where the next burst starts typing. */
   offset: number;
-  histogram: IntervalHistogram;
+  loopDelay: LoopDelaySampler;
   requestMs: number[];
   searchMs: number[];
   keystrokeMs: number[];
@@ -174,7 +174,7 @@ export async function benchIdleTraining(options: IdleTrainingBenchOptions): Prom
       const docId = `bench:${condition}`;
       const service = new CompletionService(engine);
       service.states.stateAt(docId, 1, text, options.startOffset);
-      lanes.push({ condition, run, service, docId, version: 1, offset: options.startOffset, histogram: monitorEventLoopDelay({ resolution: 10 }), requestMs: [], searchMs: [], keystrokeMs: [], latenessMs: [], steps: 0 });
+      lanes.push({ condition, run, service, docId, version: 1, offset: options.startOffset, loopDelay: new LoopDelaySampler(), requestMs: [], searchMs: [], keystrokeMs: [], latenessMs: [], steps: 0 });
     }
     const runs = lanes.flatMap((l) => (l.run ? [l.run] : []));
     // Scoring the working model on the held-out files comes first; typing starts once all runs take steps
@@ -200,7 +200,7 @@ export async function benchIdleTraining(options: IdleTrainingBenchOptions): Prom
       completion: summarizeLatencies(l.requestMs),
       searched: summarizeLatencies(l.searchMs),
       keystroke: summarizeLatencies(l.keystrokeMs),
-      eventLoop: delayFigures(l.histogram),
+      eventLoop: l.loopDelay.figures(),
       keystrokeLateness: summarizeLatencies(l.latenessMs),
       trainingSteps: l.steps,
       trainingCharsPerSecond: l.run?.charsPerSecond ?? 0,
@@ -271,7 +271,7 @@ async function takeTurn(lane: Lane, options: IdleTrainingBenchOptions, settings:
   const stepBefore = run?.step ?? 0;
   run?.pause?.resume();
   run?.gate.resume();
-  lane.histogram.enable();
+  lane.loopDelay.start();
   try {
     await sleep(options.gapMs);
     let due = performance.now();
@@ -299,7 +299,7 @@ async function takeTurn(lane: Lane, options: IdleTrainingBenchOptions, settings:
       due += options.paceMs;
     }
   } finally {
-    lane.histogram.disable();
+    lane.loopDelay.stop();
     run?.pause?.dispose();
     run?.gate.pause();
     if (run) lane.steps += Math.max(0, run.step - Math.max(stepBefore, run.firstStep));
