@@ -238,7 +238,7 @@ const RENDERERS = {
       `${ms(c.keystrokeLateness.p95Ms)} ms`,
       `${c.eventLoop.p99Ms.toFixed(1)} ms`,
       `${c.eventLoop.maxMs.toFixed(1)} ms`,
-      c.condition === 'none' ? '' : `${int(c.trainingSteps)}${c.trainingBeforeTyping ? '' : ' (scoring first)'}`,
+      c.condition === 'none' ? '' : `${int(c.trainingSteps)}${c.trainingBeforeTyping ? '' : c.trainingSteps === 0 ? ' (still scoring the working model)' : ' (began during the typing)'}`,
     ]);
     const t = r.typed;
     return withSource(
