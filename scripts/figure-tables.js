@@ -226,6 +226,29 @@ const RENDERERS = {
     );
   },
 
+  /** Typing while idle retraining runs in its worker, beside the same typing with nothing running (bench idle-training). */
+  'idle-training'(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const { r } = res;
+    const names = { none: 'nothing running', 'idle-training': '**idle retraining** (as the editor runs it)', 'normal-priority-training': 'idle retraining at normal priority', 'unpaused-training': 'training never paused (low priority)' };
+    const rows = r.conditions.map((c) => [
+      names[c.condition] ?? c.condition,
+      `${ms(c.completion.p50Ms)} ms`,
+      `${ms(c.completion.p95Ms)} ms`,
+      `${ms(c.searched.p95Ms)} ms`,
+      `${ms(c.keystrokeLateness.p95Ms)} ms`,
+      `${c.eventLoop.p99Ms.toFixed(1)} ms`,
+      `${c.eventLoop.maxMs.toFixed(1)} ms`,
+      c.condition === 'none' ? '' : `${int(c.trainingSteps)}${c.trainingBeforeTyping ? '' : c.trainingSteps === 0 ? ' (still scoring the working model)' : ' (began during the typing)'}`,
+    ]);
+    const t = r.typed;
+    return withSource(
+      res,
+      table(['beside the typing', 'completion p50', 'completion p95', 'p95 of searches', 'keystroke timer late, p95', 'event loop p99', 'event loop max', 'training steps'], rows),
+      `Each condition typed the same ${t.burstsPerCondition} bursts of ${t.charsPerBurst} keystrokes ${t.paceMs} ms apart (${int(r.conditions[0].completion.count)} completion requests), each after ${(t.gapMs / 1000).toFixed(1)} s idle (a paused run resumes ${(t.resumeAfterMs / 1000).toFixed(1)} s after the last keystroke), the conditions taking turns burst by burst; ${r.model}, ${r.ops}; the run trained on ${int(r.corpus.chars)} characters in ${int(r.corpus.files)} files. With idle retraining over without: completion p95 ${ratio(r.ratios.completionP95)}, event-loop p99 ${ratio(r.ratios.eventLoopP99)}.`,
+    );
+  },
+
   /** Load and soak of inline completion (bench soak). */
   soak(root, [arg]) {
     const res = readResult(root, arg.file);

@@ -75,7 +75,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[i];
 }
 
-function summarize(ms: number[]): LatencySummary {
+/** Count, percentiles, max and mean of latencies in ms. */
+export function summarizeLatencies(ms: number[]): LatencySummary {
   const sorted = [...ms].sort((a, b) => a - b);
   const sum = ms.reduce((a, b) => a + b, 0);
   return {
@@ -170,7 +171,7 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
   }
 
   const typed = end - start;
-  const ks = summarize(keystrokeUs.map((us) => us / 1000));
+  const ks = summarizeLatencies(keystrokeUs.map((us) => us / 1000));
   return {
     file: options.file,
     model: `${model.manifest.name} (${describeSpec(model.layout.spec)})`,
@@ -180,8 +181,8 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
     multiline: settings.multiline,
     typed,
     requests: requestMs.length,
-    ...summarize(requestMs),
-    searched: summarize(searchMs),
+    ...summarizeLatencies(requestMs),
+    searched: summarizeLatencies(searchMs),
     typedThrough,
     shown,
     exactMatches,

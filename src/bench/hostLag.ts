@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { monitorEventLoopDelay } from 'perf_hooks';
+import { Histogram, monitorEventLoopDelay } from 'perf_hooks';
 import { ModelSpec } from '../core/modelSpec';
 import { initParams, paramLayout } from '../core/params';
 import { TrainingJobRequest } from '../core/workspaceTraining/trainingJob';
@@ -144,6 +144,11 @@ async function measureDelay(run: () => Promise<unknown>): Promise<DelayFigures> 
   } finally {
     histogram.disable();
   }
+  return delayFigures(histogram);
+}
+
+/** p50, p99 and max of an event-loop delay histogram, in ms to 0.01. */
+export function delayFigures(histogram: Histogram): DelayFigures {
   const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
   return { p50Ms: ms(histogram.percentile(50)), p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max) };
 }

@@ -12,6 +12,7 @@ import { KERNELS_BENCH_USAGE } from './commands/benchKernels';
 import { SOAK_BENCH_USAGE } from './commands/benchSoak';
 import { WORKSPACE_BENCH_USAGE } from './commands/benchWorkspace';
 import { FIRST_RUN_BENCH_USAGE } from './commands/benchFirstRun';
+import { IDLE_TRAINING_BENCH_USAGE } from './commands/benchIdleTraining';
 import { cellsCommand, CELLS_USAGE } from './commands/cells';
 import { compareCommand, COMPARE_USAGE } from './commands/compare';
 import { completeCommand, COMPLETE_USAGE } from './commands/complete';
@@ -31,6 +32,7 @@ const USAGE = `usage: lstm-lens <command> ...
   ${SOAK_BENCH_USAGE}
   ${WORKSPACE_BENCH_USAGE}
   ${FIRST_RUN_BENCH_USAGE}
+  ${IDLE_TRAINING_BENCH_USAGE}
   ${ACTIVATION_BENCH_USAGE}
   ${CELL_TYPES_BENCH_USAGE}
   ${FEATURES_BENCH_USAGE}

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'worker_threads';
 import { TrainingEvent, TrainingJobRequest, runTrainingJob } from '../core/workspaceTraining/trainingJob';
+import { lowerWorkerThreadPriority } from '../core/workspaceTraining/threadPriority';
 import { FromTrainingWorker, ToTrainingWorker } from '../core/workspaceTraining/workerProtocol';
 
 /**
@@ -25,7 +26,10 @@ const emit = (e: TrainingEvent) => {
   post(e);
 };
 
-runTrainingJob(workerData as TrainingJobRequest, controller.signal, emit).then(
+const request = workerData as TrainingJobRequest;
+if (request.lowPriority) lowerWorkerThreadPriority();
+
+runTrainingJob(request, controller.signal, emit).then(
   (result) => {
     post({ type: 'done', result });
   },

@@ -205,10 +205,13 @@ describe('inline completion in a real VS Code (code-server + Chromium)', functio
 
 /**
  * What a user gets with the shipped settings: nothing about completion is
- * set, so the expected-saving cut (0.5) and the document cache are on. In
- * src/math.ts a new function with sum()'s signature is typed and its body
- * begins like sum()'s; the document cache knows how that line went on, so
- * the default cut shows a suggestion there, and it must be that line's rest.
+ * set, so the expected-saving cut (0.5), the document cache and the word
+ * memory are on. In src/math.ts a new function with sum()'s signature is
+ * typed and its body begins like sum()'s; the document cache knows how that
+ * line went on, so the default cut shows a suggestion there, and it must be
+ * that line's rest. In scripts/filters.py, a module name no model was
+ * trained on is used five times; its first 4 letters at a new line must
+ * show the rest of the name (the word memory; the cache needs 8).
  */
 describe('inline completion with the default settings (code-server + Chromium)', function () {
   this.timeout(300_000);
@@ -253,6 +256,30 @@ describe('inline completion with the default settings (code-server + Chromium)',
     assert.match(accepted, /^\w+\W*$/, `Ctrl+Right accepted more than the next word: ${JSON.stringify(accepted)}`);
     const left = ghost.slice(accepted.length);
     await waitForGhost(session, (shown) => shown === left);
+
+    await session.press('Tab');
+    await session.waitForEditorText((text) => text.split('\n')[line - 1] === before + ghost + after);
+  });
+
+  it('shows a name the Python file uses five times as ghost text after its first 4 letters at a new line, and Tab inserts it', async function () {
+    const fixture = fs.readFileSync(path.join(FIXTURE_WORKSPACE, 'scripts', 'filters.py'), 'utf8');
+    const name = 'qzvwlogger';
+    const uses = fixture.split(name).length - 1;
+    assert.ok(uses >= 5, `the fixture uses ${name} ${uses} times, not five or more`);
+    const typed = name.slice(0, 4);
+
+    await session.openFile('scripts/filters.py');
+    await session.press('Control+End');
+    await session.press('Enter');
+    await session.typeText(typed);
+    const { line, column, before, after } = await session.waitForCursorAfter(typed);
+    assert.strictEqual(before, typed, `the cursor's line is not a new line holding only ${JSON.stringify(typed)}`);
+    const answer = await providerAnswerAt(session, line, column);
+    assert.ok(answer !== undefined, `with the default settings the provider showed nothing after ${JSON.stringify(typed)}`);
+    assert.ok((typed + answer).startsWith(name), `the suggestion ${JSON.stringify(answer)} after ${JSON.stringify(typed)} is not the rest of ${name}`);
+    const ghost = await waitForGhost(session, (shown) => shown === answer);
+    const shot = await session.screenshotEditor('completion-names-ghost-text', 520);
+    console.log(`    ghost text ${JSON.stringify(ghost)} after ${JSON.stringify(typed)}; screenshot: ${shot}`);
 
     await session.press('Tab');
     await session.waitForEditorText((text) => text.split('\n')[line - 1] === before + ghost + after);

@@ -66,17 +66,19 @@ describe('workspaceTrainingRequest: the one recipe of a workspace run', () => {
     assert.strictEqual(r.initial, current.params);
     assert.strictEqual(r.train.learningRate, 1e-3);
     assert.strictEqual(r.train.batch, 32);
+    assert.ok(!r.lowPriority, 'a run the user started trains at normal priority');
     assert.strictEqual(r.modelName, 'demo (trained)');
     assert.strictEqual(r.startedFrom, '/m');
     assert.deepStrictEqual(r.baseline?.spec, SPEC);
   });
 
-  it('from scratch takes the settings\' shape and cell; in the background steps are half size; no model to fine-tune is an error', () => {
+  it('from scratch takes the settings\' shape and cell; in the background steps are half size at low priority; no model to fine-tune is an error', () => {
     const r = workspaceTrainingRequest({ ...base, settings: { ...DEFAULT_TRAINING_SETTINGS, cell: 'gru', layers: 1, hidden: 16 }, start: 'scratch', current, background: true });
     assert.deepStrictEqual(r.spec.hidden, [16]);
     assert.strictEqual(r.spec.cell, 'gru');
     assert.strictEqual(r.initial.length, paramLayout(r.spec).total);
     assert.strictEqual(r.train.batch, 16);
+    assert.strictEqual(r.lowPriority, true, 'a background run yields the CPU to the editor');
     assert.strictEqual(r.train.learningRate, 2e-3);
     assert.throws(() => workspaceTrainingRequest({ ...base, start: 'fine-tune', current: undefined }), /no working model to fine-tune/);
   });

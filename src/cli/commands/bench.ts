@@ -13,6 +13,7 @@ import { conceptsBenchCommand } from './benchConcepts';
 import { firstRunBenchCommand } from './benchFirstRun';
 import { conceptLabelsBenchCommand } from './benchConceptLabels';
 import { hostLagBenchCommand } from './benchHostLag';
+import { idleTrainingBenchCommand } from './benchIdleTraining';
 import { kernelsBenchCommand } from './benchKernels';
 import { soakBenchCommand } from './benchSoak';
 import { workspaceBenchCommand } from './benchWorkspace';
@@ -31,6 +32,7 @@ const BENCH_SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'concept-labels': conceptLabelsBenchCommand,
   workspace: workspaceBenchCommand,
   'first-run': firstRunBenchCommand,
+  'idle-training': idleTrainingBenchCommand,
   cells: cellTypesBenchCommand,
   features: featuresBenchCommand,
 };

@@ -53,6 +53,8 @@ export interface TrainingJobRequest {
   conceptChars?: number;
   /** A PauseGate's buffer: training steps wait while it is set (idle retraining pauses at each keystroke). */
   pauseBuffer?: SharedArrayBuffer;
+  /** Idle retraining: the training thread runs at the lowest CPU priority where it can alone (threadPriority.ts). */
+  lowPriority?: boolean;
 }
 
 /** Keystrokes saved (a fraction of the characters) typing the same held-out sample with each model and the default completion settings. */

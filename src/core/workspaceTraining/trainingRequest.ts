@@ -77,5 +77,7 @@ export function workspaceTrainingRequest(input: TrainingRequestInput): TrainingJ
     // Recorded and ranked in the worker at each validation: small, so a validation stays short (about 0.5 s of CPU for 3,000 characters of the bundled model).
     conceptChars: 2000,
     ...(input.pauseBuffer ? { pauseBuffer: input.pauseBuffer } : {}),
+    // In the background the editor's thread comes first (Linux; see threadPriority.ts).
+    ...(input.background ? { lowPriority: true } : {}),
   };
 }

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { readAutoTraining } from '../../core/workspaceTraining/firstRun';
-import { DEFAULT_IDLE_RETRAIN_CHARS, RESUME_AFTER_MS, SavedEditCounter, decideIdleRetrain, onBatteryFromPowerSupply } from '../../core/workspaceTraining/idleRetrain';
+import { DEFAULT_IDLE_RETRAIN_CHARS, SavedEditCounter, decideIdleRetrain, onBatteryFromPowerSupply } from '../../core/workspaceTraining/idleRetrain';
+import { KeystrokePause } from '../../core/workspaceTraining/keystrokePause';
 import { PauseGate } from '../../core/workspaceTraining/pauseGate';
 import { TrainingController } from './trainOnWorkspace';
 
@@ -20,11 +21,11 @@ const CHECK_EVERY_MS = 10_000;
  */
 export class IdleRetrainer implements vscode.Disposable {
   private readonly gate = new PauseGate();
+  private readonly pause = new KeystrokePause(this.gate);
   private readonly counter: SavedEditCounter;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly timer: NodeJS.Timeout;
   private lastActivity = Date.now();
-  private resumeTimer: NodeJS.Timeout | undefined;
   private lastWhy = '';
 
   constructor(
@@ -54,10 +55,7 @@ export class IdleRetrainer implements vscode.Disposable {
 
   private activity(): void {
     this.lastActivity = Date.now();
-    if (!this.training.isRunning) return;
-    this.gate.pause();
-    if (this.resumeTimer) clearTimeout(this.resumeTimer);
-    this.resumeTimer = setTimeout(() => this.gate.resume(), RESUME_AFTER_MS);
+    if (this.training.isRunning) this.pause.keystroke();
   }
 
   private check(): void {
@@ -84,9 +82,9 @@ export class IdleRetrainer implements vscode.Disposable {
     const saved = this.counter.saved;
     this.counter.reset();
     void this.context.workspaceState.update(SAVED_CHARS_KEY, 0);
-    this.gate.resume();
+    this.pause.resume();
     void this.training.train({ confirm: false, start: 'fine-tune', background: { pauseBuffer: this.gate.buffer } }).then(
-      () => this.gate.resume(),
+      () => this.pause.resume(),
       (err: unknown) => {
         // Not run: the edits still count toward the next try.
         this.counter.change('(not trained)', saved);
@@ -98,7 +96,7 @@ export class IdleRetrainer implements vscode.Disposable {
 
   dispose(): void {
     clearInterval(this.timer);
-    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    this.pause.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
 }
