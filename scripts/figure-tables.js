@@ -291,13 +291,14 @@ const RENDERERS = {
     const rnd = r.randomControl;
     const both = (f) => [f(t), rnd ? f(rnd) : '—'];
     const d = t.dictionary;
+    const verdict = (ok) => (ok ? 'met' : 'not met');
     const summary = table(
-      ['', 'the model', 'random model'],
+      ['', 'the model', 'random model', 'target (the model)'],
       [
-        ['fraction of variance unexplained, held-out (training)', ...both((m) => `${m.heldOut.fvu.toFixed(3)} (${m.train.fvu.toFixed(3)})`)],
-        ['dead features on the held-out characters', ...both((m) => `${int(m.heldOut.deadFeatures)} of ${int(m.dictionary.features)}`)],
-        ['mean active features per character', ...both((m) => m.heldOut.meanActive.toFixed(1))],
-        [`training on ${int(d.rows)} characters: wall (CPU)`, ...both((m) => `${m.trainWallSeconds.toFixed(0)} s (${m.trainCpuSeconds.toFixed(0)} s)`)],
+        ['fraction of variance unexplained, held-out (training)', ...both((m) => `${m.heldOut.fvu.toFixed(3)} (${m.train.fvu.toFixed(3)})`), `≤ 0.1 held-out: ${verdict(t.heldOut.fvu <= 0.1)}`],
+        ['dead features on the held-out characters', ...both((m) => `${int(m.heldOut.deadFeatures)} of ${int(m.dictionary.features)}`), ''],
+        ['mean active features per character', ...both((m) => m.heldOut.meanActive.toFixed(1)), ''],
+        [`training on ${int(d.rows)} characters: wall (CPU)`, ...both((m) => `${m.trainWallSeconds.toFixed(0)} s (${m.trainCpuSeconds.toFixed(0)} s)`), `≤ 60 s wall on 2 cores: ${verdict(t.trainWallSeconds <= 60)}`],
       ],
     );
     const targets = { inString: 0.98, inComment: 0.98, inIfCondition: null };
@@ -319,8 +320,8 @@ const RENDERERS = {
     const s = r.settings;
     const sentence =
       `A ${int(d.features)}-feature dictionary (k = ${d.k}, ${d.epochs} epoch${d.epochs === 1 ? '' : 's'}, ${int(d.steps)} steps${s.nested && s.nested.length === 0 ? ', no nesting' : ''}) over the ${int(d.dim)} numbers of the state, ` +
-      `trained on ${int(d.rows)} characters of ${r.trainFiles.folders.map((f) => `\`${path.basename(path.dirname(f)) === 'package' ? path.basename(path.dirname(path.dirname(f))) : path.basename(f)}\``).join(', ')} ` +
-      `and measured on ${int(t.heldOut.rows)} characters of ${r.heldOutFiles.folders.map((f) => `\`${path.basename(f)}\``).join(', ')}; ` +
+      `trained on ${int(d.rows)} characters of ${r.trainFiles.folders.map((f) => `\`${path.basename(path.dirname(f)) === 'package' ? path.basename(path.dirname(path.dirname(f))) : path.basename(f)}\``).join(' and ')} ` +
+      `(${int(r.trainFiles.files)} files) and measured on ${int(t.heldOut.rows)} characters of ${r.heldOutFiles.folders.map((f) => `\`${path.basename(f)}\``).join(', ')} (${int(r.heldOutFiles.files)} files); ` +
       `load average ${r.machine.loadAverageBefore[0]} before and ${r.machine.loadAverageAfter[0]} after (${res.p.note ?? 'measured while other work ran'}).`;
     return withSource(res, summary, aurocs, sentence);
   },

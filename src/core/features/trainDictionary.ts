@@ -14,9 +14,9 @@ export interface DictionaryTrainOptions {
   k?: number;
   /** Passes over the states (default 3). */
   epochs?: number;
-  /** Rows per Adam step (default 512). */
+  /** Rows per Adam step (default 256: twice the steps of 512 for the same dense work, which lowered held-out FVU). */
   batch?: number;
-  /** Adam's step size (default 2e-3); it falls linearly to 0 over the last fifth of the steps. */
+  /** Adam's step size (default 4e-3); it falls linearly to 0 over the last fifth of the steps. */
   learningRate?: number;
   /** Seeds the initial dictionary and the row order (default 1): the same seed and states give the same dictionary. */
   seed?: number;
@@ -89,8 +89,8 @@ export async function trainDictionary(states: StateMatrix, opts: DictionaryTrain
   const F = Math.floor(opts.features ?? 4 * D);
   const k = Math.min(Math.floor(opts.k ?? 32), F);
   const epochs = Math.max(1, Math.floor(opts.epochs ?? 3));
-  const B = Math.max(1, Math.min(Math.floor(opts.batch ?? 512), N));
-  const baseLr = opts.learningRate ?? 2e-3;
+  const B = Math.max(1, Math.min(Math.floor(opts.batch ?? 256), N));
+  const baseLr = opts.learningRate ?? 4e-3;
   const seed = opts.seed ?? 1;
   const auxK = Math.max(0, Math.floor(opts.auxK ?? 2 * k));
   const auxWeight = opts.auxWeight ?? 1 / 32;
