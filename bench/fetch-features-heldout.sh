@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Fetches the npm packages `bench features` reads: code the bundled model
-# never saw (corpus/sources.tsv lists what it trained on). Training states:
-# mobx (TypeScript src/) and zod (compiled JavaScript lib/); held-out states:
-# immer and @trpc/server (TypeScript src/), koa and chalk (JavaScript).
+# Fetches the npm packages `bench features` reads. Dictionary training
+# states: mobx (TypeScript src/) and zod 3 (compiled JavaScript lib/), in no
+# list of corpus/sources/. Held-out states: since the 1x384 model, the
+# corpus's validation packages (.cache/split/validation, README "Features");
+# immer, @trpc/server, koa and chalk here are the 1x256 model's held-out set
+# of 2026-12-04 (koa and chalk are in the 1x384 model's training list).
 # Usage: bash bench/fetch-features-heldout.sh [DIR]   (default .cache/features-heldout)
 set -euo pipefail
 dir="${1:-.cache/features-heldout}"

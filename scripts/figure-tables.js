@@ -302,6 +302,54 @@ const RENDERERS = {
     ].join('\n');
   },
 
+  /**
+   * The sparse dictionary on held-out code (bench features --json): its
+   * reconstruction and sparsity beside the random model's, then per yes/no
+   * concept the best feature against the best single cell, with the issue's
+   * targets (feature ≥ cell + 0.02; ≥ 0.98 for strings and comments).
+   */
+  features(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const { r } = res;
+    const t = r.trained;
+    const rnd = r.randomControl;
+    const both = (f) => [f(t), rnd ? f(rnd) : '—'];
+    const d = t.dictionary;
+    const verdict = (ok) => (ok ? 'met' : 'not met');
+    const summary = table(
+      ['', 'the model', 'random model', 'target (the model)'],
+      [
+        ['fraction of variance unexplained, held-out (training)', ...both((m) => `${m.heldOut.fvu.toFixed(3)} (${m.train.fvu.toFixed(3)})`), `≤ 0.1 held-out: ${verdict(t.heldOut.fvu <= 0.1)}`],
+        ['dead features on the held-out characters', ...both((m) => `${int(m.heldOut.deadFeatures)} of ${int(m.dictionary.features)}`), ''],
+        ['mean active features per character', ...both((m) => m.heldOut.meanActive.toFixed(1)), ''],
+        [`training on ${int(d.rows)} characters: wall (CPU)`, ...both((m) => `${m.trainWallSeconds.toFixed(0)} s (${m.trainCpuSeconds.toFixed(0)} s)`), `≤ 60 s wall on 2 cores: ${verdict(t.trainWallSeconds <= 60)}`],
+      ],
+    );
+    const targets = { inString: 0.98, inComment: 0.98, inIfCondition: null };
+    const rows = Object.entries(targets).map(([name, floor]) => {
+      const c = t.concepts[name];
+      const rc = rnd?.concepts[name];
+      const needed = Math.max(c.cell.separation + 0.02, floor ?? 0);
+      const met = c.feature.separation >= needed;
+      return [
+        `\`${name}\``,
+        `${c.feature.separation.toFixed(3)} (#${c.feature.index})`,
+        c.featurePreActivation.separation.toFixed(3),
+        `${c.cell.separation.toFixed(3)} (${c.cell.name.replace('layer 0 ', '')})`,
+        rc ? `${rc.feature.separation.toFixed(3)} / ${rc.cell.separation.toFixed(3)}` : '—',
+        `≥ ${needed.toFixed(3)}: ${met ? 'met' : 'not met'}`,
+      ];
+    });
+    const aurocs = table(['held-out AUROC (either way round)', 'best feature', 'its pre-activation', 'best single cell', 'random model: feature / cell', 'target'], rows);
+    const s = r.settings;
+    const sentence =
+      `A ${int(d.features)}-feature dictionary (k = ${d.k}, ${d.epochs} epoch${d.epochs === 1 ? '' : 's'}, ${int(d.steps)} steps${s.nested && s.nested.length === 0 ? ', no nesting' : ''}) over the ${int(d.dim)} numbers of the state, ` +
+      `trained on ${int(d.rows)} characters of ${r.trainFiles.folders.map((f) => `\`${path.basename(path.dirname(f)) === 'package' ? path.basename(path.dirname(path.dirname(f))) : path.basename(f)}\``).join(' and ')} ` +
+      `(${int(r.trainFiles.files)} files) and measured on ${int(t.heldOut.rows)} characters of ${r.heldOutFiles.folders.map((f) => `\`${path.basename(f)}\``).join(', ')} (${int(r.heldOutFiles.files)} files); ` +
+      `load average ${r.machine.loadAverageBefore[0]} before and ${r.machine.loadAverageAfter[0]} after (${res.p.note ?? 'measured while other work ran'}).`;
+    return withSource(res, summary, aurocs, sentence);
+  },
+
   /** The cell types side by side (compare --json): its text report without the samples, under the command. */
   compare(root, [arg]) {
     const res = readResult(root, arg.file, ['command', 'weights', 'machine', 'date']);

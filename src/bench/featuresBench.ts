@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { UsageError, num, parseArgs, requireStr } from '../cli/args';
+import { UsageError, num, parseArgs, requireStr, str } from '../cli/args';
 import { note, printJson } from '../cli/output';
 import { auroc } from '../core/cells/auroc';
 import { trackCorrelations } from '../core/cells/correlation';
@@ -23,7 +23,7 @@ import { loadModel } from '../core/model/modelFiles';
 import { resultProvenance } from './resultProvenance';
 
 export const FEATURES_BENCH_USAGE =
-  'bench features --model DIR --train DIR[,DIR...] --eval DIR[,DIR...] [--train-chars N] [--eval-chars N] [--epochs N] [--k N] [--lr X] [--no-random] [--json]';
+  'bench features --model DIR --train DIR[,DIR...] --eval DIR[,DIR...] [--train-chars N] [--eval-chars N] [--epochs N] [--features N] [--k N] [--batch N] [--lr X] [--nested off|M,M...] [--no-random] [--json]';
 
 interface SourceFile {
   name: string;
@@ -84,7 +84,7 @@ function topByAbs(r: ArrayLike<number>, n: number): number[] {
  * feature, the best feature pre-activation and the best single cell, each
  * chosen on the training characters and scored on the held-out ones.
  */
-async function measureModel(label: string, engine: RecordingEngine, train: SourceFile[], held: SourceFile[], opts: { trainChars: number; evalChars: number; epochs: number; k: number; lr: number }) {
+async function measureModel(label: string, engine: RecordingEngine, train: SourceFile[], held: SourceFile[], opts: BenchSettings) {
   note(`${label}: recording ${opts.trainChars} training characters`);
   let t = performance.now();
   const trainStates = recordStates(
@@ -98,9 +98,12 @@ async function measureModel(label: string, engine: RecordingEngine, train: Sourc
   t = performance.now();
   let lastNote = 0;
   const trained = await trainDictionary(trainStates, {
+    features: opts.features ?? undefined,
     k: opts.k,
     epochs: opts.epochs,
-    learningRate: opts.lr,
+    batch: opts.batch ?? undefined,
+    learningRate: opts.lr ?? undefined,
+    nested: opts.nested ?? undefined,
     seed: 1,
     onProgress: (p) => {
       if (p.seconds - lastNote < 15) return;
@@ -175,7 +178,7 @@ async function measureModel(label: string, engine: RecordingEngine, train: Sourc
   });
   return {
     recordSeconds: round(recordSeconds),
-    dictionary: { dim: dict.dim, features: dict.features, k: dict.k, epochs: trained.epochs, steps: trained.steps, rows: trainStates.rows },
+    dictionary: { dim: dict.dim, features: dict.features, k: dict.k, epochs: trained.epochs, steps: trained.steps, rows: trainStates.rows, stoppedBecause: trained.stoppedBecause },
     trainWallSeconds: round(trainWall),
     trainCpuSeconds: round(trainCpu),
     train: roundAll(trainMetrics),
@@ -189,16 +192,23 @@ async function measureModel(label: string, engine: RecordingEngine, train: Sourc
  * the model and for a random model of the same size (the control).
  */
 export async function featuresBenchCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { values: { model: 'string', train: 'string', eval: 'string', 'train-chars': 'int', 'eval-chars': 'int', epochs: 'int', k: 'int', lr: 'number' }, switches: ['json', 'no-random'] });
+  const a = parseArgs(argv, {
+    values: { model: 'string', train: 'string', eval: 'string', 'train-chars': 'int', 'eval-chars': 'int', epochs: 'int', features: 'int', k: 'int', batch: 'int', lr: 'number', nested: 'string' },
+    switches: ['json', 'no-random'],
+  });
   const location = requireStr(a, 'model');
   const train = sourcesUnder(requireStr(a, 'train').split(','));
   const held = sourcesUnder(requireStr(a, 'eval').split(','));
-  const opts = {
+  // null: trainDictionary's default.
+  const opts: BenchSettings = {
     trainChars: num(a, 'train-chars', 200_000, 1),
     evalChars: num(a, 'eval-chars', 50_000, 1),
     epochs: num(a, 'epochs', 1, 1, 100),
+    features: a.flags.features === undefined ? null : num(a, 'features', 0, 1),
     k: num(a, 'k', 32, 1),
-    lr: num(a, 'lr', 2e-3, 1e-6, 1),
+    batch: a.flags.batch === undefined ? null : num(a, 'batch', 0, 1),
+    lr: a.flags.lr === undefined ? null : num(a, 'lr', 0, 1e-6, 1),
+    nested: nestedArg(str(a, 'nested')),
   };
   const model = await loadModel(location);
   const engine = new Engine(model, createFastestOps());
@@ -216,9 +226,31 @@ export async function featuresBenchCommand(argv: string[]): Promise<number> {
     trained: real,
     randomControl: random,
   };
-  if (a.flags.json) printJson({ ...result, provenance: resultProvenance(null, location.endsWith('.json') ? path.dirname(location) : location) });
+  const provenance = { ...resultProvenance(null, location.endsWith('.json') ? path.dirname(location) : location), settings: opts, note: 'measured while other work ran' };
+  if (a.flags.json) printJson({ ...result, provenance });
   else process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   return 0;
+}
+
+interface BenchSettings {
+  trainChars: number;
+  evalChars: number;
+  epochs: number;
+  /** null: trainDictionary's default (so the file says which were chosen here). */
+  features: number | null;
+  k: number;
+  batch: number | null;
+  lr: number | null;
+  nested: number[] | null;
+}
+
+/** --nested off → [] (one plain top-k loss), M,M,... → those prefixes, absent → the default. */
+function nestedArg(v: string | undefined): number[] | null {
+  if (v === undefined) return null;
+  if (v === 'off') return [];
+  const sizes = v.split(',').map(Number);
+  if (sizes.some((m) => !Number.isInteger(m) || m < 1)) throw new UsageError(`--nested takes "off" or increasing feature counts such as 64,256,1024, not ${v}`);
+  return sizes;
 }
 
 function round(x: number): number {

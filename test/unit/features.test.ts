@@ -220,6 +220,58 @@ describe('features: training a sparse dictionary', function () {
   });
 });
 
+/**
+ * Rows with a hierarchy: one of `parents` strong directions (weight 1–2)
+ * plus one of its `children` weaker ones (0.3–0.6) and a little noise, as
+ * "in a string" and "in an import path's string" might be.
+ */
+function hierarchicalData(rows: number, dim: number, parents: number, children: number, seed: number): StateMatrix {
+  const rng = makeRng(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+  const dirs = Array.from({ length: parents * (1 + children) }, () => Float32Array.from({ length: dim }, gauss));
+  const values = new Float32Array(rows * dim);
+  for (let t = 0; t < rows; t++) {
+    const p = Math.floor(rng() * parents);
+    const c = parents + p * children + Math.floor(rng() * children);
+    const wp = 1 + rng();
+    const wc = 0.3 + 0.3 * rng();
+    for (let d = 0; d < dim; d++) values[t * dim + d] = (wp * dirs[p][d]) / Math.sqrt(dim) + (wc * dirs[c][d]) / Math.sqrt(dim) + 0.01 * gauss();
+  }
+  return { rows, dim, values, segments: [{ start: 0, end: rows, textLength: rows }] };
+}
+
+/** FVU of a reconstruction from the first m features alone (the others' activations dropped). */
+function prefixFvu(dict: SparseDictionary, states: StateMatrix, m: number): number {
+  const codes = encodeStates(dict, states);
+  for (let s = 0; s < codes.value.length; s++) if (codes.index[s] >= m) codes.value[s] = 0;
+  return measureDictionary(dict, states, codes).fvu;
+}
+
+describe('features: nested (Matryoshka) training', function () {
+  this.timeout(300_000);
+  const D = 24;
+  // One draw (the seed picks the directions too), split into training and held-out rows.
+  const all = hierarchicalData(7500, D, 4, 6, 21);
+  const data: StateMatrix = { ...all, rows: 6000, values: all.values.subarray(0, 6000 * D) };
+  const heldOut: StateMatrix = { ...all, rows: 1500, values: all.values.slice(6000 * D) };
+  const opts = { features: 64, k: 2, epochs: 8, batch: 128, learningRate: 5e-3, seed: 5 };
+
+  it('makes the first features reconstruct on their own, at little cost to the whole', async () => {
+    const nested = await trainDictionary(data, { ...opts, nested: [4] });
+    const plain = await trainDictionary(data, { ...opts, nested: [] });
+    const nestedFirst = prefixFvu(nested.dict, heldOut, 4);
+    const plainFirst = prefixFvu(plain.dict, heldOut, 4);
+    assert.ok(nestedFirst < 0.5 && nestedFirst < 0.6 * plainFirst, `FVU from the first 4 features: nested ${nestedFirst}, plain ${plainFirst}`);
+    const nestedAll = measureDictionary(nested.dict, heldOut).fvu;
+    const plainAll = measureDictionary(plain.dict, heldOut).fvu;
+    assert.ok(nestedAll < plainAll + 0.1, `FVU of the whole dictionary: nested ${nestedAll}, plain ${plainAll}`);
+  });
+
+  it('rejects prefix sizes that do not increase', async () => {
+    await assert.rejects(trainDictionary(data, { ...opts, nested: [8, 4] }), /nested prefix sizes must increase/);
+  });
+});
+
 describe('features: states of a model', () => {
   it('puts every layer h then c in one row per character, shared fairly between texts', () => {
     const engine = tinyEngine(3, [6, 5]);
