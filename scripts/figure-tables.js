@@ -249,6 +249,19 @@ const RENDERERS = {
     );
   },
 
+  /** Held-out bits/char and keystrokes saved before and after fine-tuning on a project (bench/workspace-projects.sh). */
+  workspace(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const change = (a, b) => `${b >= a ? '+' : '−'}${Math.abs(100 * (b / a - 1)).toFixed(0)}%`;
+    const rows = res.r.projects.map((x) => [
+      x.label,
+      `${x.before.bitsPerChar.toFixed(3)} → ${x.after.bitsPerChar.toFixed(3)} (${change(x.before.bitsPerChar, x.after.bitsPerChar)})`,
+      `${pct(x.before.keystrokesSaved)} → ${pct(x.after.keystrokesSaved)}`,
+      `${x.trainSeconds.toFixed(0)} s`,
+    ]);
+    return withSource(res, table(['project (held-out 20%)', 'bits/char, bundled → trained', 'keystrokes saved', 'training'], rows));
+  },
+
   /** Load and soak of inline completion (bench soak). */
   soak(root, [arg]) {
     const res = readResult(root, arg.file);
