@@ -45,5 +45,5 @@ printf '%s\n' "${lines[@]}" | node -e '
     machine: `${cpus[0].model}, ${cpus.length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`,
     date: new Date().toISOString(),
   } }, null, 1) + "\n");
-' "$out" "$model" "$minutes" "${THREADS:-}" "bash bench/workspace-projects.sh $* (MINUTES=$minutes${THREADS:+ THREADS=$THREADS})"
+' "$out" "$model" "$minutes" "${THREADS:-}" "$(printf '%q ' bash bench/workspace-projects.sh "$out" "$@")(MINUTES=$minutes${THREADS:+ THREADS=$THREADS})"
 echo "wrote $out" >&2
