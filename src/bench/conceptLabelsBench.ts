@@ -47,10 +47,7 @@ export async function benchConceptLabels(engine: RecordingEngine, files: readonl
     act,
     files.map((f) => ({ ...f, labels: undefined })),
   );
-  const treeLabels = conceptLabelsFor(
-    act,
-    files.map((f, k) => ({ ...f, labels: labelled[k].labels })),
-  );
+  const treeLabels = conceptLabelsFor(act, labelled);
   const rank = { top: 1, probe: false };
   const lexical = rankConcepts(act, lexicalLabels, rank);
   const tree = rankConcepts(act, treeLabels, rank);

@@ -58,7 +58,7 @@ export async function cellsCommand(argv: string[]): Promise<number> {
 async function cellsOn(a: ParsedArgs, location: string, model: Model, files: ConceptSource[], parsers: SyntaxParsers, maxChars: number, htmlOut: string | undefined): Promise<number> {
   // The concepts come from each file's syntax tree where a grammar loads (lexers elsewhere, or everywhere with --lexical).
   const labelled = a.flags.lexical ? null : await labelConceptFiles(files, parsers);
-  const sources: ConceptSource[] = labelled ? files.map((f, k) => ({ ...f, labels: labelled[k].labels })) : files;
+  const sources: ConceptSource[] = labelled ?? files;
   const labelledBy: LabelSource[] = labelled ? labelled.map((l) => l.source) : files.map(() => ({ kind: 'lexical', reason: '--lexical' }));
 
   const dictionary = a.flags.features ? await dictionaryForCells(model, location, str(a, 'dictionary')) : null;

@@ -7,7 +7,7 @@ import { Engine } from '../engine';
 import { createFastestOps } from '../kernels/wasmOps';
 import { newManifest } from '../model/manifest';
 import { ParamLayout, initParams } from '../params';
-import { SyntaxParsers, labelConceptFiles, labelSummary } from '../syntax';
+import { labelConceptFiles, labelSummary } from '../syntax';
 import { TextSource } from '../trainer/trainingData';
 
 /** A concept's best cell at one validation (or in the random-init control). */
@@ -51,16 +51,8 @@ export async function prepareConceptSlice(heldOut: readonly TextSource[], layout
   }
   if (chars === 0) return null;
   const sources = cut.map((f) => ({ name: f.name, text: f.text, language: languageForFile(path.basename(f.name)) }));
-  const parsers = new SyntaxParsers();
-  let files: ConceptSource[];
-  let labelledBy: string;
-  try {
-    const labelled = await labelConceptFiles(sources, parsers);
-    files = sources.map((f, k) => ({ ...f, labels: labelled[k].labels }));
-    labelledBy = labelSummary(labelled.map((l) => l.source));
-  } finally {
-    parsers.dispose();
-  }
+  const files = await labelConceptFiles(sources);
+  const labelledBy = labelSummary(files.map((f) => f.source));
   // Seed 1: the same control as `lstm-lens cells`.
   const control = new Engine({ layout, params: initParams(layout, 1), manifest: newManifest(layout.spec, 'random baseline') }, createFastestOps());
   return { files, chars, labelledBy, random: bestPerConcept(findCellsIn(control, files, chars)) };

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ConceptSource, findCellsForConcepts } from '../cells/findCellsForConcepts';
+import { findCellsForConcepts } from '../cells/findCellsForConcepts';
 import { storeNamedCells } from '../cells/namedCells';
 import { languageForFile } from '../concepts/language';
 import { DEFAULT_SETTINGS } from '../completion/settings';
@@ -16,7 +16,7 @@ import { TrainOptions, TrainProgress, trainModel } from '../trainer/trainer';
 import { TextSource } from '../trainer/trainingData';
 import { TrainingReached, TrainingSetup, trainingSummary } from '../trainer/trainingSummary';
 import { ConceptCellNow, ConceptSlice, conceptCellsAt, prepareConceptSlice } from './conceptCellsAtValidation';
-import { SyntaxParsers, labelConceptFiles } from '../syntax';
+import { labelConceptFiles } from '../syntax';
 import { heldOutOf } from './heldOut';
 import { PauseGate } from './pauseGate';
 import { HeldOutScore, scoreHeldOut } from './heldOutScore';
@@ -297,14 +297,7 @@ async function refindCells(
       heldOut.files.length > 0
         ? heldOut.files.map((f) => ({ name: f.name, text: f.text, language: languageForFile(path.basename(f.name)) }))
         : req.sources.slice(-1).map((f) => ({ name: f.name, text: f.text, language: languageForFile(path.basename(f.name)) }));
-    const parsers = new SyntaxParsers();
-    let labelled: ConceptSource[];
-    try {
-      const labels = await labelConceptFiles(files, parsers);
-      labelled = files.map((f, k) => ({ ...f, labels: labels[k].labels }));
-    } finally {
-      parsers.dispose();
-    }
+    const labelled = await labelConceptFiles(files);
     const engine = new Engine(model, createFastestOps());
     const found = findCellsForConcepts(engine, labelled, { maxChars: req.cellChars, randomBaseline: false, probe: false, top: 0 });
     storeNamedCells(manifest, found);
