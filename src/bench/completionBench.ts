@@ -1,11 +1,11 @@
 import * as path from 'path';
-import { CompletionService, DEFAULT_SETTINGS, SearchSettings, lineSuffixAllowsCompletion, lineSuffixAt } from '../core/completion';
-import { typingViewAt } from '../core/completion/typingView';
+import { CompletionService, DEFAULT_SETTINGS, SearchSettings } from '../core/completion';
 import { Engine } from '../core/engine';
 import { WasmOps, createFastestOps } from '../core/kernels/wasmOps';
 import { loadModel } from '../core/model/modelFiles';
 import { describeSpec } from '../core/modelSpec';
 import { readSourceFile } from '../cli/readSourceFile';
+import { requestAfterKeystroke, typeKeystroke } from './typedKeystroke';
 
 export interface CompletionBenchOptions {
   modelDir: string;
@@ -125,10 +125,9 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
   const docId = 'bench:' + path.basename(options.file);
   const start = Math.min(options.startOffset ?? 0, text.length);
   const end = Math.min(text.length, start + (options.limit ?? text.length));
-  const never = () => false;
   let version = 1;
 
-  let t = performance.now();
+  const t = performance.now();
   service.states.stateAt(docId, version, text, start);
   const firstStateMs = performance.now() - t;
 
@@ -144,20 +143,13 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
   for (let i = start; i < end; i++) {
     // Typing text[i]: the document changes at i, the cursor moves to i + 1.
     version++;
-    t = performance.now();
-    service.edit(docId, version, i);
-    service.states.stateAt(docId, version, text, i + 1);
-    keystrokeUs.push((performance.now() - t) * 1000);
+    keystrokeUs.push(typeKeystroke(service, docId, version, text, i) * 1000);
     const offset = i + 1;
     if (options.onProgress && (i - start) % 1000 === 999) options.onProgress(i - start + 1, end - start);
     if ((i - start) % every !== every - 1) continue;
-    const view = typingViewAt(text, offset);
-    if (!lineSuffixAllowsCompletion(lineSuffixAt(view, offset))) continue;
-    const request = { docId, version, text: view, offset };
-    t = performance.now();
-    const served = options.noCache ? undefined : service.lookup(request, settings);
-    const result = served ?? (await service.complete(request, settings, never));
-    const ms = performance.now() - t;
+    const asked = await requestAfterKeystroke(service, docId, version, text, offset, settings, options.noCache);
+    if (!asked) continue;
+    const { ms, served: result } = asked;
     requestMs.push(ms);
     if (result?.source === 'search') searchMs.push(ms);
     if (result?.source === 'typed-through') typedThrough++;

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CompletionService, DEFAULT_SETTINGS, SearchSettings, lineSuffixAllowsCompletion, lineSuffixAt } from '../core/completion';
-import { typingViewAt } from '../core/completion/typingView';
+import { CompletionService, DEFAULT_SETTINGS, SearchSettings } from '../core/completion';
 import { Engine } from '../core/engine';
 import { WasmOps, createFastestOps } from '../core/kernels/wasmOps';
 import { loadModel } from '../core/model/modelFiles';
@@ -18,6 +17,7 @@ import { WorkspaceCorpus } from '../core/workspaceTraining/workspaceCorpus';
 import { DelayFigures } from './hostLag';
 import { LoopDelaySampler } from './loopDelaySampler';
 import { LatencySummary, summarizeLatencies } from './completionBench';
+import { requestAfterKeystroke, typeKeystroke } from './typedKeystroke';
 
 /**
  * What runs beside the typing: nothing; idle retraining as the editor runs
@@ -282,19 +282,11 @@ async function takeTurn(lane: Lane, options: IdleTrainingBenchOptions, settings:
       run?.pause?.keystroke();
       const i = lane.offset++;
       const version = ++lane.version;
-      let t = performance.now();
-      lane.service.edit(lane.docId, version, i);
-      lane.service.states.stateAt(lane.docId, version, text, i + 1);
-      lane.keystrokeMs.push(performance.now() - t);
-      const offset = i + 1;
-      const view = typingViewAt(text, offset);
-      if (lineSuffixAllowsCompletion(lineSuffixAt(view, offset))) {
-        const req = { docId: lane.docId, version, text: view, offset };
-        t = performance.now();
-        const served = lane.service.lookup(req, settings) ?? (await lane.service.complete(req, settings, () => false));
-        const ms = performance.now() - t;
-        lane.requestMs.push(ms);
-        if (served?.source === 'search') lane.searchMs.push(ms);
+      lane.keystrokeMs.push(typeKeystroke(lane.service, lane.docId, version, text, i));
+      const asked = await requestAfterKeystroke(lane.service, lane.docId, version, text, i + 1, settings);
+      if (asked) {
+        lane.requestMs.push(asked.ms);
+        if (asked.served?.source === 'search') lane.searchMs.push(asked.ms);
       }
       due += options.paceMs;
     }
