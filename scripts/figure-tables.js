@@ -106,6 +106,19 @@ function settingsNotes(root, results) {
   return notes;
 }
 
+/** A number with a true minus sign. */
+const signed = (x, digits) => (x < 0 ? `−${(-x).toFixed(digits)}` : x.toFixed(digits));
+
+/** A command with its file arguments after the first folded into a count, for commands that list hundreds of files. */
+function shortCommand(command) {
+  const words = command.split(/\s+/);
+  const firstFile = words.findIndex((w, i) => i > 1 && !w.startsWith('-') && w.includes('/') && !words[i - 1].startsWith('--model'));
+  if (firstFile < 0) return command;
+  const files = words.slice(firstFile).filter((w) => w.includes('/'));
+  if (files.length < 3) return command;
+  return `${words.slice(0, firstFile + 1).join(' ')} … (${files.length} files)`;
+}
+
 /** FILE or FILE="label" arguments of a region. */
 function parseArgs(text) {
   return [...text.matchAll(/([^\s=]+)(?:="([^"]*)")?/g)].map((m) => ({ file: m[1], label: m[2] ?? m[1] }));
@@ -287,6 +300,32 @@ const RENDERERS = {
       '',
       `- Source: ${sourceLine(res)}`,
       ...settingsNotes(root, [res]),
+    ].join('\n');
+  },
+
+  /**
+   * The best cell per concept (cells --json), beside a random model of the
+   * same shape; further files (earlier models, labelled) get one column each
+   * with their best cell and score on their own run. Yes/no concepts are
+   * scored by AUROC, counts by Spearman ρ.
+   */
+  'named-cells'(root, args) {
+    const runs = args.map((a) => ({ ...readResult(root, a.file, ['command', 'weights', 'machine', 'date']), label: a.label }));
+    const score = (c) => ('auroc' in c ? `AUROC ${c.auroc.toFixed(3)}` : `ρ ${signed(c.rho, 3)}`);
+    const cell = (c) => `${c.kind}[${c.cell}]`;
+    const [main, ...earlier] = runs;
+    const rows = Object.entries(main.r.concepts).map(([name, c]) => [
+      `\`${name}\``,
+      `layer ${c.layer} ${cell(c)}`,
+      score(c),
+      signed(c.r, 3),
+      `${cell(c.random)}, ${score(c.random)}`,
+      ...earlier.map((e) => (e.r.concepts[name] ? `${cell(e.r.concepts[name])}, ${score(e.r.concepts[name])}` : '—')),
+    ]);
+    return [
+      table(['concept', 'best cell', 'AUROC / ρ', 'r', 'random model: cell, AUROC / ρ', ...earlier.map((e) => `${e.label}: cell, AUROC / ρ`)], rows),
+      '',
+      ...runs.map((x) => `- Source: ${sourceLine({ ...x, p: { ...x.p, command: shortCommand(x.p.command) } })}`),
     ].join('\n');
   },
 

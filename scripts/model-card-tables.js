@@ -241,7 +241,7 @@ if (require.main === module) {
   const reader = cardReader(root, (rel) => readResult(root, rel, ['command', 'weights', 'machine', 'date']));
   const folders = cardFolders([
     { file: 'card', label: 'LSTM' },
-    { file: 'card-stage1', label: 'stage 1' },
+    { file: 'card-stage2', label: 'stage 2' },
     { file: 'card-previous', label: 'previous model' },
   ]);
   const sections = [

@@ -195,6 +195,31 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     }
   });
 
+  it('names the best cell per concept beside the random model and an earlier model, scoring yes/no concepts by AUROC and counts by ρ, with long file lists folded', () => {
+    const files = Array.from({ length: 40 }, (_, i) => `.cache/split/validation/c/f${i}.c`).join(' ');
+    const provenance = (w: string) => ({ command: `lstm-lens cells --model .cache/m --json --max-chars 40000 ${files}`, settings: null, weights: { file: w, sha256: 'x' }, date: '2026-12-05T00:00:00.000Z', machine: 'Test CPU, 2 cores' });
+    const concepts = (cell: number, auroc: number, rho: number) => ({
+      inString: { layer: 0, cell, kind: 'c', r: 0.5, auroc, random: { layer: 0, cell: 9, kind: 'h', r: 0.1, auroc: 0.7 } },
+      indentDepth: { layer: 0, cell: cell + 1, kind: 'c', r: -0.4, rho, random: { layer: 0, cell: 8, kind: 'h', r: 0.1, rho: -0.2 } },
+    });
+    const dir = scratch({
+      'README.md': '<!-- figures:named-cells now.json before.json="stage 2" -->\n<!-- /figures:named-cells -->\n',
+      'bench/results/now.json': JSON.stringify({ concepts: concepts(132, 0.865, -0.42), provenance: provenance('weights-aaaaaaaaaaaa.bin') }),
+      'bench/results/before.json': JSON.stringify({ concepts: concepts(84, 0.855, 0.4), provenance: provenance('weights-bbbbbbbbbbbb.bin') }),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      assert.match(text, /\| `inString` \| layer 0 c\[132\] \| AUROC 0\.865 \| 0\.500 \| h\[9\], AUROC 0\.700 \| c\[84\], AUROC 0\.855 \|/);
+      assert.match(text, /\| `indentDepth` \| layer 0 c\[133\] \| ρ −0\.420 \| −0\.400 \| h\[8\], ρ −0\.200 \| c\[85\], ρ 0\.400 \|/);
+      assert.match(text, /\| concept \| best cell \| AUROC \/ ρ \| r \| random model: cell, AUROC \/ ρ \| stage 2: cell, AUROC \/ ρ \|/);
+      assert.match(text, /--max-chars 40000 \.cache\/split\/validation\/c\/f0\.c … \(40 files\)`; weights `weights-aaaaaaaaaaaa\.bin`/);
+      assert.doesNotMatch(text, /f39\.c/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('shows compare\'s text report under its command, without the samples, from a result file that is one JSON document', () => {
     const report = ['LSTM   GRU', 'bits/char   3.1   2.5', '', 'samples (temperature 0.8):', '  LSTM  abc', '  GRU   def', '', 'gradient reach:', '    0  1.0e+0  1.0e+0'];
     const provenance = { command: 'node out/src/cli/main.js compare --minutes 2 --json a.ts', settings: null, weights: null, machine: 'Test CPU, 2 cores', date: '2026-12-04' };
