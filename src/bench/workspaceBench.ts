@@ -26,6 +26,10 @@ export interface WorkspaceBenchOptions {
   /** Most held-out characters typed in the replay (a completion request per keystroke is slow); whole files from their start. */
   keystrokeChars: number;
   threads: number;
+  /** Adam's rate of the fine-tuning (default: Train on Workspace's, 1e-3). */
+  learningRate?: number;
+  /** Windows per step (default: Train on Workspace's, 32). */
+  batch?: number;
   /** Share of the files held out, by path hash. Default 0.2. */
   heldOutFraction?: number;
   onNote?: (line: string) => void;
@@ -95,8 +99,8 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
     split.train.map((f) => ({ name: f.relPath, text: f.text })),
     {
       seq: 64,
-      batch: 32,
-      learningRate: 1e-3,
+      batch: options.batch ?? 32,
+      learningRate: options.learningRate ?? 1e-3,
       minutes: options.minutes,
       epochs,
       valFraction: 0.1,
