@@ -304,6 +304,25 @@ const RENDERERS = {
   },
 
   /**
+   * One project's one-minute fine-tuning under several recipes (bench
+   * workspace, a run per row): held-out bits/char and keystrokes saved after.
+   */
+  'fine-tune-recipe'(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const { r } = res;
+    const rows = r.runs.map((x) => [
+      String(x.learningRate),
+      String(x.batch),
+      String(x.threads),
+      x.trainSeconds.toFixed(0),
+      `${x.before.bitsPerChar.toFixed(3)} → ${x.after.bitsPerChar.toFixed(3)}`,
+      pct(x.after.bitsPerChar / x.before.bitsPerChar - 1),
+      `${pct(x.before.keystrokesSaved)} → ${pct(x.after.keystrokesSaved)}`,
+    ]);
+    return withSource(res, `${r.project}, ${r.minutes} minute of training per run, in the order run:`, table(['rate', 'batch', 'threads', 'trained s', 'held-out bits/char', 'change', 'keystrokes saved'], rows));
+  },
+
+  /**
    * The best cell per concept (cells --json), beside a random model of the
    * same shape; further files (earlier models, labelled) get one column each
    * with their best cell and score on their own run. Yes/no concepts are

@@ -9,6 +9,7 @@ import { loadModel } from '../core/model/modelFiles';
 import { ParamLayout } from '../core/params';
 import { TrainProgress, trainModel } from '../core/trainer/trainer';
 import { splitByPathHash } from '../core/workspaceTraining/pathSplit';
+import { trainingRecipe } from '../core/workspaceTraining/trainingRecipe';
 
 export interface WorkspaceBenchOptions {
   /** The project folder. */
@@ -26,9 +27,9 @@ export interface WorkspaceBenchOptions {
   /** Most held-out characters typed in the replay (a completion request per keystroke is slow); whole files from their start. */
   keystrokeChars: number;
   threads: number;
-  /** Adam's rate of the fine-tuning (default: Train on Workspace's, 1e-3). */
+  /** Adam's rate of the fine-tuning (default: Train on Workspace's recipe). */
   learningRate?: number;
-  /** Windows per step (default: Train on Workspace's, 32). */
+  /** Windows per step (default: Train on Workspace's recipe). */
   batch?: number;
   /** Share of the files held out, by path hash. Default 0.2. */
   heldOutFraction?: number;
@@ -55,7 +56,7 @@ export interface WorkspaceBenchResult {
  * The whole "learn this workspace" path, measured: the project's files split
  * 80/20 by path hash; bits/char and keystrokes saved on the 20% with the
  * starting model; the same training as Train on Workspace's fine-tuning
- * (learning rate 1e-3, window 64, batch 32, early stopping on a tenth of
+ * (trainingRecipe: its rate, window and batch, early stopping on a tenth of
  * the 80%) for `minutes` or `epochs` passes; the same figures again. The held-out files are
  * never trained or validated on. Keystrokes are typed with the editor's
  * default completion settings (one line).
@@ -93,18 +94,15 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
   const budget = [Number.isFinite(options.minutes) ? `${options.minutes} min` : '', Number.isFinite(epochs) ? `${epochs} passes` : ''].filter(Boolean).join(' or ');
   if (!budget) throw new Error('the training needs a budget: minutes, passes over the files, or both');
   note(`before: ${before.bitsPerChar.toFixed(3)} bits/char, keystrokes saved ${(100 * before.keystrokesSaved).toFixed(1)}%; training for up to ${budget}`);
+  const recipe = { ...trainingRecipe(), ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}), ...(options.batch !== undefined ? { batch: options.batch } : {}) };
   const outcome = await trainModel(
     start.layout,
     start.params,
     split.train.map((f) => ({ name: f.relPath, text: f.text })),
     {
-      seq: 64,
-      batch: options.batch ?? 32,
-      learningRate: options.learningRate ?? 1e-3,
+      ...recipe,
       minutes: options.minutes,
       epochs,
-      valFraction: 0.1,
-      patience: 3,
       threads: options.threads,
       // Under a budget of passes, validation by the clock would make the run depend on the machine's load.
       evalEverySeconds: Number.isFinite(epochs) ? Infinity : Math.max(2, Math.min(60, (options.minutes * 60) / 8)),

@@ -7,6 +7,7 @@ import { newManifest } from '../../src/core/model/manifest';
 import { saveModel } from '../../src/core/model/modelFiles';
 import { ModelSpec } from '../../src/core/modelSpec';
 import { initParams, paramLayout } from '../../src/core/params';
+import { trainingRecipe } from '../../src/core/workspaceTraining/trainingRecipe';
 import { workspaceTrainingRequest } from '../../src/core/workspaceTraining/trainingRequest';
 import { DEFAULT_TRAINING_SETTINGS } from '../../src/core/workspaceTraining/trainingSettings';
 import { WorkspaceCorpus } from '../../src/core/workspaceTraining/workspaceCorpus';
@@ -61,10 +62,12 @@ describe('workspaceTrainingRequest: the one recipe of a workspace run', () => {
   const layout = paramLayout(SPEC);
   const current = { spec: SPEC, params: initParams(layout, 2), name: 'bundled', dir: '/m' };
 
-  it('fine-tunes the working model at the smaller learning rate and names the result after the workspace', () => {
+  it('fine-tunes the working model with the recipe bench workspace measures, and names the result after the workspace', () => {
     const r = workspaceTrainingRequest({ ...base, start: 'fine-tune', current });
     assert.strictEqual(r.initial, current.params);
-    assert.strictEqual(r.train.learningRate, 1e-3);
+    const recipe = trainingRecipe();
+    for (const key of ['learningRate', 'batch', 'seq', 'valFraction', 'patience'] as const) assert.strictEqual(r.train[key], recipe[key], key);
+    assert.strictEqual(r.train.learningRate, 2e-3);
     assert.strictEqual(r.train.batch, 32);
     assert.ok(!r.lowPriority, 'a run the user started trains at normal priority');
     assert.strictEqual(r.modelName, 'demo (trained)');

@@ -2,6 +2,7 @@ import { ModelSpec } from '../modelSpec';
 import { initParams, paramLayout } from '../params';
 import { VOCAB_SIZE } from '../vocab';
 import { TrainingJobRequest } from './trainingJob';
+import { trainingRecipe } from './trainingRecipe';
 import { TrainingSettings, TrainingStart } from './trainingSettings';
 import { WorkspaceCorpus } from './workspaceCorpus';
 
@@ -51,15 +52,10 @@ export function workspaceTrainingRequest(input: TrainingRequestInput): TrainingJ
     baseline: current ? { spec: current.spec, params: current.params, name: current.name } : null,
     sources: corpus.files.map((f) => ({ name: f.name, text: f.text })),
     train: {
+      ...trainingRecipe(input.background),
       minutes: settings.minutes,
       epochs: Infinity,
-      valFraction: 0.1,
-      patience: 3,
       threads: input.threads,
-      seq: 64,
-      batch: input.background ? 16 : 32,
-      // Fine-tuning takes smaller steps so the model keeps what it knew.
-      learningRate: start === 'fine-tune' ? 1e-3 : 2e-3,
       evalEverySeconds: Math.max(2, Math.min(60, (settings.minutes * 60) / 8)),
       checkpointEverySeconds: 60,
       seed: 1,
