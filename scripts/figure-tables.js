@@ -119,6 +119,9 @@ function shortCommand(command) {
   return `${words.slice(0, firstFile + 1).join(' ')} … (${files.length} files)`;
 }
 
+/** A validation folder's language, as the card names it (.cache/split/validation/typescript: TypeScript). */
+const languageOf = (folder) => card.NAMES[path.basename(folder)] ?? path.basename(folder);
+
 /** FILE or FILE="label" arguments of a region. */
 function parseArgs(text) {
   return [...text.matchAll(/([^\s=]+)(?:="([^"]*)")?/g)].map((m) => ({ file: m[1], label: m[2] ?? m[1] }));
@@ -320,6 +323,51 @@ const RENDERERS = {
       `${pct(x.before.keystrokesSaved)} → ${pct(x.after.keystrokesSaved)}`,
     ]);
     return withSource(res, `${r.project}, ${r.minutes} minute of training per run, in the order run:`, table(['rate', 'batch', 'threads', 'trained s', 'held-out bits/char', 'change', 'keystrokes saved'], rows));
+  },
+
+  /**
+   * bench concept-labels: per language and yes/no concept, the best cell
+   * against the lexers' labels and against tree-sitter's, each with the
+   * random model's best (in brackets), and the share of labels that differ.
+   */
+  'concept-labels'(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const rows = [];
+    for (const { folder, result } of res.r.folders) {
+      for (const row of result.rows.filter((x) => x.positives)) {
+        const differ = row.lexical.score.toFixed(3) !== row.tree.score.toFixed(3);
+        const show = (x) => `${x.cell.replace(/^layer 0 /, '')} ${differ ? `**${x.score.toFixed(3)}**` : x.score.toFixed(3)} (${x.randomScore.toFixed(3)})`;
+        rows.push([languageOf(folder), `\`${row.concept}\``, show(row.lexical), show(row.tree), row.disagree === 0 ? '0' : pct(row.disagree)]);
+      }
+    }
+    return withSource(res, table(['language', 'concept', 'lexers: best cell, AUROC (random)', 'tree-sitter: best cell, AUROC (random)', 'labels differ'], rows));
+  },
+
+  /**
+   * bench concept-labels of several models (FILE="label"), tree-sitter
+   * labels: per language and model, each concept's best cell and score,
+   * the random model's score in brackets.
+   */
+  'concepts-by-language'(root, args) {
+    const runs = args.map((a) => ({ ...readResult(root, a.file), label: a.label }));
+    const concepts = [['inString', 'in a string, AUROC'], ['inComment', 'in a comment, AUROC'], ['inIfCondition', 'in an if-condition, AUROC'], ['indentDepth', 'indentation, ρ'], ['linePosition', 'line position, ρ']];
+    const languages = [...new Set(runs.flatMap((x) => x.r.folders.map((f) => f.folder)))];
+    const rows = [];
+    for (const folder of languages) {
+      for (const run of runs) {
+        const found = run.r.folders.find((f) => f.folder === folder);
+        if (!found) continue;
+        rows.push([languageOf(folder), run.label, ...concepts.map(([name]) => {
+          const row = found.result.rows.find((x) => x.concept === name);
+          return row ? `${row.tree.cell.replace(/^layer 0 /, '')} ${signed(row.tree.score, 2)} (${signed(row.tree.randomScore, 2)})` : '—';
+        })]);
+      }
+    }
+    return [
+      table(['language', 'model', ...concepts.map(([, title]) => title)], rows),
+      '',
+      ...runs.map((x) => `- Source: ${sourceLine(x)}`),
+    ].join('\n');
   },
 
   /**

@@ -232,7 +232,7 @@ function readSummary(root) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-module.exports = { cardReader, cardFolders, corpusTable, testTable, styleTable, targetsTable, validationTable, readSummary };
+module.exports = { NAMES, cardReader, cardFolders, corpusTable, testTable, styleTable, targetsTable, validationTable, readSummary };
 
 if (require.main === module) {
   // Required here, not above: figure-tables.js requires this file.

@@ -220,6 +220,49 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     }
   });
 
+  it('sets lexer and tree-sitter labels side by side per language (bench concept-labels), bolding the scores that differ, and lays out several models per language', () => {
+    const provenance = (w: string) => ({ command: 'lstm-lens bench concept-labels --model m --json .cache/split/validation/python', settings: null, weights: { file: w, sha256: 'x' }, date: '2026-12-05T00:00:00.000Z', machine: 'Test CPU, 2 cores' });
+    const pick = (cell: number, score: number, randomScore: number) => ({ cell: `layer 0 c[${cell}]`, score, randomCell: 'layer 0 h[1]', randomScore });
+    const rows = (shift: number) => [
+      { concept: 'inString', lexical: pick(255, 0.876 + shift, 0.612), tree: pick(255, 0.876 + shift, 0.612), disagree: 0, positives: { lexical: 10, tree: 10 } },
+      { concept: 'inIfCondition', lexical: pick(153, 0.955, 0.687), tree: pick(153, 0.951, 0.709), disagree: 0.0023, positives: { lexical: 11, tree: 10 } },
+      { concept: 'indentDepth', lexical: pick(62, 0.81, -0.31), tree: pick(62, 0.81 + shift, -0.31), disagree: 0 },
+    ];
+    const result = (shift: number, w: string) => JSON.stringify({ folders: [{ folder: '.cache/split/validation/python', result: { rows: rows(shift) } }], provenance: provenance(w) });
+    const dir = scratch({
+      'README.md': '<!-- figures:concept-labels a.json -->\n<!-- /figures:concept-labels -->\n<!-- figures:concepts-by-language a.json="old" b.json="new" -->\n<!-- /figures:concepts-by-language -->\n',
+      'bench/results/a.json': result(0, 'weights-aaaaaaaaaaaa.bin'),
+      'bench/results/b.json': result(0.05, 'weights-bbbbbbbbbbbb.bin'),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      assert.match(text, /\| Python \| `inString` \| c\[255\] 0\.876 \(0\.612\) \| c\[255\] 0\.876 \(0\.612\) \| 0 \|/);
+      assert.match(text, /\| Python \| `inIfCondition` \| c\[153\] \*\*0\.955\*\* \(0\.687\) \| c\[153\] \*\*0\.951\*\* \(0\.709\) \| 0\.2% \|/);
+      assert.doesNotMatch(text, /`indentDepth`/, 'counts have no yes/no labels to compare');
+      assert.match(text, /\| Python \| old \| c\[255\] 0\.88 \(0\.61\) \| — \| c\[153\] 0\.95 \(0\.71\) \| c\[62\] 0\.81 \(−0\.31\) \| — \|/);
+      assert.match(text, /\| Python \| new \| c\[255\] 0\.93 \(0\.61\) \| — \| c\[153\] 0\.95 \(0\.71\) \| c\[62\] 0\.86 \(−0\.31\) \| — \|/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lists one-minute fine-tuning runs under several recipes with their change in bits/char', () => {
+    const provenance = { command: 'lstm-lens bench workspace --dir d --minutes 1', settings: { minutes: 1 }, weights: { file: 'weights-aaaaaaaaaaaa.bin', sha256: 'x' }, date: '2026-12-05T00:00:00.000Z', machine: 'Test CPU, 2 cores' };
+    const run = (learningRate: number, batch: number, after: number) => ({ learningRate, batch, threads: 1, trainSeconds: 61.2, before: { bitsPerChar: 2, keystrokesSaved: 0.3 }, after: { bitsPerChar: after, keystrokesSaved: 0.4 } });
+    const dir = scratch({
+      'README.md': '<!-- figures:fine-tune-recipe r.json -->\n<!-- /figures:fine-tune-recipe -->\n',
+      'bench/results/r.json': JSON.stringify({ project: 'demo', minutes: 1, runs: [run(0.001, 32, 1.5), run(0.002, 64, 1.2)], provenance }),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      assert.match(text, /\| 0\.001 \| 32 \| 1 \| 61 \| 2\.000 → 1\.500 \| -25\.0% \| 30\.0% → 40\.0% \|\n\| 0\.002 \| 64 \| 1 \| 61 \| 2\.000 → 1\.200 \| -40\.0% \|/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('shows compare\'s text report under its command, without the samples, from a result file that is one JSON document', () => {
     const report = ['LSTM   GRU', 'bits/char   3.1   2.5', '', 'samples (temperature 0.8):', '  LSTM  abc', '  GRU   def', '', 'gradient reach:', '    0  1.0e+0  1.0e+0'];
     const provenance = { command: 'node out/src/cli/main.js compare --minutes 2 --json a.ts', settings: null, weights: null, machine: 'Test CPU, 2 cores', date: '2026-12-04' };
