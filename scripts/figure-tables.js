@@ -59,7 +59,7 @@ function readResult(root, rel, required = ['command', 'settings', 'weights', 'ma
 function sourceLine({ rel, p }) {
   const weights = p.weights ? `weights \`${p.weights.file}\`` : 'random weights';
   const afterwards = p.recorded ? ` (provenance recorded ${p.recorded})` : '';
-  return `\`bench/results/${rel}\`: \`${p.command}\`; ${weights}; ${p.machine}; ${p.date.slice(0, 10)}${afterwards}.`;
+  return `\`${path.posix.join('bench/results', rel)}\`: \`${p.command}\`; ${weights}; ${p.machine}; ${p.date.slice(0, 10)}${afterwards}.`;
 }
 
 /** Blocks of a region (tables, sentences) with a blank line between them, then the line naming the source. */
@@ -368,6 +368,34 @@ const RENDERERS = {
       '',
       ...runs.map((x) => `- Source: ${sourceLine(x)}`),
     ].join('\n');
+  },
+
+  /**
+   * The heatmap screenshots' cells (test/e2e/screenshots/heatmapFigures.ts
+   * writes cells.json beside the images): per concept, the cell the panel
+   * listed first for the file with the bundled model and with a random one,
+   * and the panel's own scores ("control": the panel's random model).
+   */
+  'heatmap-shots'(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const TITLES = { inString: 'in a string', inComment: 'in a comment', indentDepth: 'indentation depth', inIfCondition: 'in an if-condition' };
+    const scoreOf = (detail) => {
+      const m = /this file: (AUROC|ρ =) (-?[\d.]+) .*random model (?:AUROC|ρ =) (-?[\d.]+)/.exec(detail);
+      if (!m) throw new Error(`${res.rel}: cannot read the panel's line "${detail}"`);
+      const kind = m[1] === 'AUROC' ? 'AUROC' : 'ρ';
+      return { kind, score: Number(m[2]), control: Number(m[3]) };
+    };
+    const num = (x) => signed(x, 3);
+    const rows = Object.entries(TITLES).map(([concept, title]) => {
+      const of = (model) => res.r.picked.find((p) => p.model === model && p.concept === concept);
+      const bundled = of('bundled');
+      const random = of('random');
+      if (!bundled || !random) throw new Error(`${res.rel} has no ${concept} figure for both models`);
+      const b = scoreOf(bundled.detail);
+      const r = scoreOf(random.detail);
+      return [title, `${bundled.cell}, ${b.kind} ${num(b.score)} (control ${num(b.control)})`, `${random.cell.replace(/^layer 0 /, '')}, ${r.kind} ${num(r.score)}`];
+    });
+    return withSource(res, table(['concept', 'bundled model', 'random model'], rows));
   },
 
   /**

@@ -263,6 +263,28 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     }
   });
 
+  it('reads the heatmap screenshots\' cells from the panel\'s own lines, beside the random model\'s, wherever the images live', () => {
+    const provenance = { command: 'bash scripts/heatmap-screenshots.sh', settings: null, weights: { file: 'weights-aaaaaaaaaaaa.bin', sha256: 'x' }, date: '2026-12-05T00:00:00.000Z', machine: 'Test CPU, 2 cores' };
+    const picked = [];
+    for (const [concept, kind] of [['inString', 'AUROC'], ['inComment', 'AUROC'], ['indentDepth', 'ρ ='], ['inIfCondition', 'AUROC']]) {
+      picked.push({ model: 'bundled', concept, cell: 'layer 0 c[84]', detail: `this file: ${kind} 0.974 · r = -0.592 · random model ${kind} -0.417` });
+      picked.push({ model: 'random', concept, cell: 'layer 0 h[218]', detail: `this file: ${kind} 0.844 · r = 0.258 · random model ${kind} 0.845 (not above the random model)` });
+    }
+    const dir = scratch({
+      'README.md': '<!-- figures:heatmap-shots ../../docs/shots/cells.json -->\n<!-- /figures:heatmap-shots -->\n',
+      'docs/shots/cells.json': JSON.stringify({ picked, provenance }),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      assert.match(text, /\| in a string \| layer 0 c\[84\], AUROC 0\.974 \(control −0\.417\) \| h\[218\], AUROC 0\.844 \|/);
+      assert.match(text, /\| indentation depth \| layer 0 c\[84\], ρ 0\.974 \(control −0\.417\) \| h\[218\], ρ 0\.844 \|/);
+      assert.match(text, /Source: `docs\/shots\/cells\.json`: `bash scripts\/heatmap-screenshots\.sh`/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('shows compare\'s text report under its command, without the samples, from a result file that is one JSON document', () => {
     const report = ['LSTM   GRU', 'bits/char   3.1   2.5', '', 'samples (temperature 0.8):', '  LSTM  abc', '  GRU   def', '', 'gradient reach:', '    0  1.0e+0  1.0e+0'];
     const provenance = { command: 'node out/src/cli/main.js compare --minutes 2 --json a.ts', settings: null, weights: null, machine: 'Test CPU, 2 cores', date: '2026-12-04' };

@@ -17,6 +17,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { resultProvenance } from '../../../src/bench/resultProvenance';
 import { loadModel, saveModel } from '../../../src/core/model/modelFiles';
 import { newManifest } from '../../../src/core/model/manifest';
 import { initParams, paramLayout } from '../../../src/core/params';
@@ -55,7 +56,9 @@ async function main(): Promise<void> {
     const picked: Picked[] = [];
     picked.push(...(await figuresFor('bundled', {}, outDir)));
     picked.push(...(await figuresFor('random', { 'lstmLens.modelPath': randomDir }, outDir)));
-    await fs.promises.writeFile(path.join(outDir, 'cells.json'), JSON.stringify({ file: `test/e2e/fixtures/heldout/${FILE}`, randomSeed: RANDOM_SEED, picked }, null, 1) + '\n');
+    // As every result file says where it came from (scripts/figure-tables.js writes the README's table from cells.json).
+    const provenance = { ...resultProvenance(null, path.join(REPO_ROOT, 'models', 'default')), command: 'bash scripts/heatmap-screenshots.sh' };
+    await fs.promises.writeFile(path.join(outDir, 'cells.json'), JSON.stringify({ file: `test/e2e/fixtures/heldout/${FILE}`, randomSeed: RANDOM_SEED, picked, provenance }, null, 1) + '\n');
     for (const p of picked) console.log(`${p.model.padEnd(7)} ${p.concept.padEnd(13)} ${p.cell.padEnd(18)} ${p.detail}`);
     console.log(`images and cells.json in ${outDir}`);
   } finally {
