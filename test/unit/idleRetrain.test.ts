@@ -2,6 +2,8 @@ import * as assert from 'assert';
 import { initParams, paramLayout } from '../../src/core/params';
 import { trainModel } from '../../src/core/trainer/trainer';
 import { DEFAULT_IDLE_RETRAIN_CHARS, IDLE_AFTER_MS, IdleRetrainFacts, SavedEditCounter, decideIdleRetrain, onBatteryFromPowerSupply } from '../../src/core/workspaceTraining/idleRetrain';
+import { JsOps } from '../../src/core/kernels/jsOps';
+import { scoreHeldOut } from '../../src/core/workspaceTraining/heldOutScore';
 import { PauseGate } from '../../src/core/workspaceTraining/pauseGate';
 
 const TEXT = 'def add(a, b):\n    return a + b\n\n'.repeat(40);
@@ -122,5 +124,52 @@ describe('idle retraining: pausing', () => {
     assert.strictEqual(stepsWhilePaused, 0);
     assert.ok(steps > 3, `training went on after the pause (${steps} steps)`);
     assert.strictEqual(outcome.steps, steps);
+  });
+
+  it('a validation holds at a pause too, window by window, and its result comes only after the resume', async () => {
+    const layout = paramLayout({ vocabSize: 98, embedDim: 8, hidden: [16] });
+    const gate = new PauseGate();
+    const events: string[] = [];
+    await trainModel(layout, initParams(layout, 5), [{ name: 'a.py', text: TEXT }, { name: 'b.py', text: TEXT.toUpperCase() }], {
+      seq: 16,
+      batch: 4,
+      epochs: 1,
+      valFraction: 0.5,
+      threads: 1,
+      evalEverySeconds: Infinity,
+      betweenSteps: () => gate.waitWhilePaused(undefined, 1),
+      onProgress: (p) => {
+        // A keystroke as the validation starts: no window may run until the resume.
+        if (p.phase !== 'validate' || events.length > 0) return;
+        gate.pause();
+        events.push('paused');
+        setTimeout(() => {
+          events.push('resumed');
+          gate.resume();
+        }, 30);
+      },
+      onValidate: () => events.push('validated'),
+    });
+    assert.deepStrictEqual(events.slice(0, 3), ['paused', 'resumed', 'validated']);
+  });
+
+  it('scoring held-out text waits at a pause and gives the same figure as without one', async () => {
+    const layout = paramLayout({ vocabSize: 98, embedDim: 8, hidden: [16] });
+    const params = initParams(layout, 6);
+    const bytes = new TextEncoder().encode(TEXT);
+    const shape = { B: 4, T: 16, maxChars: 2000 };
+    const plain = await scoreHeldOut(new JsOps(), layout, params, bytes, shape);
+    const gate = new PauseGate();
+    gate.pause();
+    let done = false;
+    const paused = scoreHeldOut(new JsOps(), layout, params, bytes, shape, () => gate.waitWhilePaused(undefined, 1)).then((r) => {
+      done = true;
+      return r;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.strictEqual(done, false, 'no window scored while paused');
+    gate.resume();
+    assert.ok(plain);
+    assert.deepStrictEqual(await paused, plain);
   });
 });

@@ -57,7 +57,7 @@ export interface TrainOptions {
   makeOps?: () => Ops;
   /** Called after each validation with the weights as they are then (read them before returning: training goes on in place). */
   onValidate?: (v: { params: Float32Array; valBitsPerChar: number; step: number; charsSeen: number }) => void;
-  /** Awaited before each training step (a pause while the user types); resolves to the milliseconds it held, which do not count against `minutes`. */
+  /** Awaited before each training step and each validation window (a pause while the user types); resolves to the milliseconds it held, which do not count against `minutes`. */
   betweenSteps?: () => Promise<number>;
 }
 
@@ -204,6 +204,11 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
       etaSeconds: eta(),
     });
 
+  /** Where a pause may hold the run: the time it held is added to the budget. */
+  const pausePoint = async (): Promise<void> => {
+    if (opts.betweenSteps) deadline += (await opts.betweenSteps()) / 1000;
+  };
+
   /** Validation bits/char and top-1 on up to maxValChars of held-out text. */
   const evaluate = async (): Promise<{ bpc: number; top1: number } | null> => {
     if (!val) return null;
@@ -214,6 +219,8 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
     let count = 0;
     let top1 = 0;
     for (let w = 0; w < windows; w++) {
+      // A validation is many windows long: a keystroke should not wait for all of them.
+      await pausePoint();
       const r = await source.run(params, { dataset: 'val', window: w, backward: false, dropout: 0, seed: 0 });
       loss += r.lossSum;
       count += r.count;
@@ -254,7 +261,7 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
         stoppedBecause = 'cancelled';
         break training;
       }
-      if (opts.betweenSteps) deadline += (await opts.betweenSteps()) / 1000;
+      await pausePoint();
       if (opts.signal?.aborted) {
         stoppedBecause = 'cancelled';
         break training;

@@ -15,8 +15,17 @@ export interface HeldOutScore {
  * validates (B streams, carried state, windows of T) so two models scored on
  * the same bytes with the same B, T and budget are compared fairly. Reads at
  * most `maxChars` characters. Null when the text is too short to score.
+ * `betweenWindows` is awaited before each window: idle retraining pauses
+ * there while the user types, as it does between training steps.
  */
-export function scoreHeldOut(ops: Ops, layout: ParamLayout, params: Float32Array, text: Uint8Array, shape: { B: number; T: number; maxChars: number }): HeldOutScore | null {
+export async function scoreHeldOut(
+  ops: Ops,
+  layout: ParamLayout,
+  params: Float32Array,
+  text: Uint8Array,
+  shape: { B: number; T: number; maxChars: number },
+  betweenWindows?: () => Promise<unknown>,
+): Promise<HeldOutScore | null> {
   if (text.length < 3) return null;
   const { B, T } = fitBatchShape(text.length, shape.B, shape.T);
   const batches = new StreamBatches(text, B, T);
@@ -28,6 +37,7 @@ export function scoreHeldOut(ops: Ops, layout: ParamLayout, params: Float32Array
   let count = 0;
   let top1 = 0;
   for (let w = 0; w < windows; w++) {
+    if (betweenWindows) await betweenWindows();
     const r = runner.run(params, { dataset: 'val', window: w, backward: false, dropout: 0, seed: 0 });
     loss += r.lossSum;
     count += r.count;

@@ -111,10 +111,14 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
   const heldOut = heldOutOf(req.sources, req.train.valFraction);
   const scoreShape = { B: req.train.batch, T: req.train.seq, maxChars: req.compareChars };
 
+  // Idle retraining pauses at each keystroke: between training steps, validation windows and scoring windows alike.
+  const gate = req.pauseBuffer ? new PauseGate(req.pauseBuffer) : null;
+  const pausePoint = gate ? () => gate.waitWhilePaused(signal) : undefined;
+
   let baseline: HeldOutScore | null = null;
   if (req.baseline) {
     emit({ type: 'status', text: `scoring ${req.baseline.name} on the held-out files` });
-    baseline = scoreHeldOut(createFastestOps(), paramLayout(req.baseline.spec), req.baseline.params, heldOut.bytes, scoreShape);
+    baseline = await scoreHeldOut(createFastestOps(), paramLayout(req.baseline.spec), req.baseline.params, heldOut.bytes, scoreShape, pausePoint);
   }
   emit({ type: 'baseline', bitsPerChar: baseline?.bitsPerChar ?? null });
 
@@ -139,11 +143,10 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
   };
 
   emit({ type: 'status', text: 'training' });
-  const gate = req.pauseBuffer ? new PauseGate(req.pauseBuffer) : null;
   const outcome = await trainModel(layout, req.initial, req.sources, {
     ...req.train,
     signal,
-    ...(gate ? { betweenSteps: () => gate.waitWhilePaused(signal) } : {}),
+    ...(pausePoint ? { betweenSteps: pausePoint } : {}),
     ...((req.sampleChars ?? 0) > 0 || slice ? { onValidate } : {}),
     onProgress: (progress) => emit({ type: 'progress', progress }),
     onCheckpoint: async (c) => {
@@ -158,7 +161,7 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
   let candidate: HeldOutScore | null = null;
   if (!cancelled) {
     emit({ type: 'status', text: 'scoring the new model on the held-out files' });
-    candidate = scoreHeldOut(createFastestOps(), layout, outcome.params, heldOut.bytes, scoreShape);
+    candidate = await scoreHeldOut(createFastestOps(), layout, outcome.params, heldOut.bytes, scoreShape, pausePoint);
   }
   const decision = decideSwap({ candidate: candidate?.bitsPerChar ?? null, baseline: req.baseline ? (baseline?.bitsPerChar ?? null) : null, cancelled });
 
