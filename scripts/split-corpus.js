@@ -7,7 +7,11 @@
 // and corpus/split-summary.json (committed: what the card's figures are on).
 //
 // On the way:
-// - only files of the package's language are kept (by extension);
+// - only files of the package's language are kept (by extension); in a shell
+//   package, an extensionless file whose first line is a sh, bash or dash
+//   shebang is shell too (most tools install their scripts without `.sh`),
+//   and is written with `.sh` added, so that the corpus rules of `train` and
+//   `eval` (by name) read it as shell;
 // - duplicates are dropped by a hash of the normalised text (LF, no trailing
 //   blanks): a file vendored into a test package and a train package is kept
 //   in test only, and a file in two train packages is trained on once;
@@ -43,6 +47,34 @@ const EXTENSIONS = {
   shell: ['.sh', '.bash'],
 };
 
+// `#!/bin/sh`, `#! /usr/bin/bash -e`, `#!/usr/bin/env bash`, `#!/usr/bin/env -S dash -e`.
+// Only sh, bash and dash: the shell rows measure POSIX sh and bash (the
+// evaluation packages are .sh/.bash); zsh, ksh and fish differ in syntax.
+const SH_SHEBANG = /^#!\s*\/\S*\/(?:env\s+(?:-\S+\s+)*)?(?:sh|bash|dash)(?:\s|$)/;
+
+/** Whether a file without an extension starts with a sh, bash or dash shebang. */
+function hasShShebang(file) {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(256);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    return SH_SHEBANG.test(head.subarray(0, n).toString('latin1').split(/\r?\n/)[0]);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The name a file of a package of `language` takes in the split, or null
+ * when the file is not of that language.
+ */
+function splitName(language, dir, rel) {
+  const ext = path.extname(rel).toLowerCase();
+  if (EXTENSIONS[language].includes(ext)) return rel;
+  if (language === 'shell' && ext === '' && hasShShebang(path.join(dir, rel))) return `${rel}.sh`;
+  return null;
+}
+
 function walk(dir, rel = '') {
   const files = [];
   for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
@@ -71,7 +103,7 @@ for (const split of ['test', 'validation', 'train']) {
     if (!exts) throw new Error(`${pkg}: unknown language ${s.language}`);
     const cap = split === 'train' ? TRAIN_CAP : EVAL_CAP;
     const files = walk(dir)
-      .filter((rel) => exts.includes(path.extname(rel).toLowerCase()))
+      .filter((rel) => splitName(s.language, dir, rel) !== null)
       .sort((a, b) => Buffer.compare(hashOf(`${pkg}/${a}`), hashOf(`${pkg}/${b}`)));
     const row = { package: pkg, kind: s.kind, license: s.license, language: s.language, split, files: 0, bytes: 0, duplicates: 0, overCap: 0 };
     for (const rel of files) {
@@ -86,7 +118,8 @@ for (const split of ['test', 'validation', 'train']) {
         continue;
       }
       seen.set(key, `${split}:${pkg}`);
-      const dest = path.join(out, split, s.language, pkg, rel);
+      const dest = path.join(out, split, s.language, pkg, splitName(s.language, dir, rel));
+      if (fs.existsSync(dest)) throw new Error(`${pkg}: two files would be written to ${dest}`);
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       fs.writeFileSync(dest, bytes);
       row.files++;
