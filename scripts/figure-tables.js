@@ -265,6 +265,27 @@ const RENDERERS = {
     );
   },
 
+  /** Keystrokes saved on a project's held-out 20% without and with the other files' names (bench/workspace-names-combine.js). */
+  'workspace-names'(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const { r } = res;
+    const weights = r.projects[0].with.map((w) => w.occurrenceWeight);
+    const head = ['project (held-out 20%)', 'typed', 'workspace', 'without', ...weights.map((w) => (w === r.chosenWeight ? `**with, ${w} per occurrence**` : `with, ${w}`))];
+    const rows = r.projects.map((p) => [
+      `${p.label} (${p.role})`,
+      `${int(p.chars.typed)} chars`,
+      `${p.files.workspace} files, ${int(p.names.indexed)} names`,
+      pct(p.without.keystrokesSaved),
+      ...weights.map((w) => {
+        const at = p.with.find((x) => x.occurrenceWeight === w);
+        if (!at) return '';
+        const cell = `${pct(at.keystrokesSaved)} (${signed(100 * (at.keystrokesSaved - p.without.keystrokesSaved), 1)})`;
+        return w === r.chosenWeight ? `**${cell}**` : cell;
+      }),
+    ]);
+    return withSource(res, table(head, rows));
+  },
+
   /** Held-out bits/char and keystrokes saved before and after fine-tuning on a project (bench/workspace-projects.sh). */
   workspace(root, [arg]) {
     const res = readResult(root, arg.file);

@@ -17,8 +17,14 @@ export interface WorkspaceNamesBenchOptions {
   /** Occurrence weights to try (WorkspaceNamesParams.occurrenceWeight); each is one more replay. */
   weights: number[];
   maxNames?: number;
+  /** Letters typed before the workspace's names are offered (default: WORKSPACE_NAMES_PARAMS). */
+  minPrefix?: number;
+  /** Offer them only for a word that starts none of the document's names (default: WORKSPACE_NAMES_PARAMS). */
+  onlyWithoutDocumentMatch?: boolean;
   /** Share of the files held out, by path hash. Default 0.2. */
   heldOutFraction?: number;
+  /** Leave out the replay without the workspace's names (tuning runs that already have it). */
+  skipWithout?: boolean;
   onNote?: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -39,6 +45,9 @@ export interface WorkspaceNamesBenchResult {
   chars: { workspace: number; typed: number };
   /** Distinct names in the workspace's files, and how many the index kept (the cap). */
   names: { distinct: number; indexed: number; maxNames: number };
+  /** How they were offered. */
+  minPrefix: number;
+  onlyWithoutDocumentMatch: boolean;
 }
 
 /**
@@ -68,19 +77,24 @@ export async function benchWorkspaceNames(options: WorkspaceNamesBenchOptions): 
   const replay = async (on: boolean, names?: WorkspaceNames): Promise<NamesFigures> => {
     const t0 = performance.now();
     const counts: KeystrokeCounts = emptyKeystrokeCounts();
-    const index = names?.index();
+    const index = names?.offered();
     for (const text of typed) addKeystrokeCounts(counts, await replayTyping(engine, text, { ...settings, workspaceNames: on }, () => options.signal?.aborted ?? false, undefined, index));
     return { ...keystrokeFigures(counts), seconds: (performance.now() - t0) / 1000 };
   };
 
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const without = await replay(false);
+  const without = options.skipWithout ? { keystrokesSaved: NaN, acceptRate: NaN, seconds: 0 } : await replay(false);
   note(`without the workspace's names: keystrokes saved ${pct(without.keystrokesSaved)} (${without.seconds.toFixed(0)} s)`);
   const maxNames = options.maxNames ?? WORKSPACE_NAMES_PARAMS.maxNames;
   const withNames: WorkspaceNamesBenchResult['with'] = [];
   let names: WorkspaceNames | undefined;
   for (const occurrenceWeight of options.weights) {
-    names = new WorkspaceNames({ occurrenceWeight, maxNames });
+    names = new WorkspaceNames({
+      occurrenceWeight,
+      maxNames,
+      minPrefix: options.minPrefix ?? WORKSPACE_NAMES_PARAMS.minPrefix,
+      onlyWithoutDocumentMatch: options.onlyWithoutDocumentMatch ?? WORKSPACE_NAMES_PARAMS.onlyWithoutDocumentMatch,
+    });
     for (const f of split.train) names.setFile(f.relPath, f.text);
     const figures = await replay(true, names);
     note(`with the workspace's names at ${occurrenceWeight} per occurrence: keystrokes saved ${pct(figures.keystrokesSaved)} (${figures.seconds.toFixed(0)} s)`);
@@ -93,5 +107,7 @@ export async function benchWorkspaceNames(options: WorkspaceNamesBenchOptions): 
     files: { workspace: split.train.length, heldOut: split.heldOut.length },
     chars,
     names: { distinct: names?.nameCount ?? 0, indexed: names?.index().size ?? 0, maxNames },
+    minPrefix: options.minPrefix ?? WORKSPACE_NAMES_PARAMS.minPrefix,
+    onlyWithoutDocumentMatch: options.onlyWithoutDocumentMatch ?? WORKSPACE_NAMES_PARAMS.onlyWithoutDocumentMatch,
   };
 }

@@ -4,9 +4,9 @@ import {
   Completion,
   CompletionRequest,
   CompletionService,
-  NameIndex,
   ServedCompletion,
   TextSource,
+  WorkspaceNameIndex,
   lineSuffixAllowsCompletion,
   lineSuffixAt,
 } from '../core/completion';
@@ -82,7 +82,7 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
     /** The engine that learns typed text, when lstmLens.completion.dynamicEvaluation is on (DynamicEvaluationHost). */
     private readonly adaptedEngine: () => Engine | undefined = () => undefined,
     /** The workspace's names for the word memory (WorkspaceNamesHost), read at each search. */
-    private readonly workspaceNames: () => NameIndex | undefined = () => undefined,
+    private readonly workspaceNames: () => WorkspaceNameIndex | undefined = () => undefined,
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {

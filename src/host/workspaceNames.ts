@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { NameIndex, WorkspaceNames } from '../core/completion';
+import { WorkspaceNameIndex, WorkspaceNames } from '../core/completion';
 import { DEFAULT_CONTENT_RULES } from '../core/corpus/contentCheck';
 import { readTrainingSettings } from '../core/workspaceTraining/trainingSettings';
 import { selectWorkspaceCorpus } from '../core/workspaceTraining/workspaceCorpus';
@@ -54,8 +54,8 @@ export class WorkspaceNamesHost implements vscode.Disposable {
   }
 
   /** The index the completion service reads at each search (undefined while the setting is off). */
-  index(): NameIndex | undefined {
-    return this.wanted() ? this.names.index() : undefined;
+  index(): WorkspaceNameIndex | undefined {
+    return this.wanted() ? this.names.offered() : undefined;
   }
 
   /** Counts the open documents, and reads the workspace's files when the setting is on and the workspace trusted (once). */

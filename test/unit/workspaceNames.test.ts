@@ -48,10 +48,10 @@ describe('word memory: the workspace’s names', () => {
   });
 
   it('keeps only the most frequent names past its cap (ties alphabetically)', () => {
-    const names = workspaceOf({ 'a.py': 'often often often twice twice bravo alpha charlie' }, { occurrenceWeight: 0.1, maxNames: 3 });
+    const names = workspaceOf({ 'a.py': 'often often often twice twice bravo alpha charlie' }, { ...WORKSPACE_NAMES_PARAMS, occurrenceWeight: 0.1, maxNames: 3 });
     assert.strictEqual(names.nameCount, 5);
     assert.deepStrictEqual(names.index().names, ['alpha', 'often', 'twice']);
-    assert.throws(() => new WorkspaceNames({ occurrenceWeight: 0, maxNames: 10 }), /positive/);
+    assert.throws(() => new WorkspaceNames({ ...WORKSPACE_NAMES_PARAMS, occurrenceWeight: 0 }), /positive/);
   });
 
   it('sums a range’s next letters by runs as a loop over every name would', () => {
@@ -81,7 +81,7 @@ describe('word memory: the workspace’s names', () => {
   it('offers a name that only another file uses after its first letters', () => {
     const inner = new UniformModel();
     const history = 'import { x } from "./units";\nconst value = par';
-    const workspace = workspaceOf({ 'units.ts': 'export function parseUnits(v) {}\nparseUnits(1);' }).index();
+    const workspace = workspaceOf({ 'units.ts': 'export function parseUnits(v) {}\nparseUnits(1);' }).offered();
     const withWorkspace = new WordMemoryModel(inner, history, WORD_MEMORY_PARAMS, workspace);
     assert.strictEqual(greedySearch(withWorkspace, withWorkspace.extend(startAfter(inner, history)), RULES).text.slice(0, 7), 'seUnits');
     const alone = new WordMemoryModel(inner, history);
@@ -94,7 +94,7 @@ describe('word memory: the workspace’s names', () => {
     const w = WORKSPACE_NAMES_PARAMS.occurrenceWeight;
     // As many workspace uses as weigh less than one document use nearby.
     const uses = Math.max(1, Math.floor(0.9 / w));
-    const workspace = workspaceOf({ 'units.ts': 'parseUnits(1);\n'.repeat(uses) }).index();
+    const workspace = workspaceOf({ 'units.ts': 'parseUnits(1);\n'.repeat(uses) }).offered();
     const history = 'const options = parseOptions(argv);\nparse';
     const model = new WordMemoryModel(inner, history, WORD_MEMORY_PARAMS, workspace);
     const at = model.extend(startAfter(inner, history));
@@ -106,7 +106,7 @@ describe('word memory: the workspace’s names', () => {
   it('keeps each beam’s ranges apart: a batch step of forked states equals stepping each alone', () => {
     const inner = tinyEngine(5);
     const history = 'let warning = 1;\nwa';
-    const workspace = workspaceOf({ 'a.ts': 'water waters warnings walrus wanted', 'b.ts': 'waterfall warn' }).index();
+    const workspace = workspaceOf({ 'a.ts': 'water waters warnings walrus wanted', 'b.ts': 'waterfall warn' }).offered();
     const model = new WordMemoryModel(inner, history, WORD_MEMORY_PARAMS, workspace);
     const start = model.extend(startAfter(inner, history));
     // Forks of one start, gone different ways: into the document's names, the workspace's, no name, past a word.
@@ -129,7 +129,7 @@ describe('word memory: the workspace’s names', () => {
     assert.strictEqual(beamSearch(model, start, { ...RULES, width: 1, nonWhitespace: false }).text, greedy.text);
   });
 
-  it('is a setting, on by default, and only read with the word memory on', () => {
+  it('is a setting, on by default', () => {
     assert.strictEqual(DEFAULT_SETTINGS.workspaceNames, true);
     const off = validateSettings((key) => (key === 'completion.workspaceNames' ? false : undefined));
     assert.strictEqual(off.settings.workspaceNames, false);
@@ -146,14 +146,14 @@ describe('word memory: the workspace’s names', () => {
     const workspace = workspaceOf({ 'lib/log.py': 'def qzvwlogger():\n    pass\n\n' + 'qzvwlogger()\n'.repeat(uses) });
     const doc = 'import os\n\n\ndef main():\n    qzvw';
     const request = { docId: 'doc', version: 1, text: doc, offset: doc.length };
-    const complete = async (workspaceNames: boolean) => {
+    const complete = async (workspaceNames: boolean, wordMemory = true) => {
       const service = new CompletionService(engine);
-      service.workspaceNames = () => workspace.index();
-      return (await service.complete(request, { ...DEFAULT_SETTINGS, workspaceNames }, () => false))?.completion;
+      service.workspaceNames = () => workspace.offered();
+      return (await service.complete(request, { ...DEFAULT_SETTINGS, wordMemory, workspaceNames }, () => false))?.completion;
     };
     const on = await complete(true);
     assert.ok(on && ('qzvw' + on.text).startsWith('qzvwlogger'), JSON.stringify(on));
-    const off = await complete(false);
-    assert.ok(!off || !('qzvw' + off.text).startsWith('qzvwlogger'), JSON.stringify(off));
+    // Off, and on under a word memory turned off: the model alone does not know the name.
+    for (const off of [await complete(false), await complete(true, false)]) assert.ok(!off || !('qzvw' + off.text).startsWith('qzvwlogger'), JSON.stringify(off));
   });
 });

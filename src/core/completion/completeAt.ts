@@ -7,7 +7,7 @@ import { cutAtExpectedSaving } from './expectedSaving';
 import { cutBeforeSuffix, lineSuffixAllowsCompletion } from './lineSuffix';
 import { SearchSettings } from './settings';
 import { TextChangedError, TextSource, linePrefixAt, lineSuffixAt } from './textSource';
-import { NameIndex, WORD_MEMORY_PARAMS, WordMemoryModel } from './wordMemory';
+import { WORD_MEMORY_PARAMS, WordMemoryModel, WorkspaceNameIndex } from './wordMemory';
 
 /**
  * Why a completion ended: a search stop, the existing line suffix, a loop cut
@@ -35,8 +35,8 @@ export interface CompleteAtOptions {
   selected?: { start: number; text: string };
   /** Longest stretch of model work between yields to the event loop, in ms. Default 10. */
   sliceMs?: number;
-  /** The names of the workspace's other files (WorkspaceNames.index()), offered with `wordMemory` and `workspaceNames` on. */
-  workspaceNames?: NameIndex;
+  /** The names of the workspace's other files (WorkspaceNames.offered()), offered with `wordMemory` and `workspaceNames` on. */
+  workspaceNames?: WorkspaceNameIndex;
 }
 
 /** Columns of leading whitespace (a tab counts 4). */

@@ -5,7 +5,7 @@ import { DocumentStates, DocumentStatesOptions } from './documentStates';
 import { lineSuffixAllowsCompletion } from './lineSuffix';
 import { SearchSettings, searchKey } from './settings';
 import { TextChangedError, TextSource, lineSuffixAt } from './textSource';
-import { NameIndex } from './wordMemory';
+import { WorkspaceNameIndex } from './wordMemory';
 
 export interface CompletionRequest {
   docId: string;
@@ -42,8 +42,8 @@ export class CompletionService {
   private readonly running = new Map<string, number>();
   private readonly editsWhileRunning = new Map<string, { seq: number; version: number; offset: number }[]>();
   private edits = 0;
-  /** The workspace's names for the word memory (WorkspaceNames.index()), read at each search; the host keeps it current. */
-  workspaceNames: () => NameIndex | undefined = () => undefined;
+  /** The workspace's names for the word memory (WorkspaceNames.offered()), read at each search; the host keeps it current. */
+  workspaceNames: () => WorkspaceNameIndex | undefined = () => undefined;
 
   constructor(
     readonly model: StepModel,

@@ -14,4 +14,5 @@ export type { TextSource } from './textSource';
 export { MAX_LINE_SCAN, TextChangedError, linePrefixAt, lineSuffixAt } from './textSource';
 export type { WorkspaceNamesParams } from './workspaceNames';
 export { WORKSPACE_NAMES_PARAMS, WorkspaceNames } from './workspaceNames';
+export type { WorkspaceNameIndex } from './wordMemory';
 export { NameIndex } from './wordMemory';

@@ -37,6 +37,15 @@ export interface WordMemoryParams {
  */
 export const WORD_MEMORY_PARAMS: Readonly<WordMemoryParams> = Object.freeze({ minPrefix: 1, pseudoCount: 0.3, recencyChars: 4000 });
 
+/** The workspace's names (workspaceNames.ts) as the word memory offers them. */
+export interface WorkspaceNameIndex {
+  index: NameIndex;
+  /** Letters of a word typed before these names are offered. */
+  minPrefix: number;
+  /** Offered only for a word that is the start of none of the document's names (the document's own names back off to them). */
+  onlyWithoutDocumentMatch: boolean;
+}
+
 /** Characters that make up a name (JavaScript, Python, C, shell... share these). */
 function isNameChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36;
@@ -268,6 +277,8 @@ export class WordMemoryModel implements StepModel {
   private readonly innerSize: number;
   private readonly index: NameIndex;
   private readonly workspace: NameIndex;
+  private readonly workspaceMinPrefix: number;
+  private readonly workspaceOnlyWithoutDocumentMatch: boolean;
   /** Next-character weights, reused by mix [V]. */
   private readonly scratch: Float64Array;
 
@@ -277,13 +288,15 @@ export class WordMemoryModel implements StepModel {
     private readonly history: string,
     private readonly params: WordMemoryParams = WORD_MEMORY_PARAMS,
     /** Names from other files, each occurrence already weighed (workspaceNames.ts). */
-    workspace: NameIndex = NameIndex.EMPTY,
+    workspace?: WorkspaceNameIndex,
   ) {
     this.vocabSize = inner.vocabSize;
     this.innerSize = inner.stateSize;
     this.stateSize = inner.stateSize + SLOTS;
     this.index = NameIndex.fromHistory(history, params.recencyChars);
-    this.workspace = workspace;
+    this.workspace = workspace?.index ?? NameIndex.EMPTY;
+    this.workspaceMinPrefix = workspace?.minPrefix ?? Infinity;
+    this.workspaceOnlyWithoutDocumentMatch = workspace?.onlyWithoutDocumentMatch ?? false;
     this.scratch = new Float64Array(inner.vocabSize);
   }
 
@@ -357,12 +370,22 @@ export class WordMemoryModel implements StepModel {
   private mix(state: Float32Array, logProbs: Float32Array): void {
     const S = this.innerSize;
     const depth = state[S + DEPTH];
-    if (depth < this.params.minPrefix) return;
+    const documentOn = depth >= this.params.minPrefix;
+    const workspaceOn = depth >= this.workspaceMinPrefix && !(this.workspaceOnlyWithoutDocumentMatch && state[S] < state[S + 1]);
+    if (!documentOn && !workspaceOn) return;
     const w = this.scratch;
     w.fill(0);
     // Both ranges share the typed prefix; the names ending at it count in `all` only.
-    const all = this.index.rangeWeight(state[S], state[S + 1]) + this.workspace.rangeWeight(state[S + 2], state[S + 3]);
-    const goingOn = this.index.addNextLetters(state[S], state[S + 1], depth, w) + this.workspace.addNextLetters(state[S + 2], state[S + 3], depth, w);
+    let all = 0;
+    let goingOn = 0;
+    if (documentOn) {
+      all += this.index.rangeWeight(state[S], state[S + 1]);
+      goingOn += this.index.addNextLetters(state[S], state[S + 1], depth, w);
+    }
+    if (workspaceOn) {
+      all += this.workspace.rangeWeight(state[S + 2], state[S + 3]);
+      goingOn += this.workspace.addNextLetters(state[S + 2], state[S + 3], depth, w);
+    }
     if (goingOn === 0) return;
     const lambda = goingOn / (all + this.params.pseudoCount);
     const keep = Math.log1p(-lambda);

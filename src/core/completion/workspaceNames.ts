@@ -1,4 +1,4 @@
-import { NameIndex, countNames } from './wordMemory';
+import { NameIndex, WorkspaceNameIndex, countNames } from './wordMemory';
 
 /**
  * The names the other files of a workspace use, for the word memory
@@ -19,6 +19,10 @@ export interface WorkspaceNamesParams {
   occurrenceWeight: number;
   /** Most names in the index (the most frequent ones). */
   maxNames: number;
+  /** Letters of a word typed before the workspace's names are offered. */
+  minPrefix: number;
+  /** Offer them only for a word that starts none of the document's names. */
+  onlyWithoutDocumentMatch: boolean;
 }
 
 /**
@@ -27,7 +31,7 @@ export interface WorkspaceNamesParams {
  * workspace); absl-py and logrus are the check (README, "The names this
  * code uses").
  */
-export const WORKSPACE_NAMES_PARAMS: Readonly<WorkspaceNamesParams> = Object.freeze({ occurrenceWeight: 0.05, maxNames: 20_000 });
+export const WORKSPACE_NAMES_PARAMS: Readonly<WorkspaceNamesParams> = Object.freeze({ occurrenceWeight: 0.01, maxNames: 20_000, minPrefix: 1, onlyWithoutDocumentMatch: false });
 
 /** One name's total over all files; `name` is a copy that holds no file's text alive. */
 interface NameCount {
@@ -86,6 +90,11 @@ export class WorkspaceNames {
   /** Distinct names over all files (the index holds at most maxNames of them). */
   get nameCount(): number {
     return this.totals.size;
+  }
+
+  /** The index with the rules it is offered by, for the word memory (WordMemoryModel). */
+  offered(): WorkspaceNameIndex {
+    return { index: this.index(), minPrefix: this.params.minPrefix, onlyWithoutDocumentMatch: this.params.onlyWithoutDocumentMatch };
   }
 
   /**

@@ -3,7 +3,7 @@ import { lineSuffixAllowsCompletion } from '../completion/lineSuffix';
 import { SearchSettings } from '../completion/settings';
 import { lineSuffixAt } from '../completion/textSource';
 import { typingViewAt } from '../completion/typingView';
-import { NameIndex } from '../completion/wordMemory';
+import { WorkspaceNameIndex } from '../completion/wordMemory';
 import { StepModel } from '../stepModel';
 
 /** Counts from replaying the typing of one or more files. */
@@ -71,7 +71,7 @@ export async function replayTyping(
   isCancelled: () => boolean = () => false,
   learner?: TypingLearner,
   /** The names of the other files of the project (settings.workspaceNames decides whether they are offered). */
-  workspaceNames?: NameIndex,
+  workspaceNames?: WorkspaceNameIndex,
 ): Promise<KeystrokeCounts> {
   const service = new CompletionService(model);
   service.workspaceNames = () => workspaceNames;
