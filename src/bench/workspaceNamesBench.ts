@@ -84,7 +84,7 @@ export async function benchWorkspaceNames(options: WorkspaceNamesBenchOptions): 
 
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const without = options.skipWithout ? { keystrokesSaved: NaN, acceptRate: NaN, seconds: 0 } : await replay(false);
-  note(`without the workspace's names: keystrokes saved ${pct(without.keystrokesSaved)} (${without.seconds.toFixed(0)} s)`);
+  if (!options.skipWithout) note(`without the workspace's names: keystrokes saved ${pct(without.keystrokesSaved)} (${without.seconds.toFixed(0)} s)`);
   const maxNames = options.maxNames ?? WORKSPACE_NAMES_PARAMS.maxNames;
   const withNames: WorkspaceNamesBenchResult['with'] = [];
   let names: WorkspaceNames | undefined;

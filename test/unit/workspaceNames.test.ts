@@ -89,18 +89,22 @@ describe('word memory: the workspace’s names', () => {
     assert.ok(Math.abs(prob(at.logProbs, 's') - 1 / VOCAB_SIZE) < 1e-6, 'the document alone knows no par… name');
   });
 
-  it('a name the document uses near the cursor still wins over a workspace name used several times', () => {
+  it('the document’s own names win: the workspace’s are offered only once the word starts none of them', () => {
     const inner = new UniformModel();
-    const w = WORKSPACE_NAMES_PARAMS.occurrenceWeight;
-    // As many workspace uses as weigh less than one document use nearby.
-    const uses = Math.max(1, Math.floor(0.9 / w));
-    const workspace = workspaceOf({ 'units.ts': 'parseUnits(1);\n'.repeat(uses) }).offered();
+    const workspace = workspaceOf({ 'units.ts': 'parseUnits(1);\n'.repeat(10) }).offered();
     const history = 'const options = parseOptions(argv);\nparse';
     const model = new WordMemoryModel(inner, history, WORD_MEMORY_PARAMS, workspace);
     const at = model.extend(startAfter(inner, history));
-    assert.ok(prob(at.logProbs, 'O') > prob(at.logProbs, 'U'), `O ${prob(at.logProbs, 'O')} vs U ${prob(at.logProbs, 'U')}`);
-    assert.ok(prob(at.logProbs, 'U') > 2 / VOCAB_SIZE, 'the workspace name still gets some');
-    assert.ok(Math.abs(total(at.logProbs) - 1) < 1e-4, 'still a distribution');
+    assert.ok(prob(at.logProbs, 'O') > 0.5, `O ${prob(at.logProbs, 'O')}`);
+    assert.ok(Math.abs(prob(at.logProbs, 'U') - prob(at.logProbs, 'z')) < 1e-9, 'parseUnits gets nothing while parseOptions matches');
+    // Past the document's names, the workspace's take over.
+    const past = feedText(model, at, 'U');
+    assert.ok(prob(past.logProbs, 'n') > 0.5, `n ${prob(past.logProbs, 'n')}`);
+    assert.ok(Math.abs(total(past.logProbs) - 1) < 1e-4, 'still a distribution');
+    // Offered beside the document's names instead, the workspace's ten uses outweigh the document's one.
+    const beside = new WordMemoryModel(inner, history, WORD_MEMORY_PARAMS, { ...workspace, onlyWithoutDocumentMatch: false });
+    const both = beside.extend(startAfter(inner, history));
+    assert.ok(prob(both.logProbs, 'U') > prob(both.logProbs, 'O'), 'the rule is what keeps the document’s names first');
   });
 
   it('keeps each beam’s ranges apart: a batch step of forked states equals stepping each alone', () => {

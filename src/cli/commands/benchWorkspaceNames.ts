@@ -6,7 +6,7 @@ import { UsageError, num, parseArgs, requireStr, str } from '../args';
 import { bundledModelDir } from '../modelLocation';
 import { note, printJson } from '../output';
 
-export const WORKSPACE_NAMES_BENCH_USAGE = 'bench workspace-names --dir D [--weights W,W...] [--max-names N] [--min-prefix N] [--only-without-document-match] [--skip-without] [--model DIR] [--keystroke-chars N] [--json]';
+export const WORKSPACE_NAMES_BENCH_USAGE = 'bench workspace-names --dir D [--weights W,W...] [--max-names N] [--min-prefix N] [--only-without-document-match | --beside-document-match] [--skip-without] [--model DIR] [--keystroke-chars N] [--json]';
 
 /**
  * Keystrokes saved on a project's held-out 20% without and with the names
@@ -14,7 +14,7 @@ export const WORKSPACE_NAMES_BENCH_USAGE = 'bench workspace-names --dir D [--wei
  * prints one line: the figures with their provenance.
  */
 export async function workspaceNamesBenchCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { values: { dir: 'string', weights: 'string', 'max-names': 'int', model: 'string', 'keystroke-chars': 'int', 'min-prefix': 'int' }, switches: ['json', 'only-without-document-match', 'skip-without'] });
+  const a = parseArgs(argv, { values: { dir: 'string', weights: 'string', 'max-names': 'int', model: 'string', 'keystroke-chars': 'int', 'min-prefix': 'int' }, switches: ['json', 'only-without-document-match', 'beside-document-match', 'skip-without'] });
   if (a.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(a.positional[0])}`);
   const dir = requireStr(a, 'dir');
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--dir ${JSON.stringify(dir)} is not a folder`);
@@ -29,7 +29,7 @@ export async function workspaceNamesBenchCommand(argv: string[]): Promise<number
     weights,
     maxNames: num(a, 'max-names', WORKSPACE_NAMES_PARAMS.maxNames, 1, 10_000_000),
     minPrefix: num(a, 'min-prefix', WORKSPACE_NAMES_PARAMS.minPrefix, 1, 100),
-    onlyWithoutDocumentMatch: a.flags['only-without-document-match'] ? true : undefined,
+    onlyWithoutDocumentMatch: a.flags['only-without-document-match'] ? true : a.flags['beside-document-match'] ? false : undefined,
     skipWithout: Boolean(a.flags['skip-without']),
     onNote: note,
   });
