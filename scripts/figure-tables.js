@@ -265,6 +265,32 @@ const RENDERERS = {
     );
   },
 
+  /** Keystrokes saved on a project's held-out 20% without and with the other files' names (bench/workspace-names-combine.js). */
+  'workspace-names'(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const { r } = res;
+    const weights = r.projects[0].with.map((w) => w.occurrenceWeight);
+    const head = ['project (held-out 20%)', 'typed', 'workspace', 'without', ...weights.map((w) => (w === r.chosenWeight ? `**with, ${w} per occurrence**` : `with, ${w}`))];
+    const rows = r.projects.map((p) => [
+      `${p.label}, ${p.role}`,
+      `${int(p.chars.typed)} chars`,
+      `${p.files.workspace} files, ${int(p.names.indexed)} names`,
+      pct(p.without.keystrokesSaved),
+      ...weights.map((w) => {
+        const at = p.with.find((x) => x.occurrenceWeight === w);
+        if (!at) return '';
+        const points = 100 * (at.keystrokesSaved - p.without.keystrokesSaved);
+        const cell = `${pct(at.keystrokesSaved)} (${points >= 0 ? '+' : ''}${signed(points, 1)} points)`;
+        return w === r.chosenWeight ? `**${cell}**` : cell;
+      }),
+    ]);
+    const chosen = r.projects[0];
+    const rule = (t) => `${t.onlyWithoutDocumentMatch ? 'only where the document’s names match nothing' : 'beside the document’s names'}, from ${t.minPrefix} letter${t.minPrefix === 1 ? '' : 's'}`;
+    const tried = (r.tuning ?? []).map((t) => `${rule(t)}: ${t.with.map((w) => `${pct(w.keystrokesSaved)} at ${w.occurrenceWeight}`).join(', ')}`);
+    const sentence = `Offered ${rule(chosen)}. ${tried.length > 0 ? `Other weights and rules tried on ${chosen.label} (keystrokes saved; ${pct(chosen.without.keystrokesSaved)} without): ${tried.join('; ')}.` : ''}`.trim();
+    return withSource(res, table(head, rows), sentence);
+  },
+
   /** Held-out bits/char and keystrokes saved before and after fine-tuning on a project (bench/workspace-projects.sh). */
   workspace(root, [arg]) {
     const res = readResult(root, arg.file);

@@ -12,6 +12,7 @@ import { TRAINING_VIEW_ID, TrainingView } from './host/workspaceTraining/trainin
 import { FirstRunOffer } from './host/workspaceTraining/firstRunOffer';
 import { IdleRetrainer } from './host/workspaceTraining/idleRetrainer';
 import { TrainingController, registerTrainingCommands } from './host/workspaceTraining/trainOnWorkspace';
+import { WorkspaceNamesHost } from './host/workspaceNames';
 
 /** What activate() returns: the pieces the integration tests (test/integration) drive through the real API. */
 export interface LstmLensApi {
@@ -31,12 +32,14 @@ export function activate(context: vscode.ExtensionContext): LstmLensApi {
   const settings = new SettingsReader(log);
   const store = new ModelStore(context.extensionUri, settings, log);
   const dynamicEvaluation = new DynamicEvaluationHost(store, settings, log);
-  const provider = new LstmInlineCompletionProvider(store, settings, log, () => dynamicEvaluation.engine);
+  const workspaceNames = new WorkspaceNamesHost(settings, log);
+  const provider = new LstmInlineCompletionProvider(store, settings, log, () => dynamicEvaluation.engine, () => workspaceNames.index());
   const statusBar = new StatusBar(store, settings);
   context.subscriptions.push(
     settings,
     store,
     dynamicEvaluation,
+    workspaceNames,
     provider,
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
     statusBar,
@@ -54,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): LstmLensApi {
   context.subscriptions.push(...registerCompareCommand(log));
   context.subscriptions.push(...registerFeatureCommands(context, store, log));
   store.start();
+  workspaceNames.start();
   const firstRun = new FirstRunOffer(context, training, log);
   context.subscriptions.push(firstRun, new IdleRetrainer(context, training, log));
   void training.restoreTrainedModel().then(() => firstRun.run());

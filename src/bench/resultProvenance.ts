@@ -29,6 +29,7 @@ export function completionSettings(s: SearchSettings): SearchSettings {
     minExpectedSaving: s.minExpectedSaving,
     documentMatch: s.documentMatch,
     wordMemory: s.wordMemory,
+    workspaceNames: s.workspaceNames,
   };
 }
 

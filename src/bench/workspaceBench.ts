@@ -118,7 +118,7 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
 }
 
 /** The first `cap` characters of the texts, taken whole from their starts in order. */
-function capped(texts: string[], cap: number): string[] {
+export function capped(texts: string[], cap: number): string[] {
   const out: string[] = [];
   let left = cap;
   for (const text of texts) {

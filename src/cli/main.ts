@@ -11,6 +11,7 @@ import { HOST_LAG_BENCH_USAGE } from './commands/benchHostLag';
 import { KERNELS_BENCH_USAGE } from './commands/benchKernels';
 import { SOAK_BENCH_USAGE } from './commands/benchSoak';
 import { WORKSPACE_BENCH_USAGE } from './commands/benchWorkspace';
+import { WORKSPACE_NAMES_BENCH_USAGE } from './commands/benchWorkspaceNames';
 import { FIRST_RUN_BENCH_USAGE } from './commands/benchFirstRun';
 import { IDLE_TRAINING_BENCH_USAGE } from './commands/benchIdleTraining';
 import { cellsCommand, CELLS_USAGE } from './commands/cells';
@@ -31,6 +32,7 @@ const USAGE = `usage: lstm-lens <command> ...
   ${HOST_LAG_BENCH_USAGE}
   ${SOAK_BENCH_USAGE}
   ${WORKSPACE_BENCH_USAGE}
+  ${WORKSPACE_NAMES_BENCH_USAGE}
   ${FIRST_RUN_BENCH_USAGE}
   ${IDLE_TRAINING_BENCH_USAGE}
   ${ACTIVATION_BENCH_USAGE}

@@ -6,6 +6,7 @@ import {
   CompletionService,
   ServedCompletion,
   TextSource,
+  WorkspaceNameIndex,
   lineSuffixAllowsCompletion,
   lineSuffixAt,
 } from '../core/completion';
@@ -80,6 +81,8 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
     private readonly log: vscode.LogOutputChannel,
     /** The engine that learns typed text, when lstmLens.completion.dynamicEvaluation is on (DynamicEvaluationHost). */
     private readonly adaptedEngine: () => Engine | undefined = () => undefined,
+    /** The workspace's names for the word memory (WorkspaceNamesHost), read at each search. */
+    private readonly workspaceNames: () => WorkspaceNameIndex | undefined = () => undefined,
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -108,6 +111,7 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
     if (!engine) return undefined;
     if (engine !== this.serviceEngine) {
       this.service = new CompletionService(engine);
+      this.service.workspaceNames = this.workspaceNames;
       this.serviceEngine = engine;
     }
     return this.service;

@@ -17,6 +17,7 @@ import { idleTrainingBenchCommand } from './benchIdleTraining';
 import { kernelsBenchCommand } from './benchKernels';
 import { soakBenchCommand } from './benchSoak';
 import { workspaceBenchCommand } from './benchWorkspace';
+import { workspaceNamesBenchCommand } from './benchWorkspaceNames';
 import { formatCount, note, printJson } from '../output';
 
 export const BENCH_USAGE = 'bench [--json] [--quick] [--no-reference]';
@@ -31,6 +32,7 @@ const BENCH_SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   concepts: conceptsBenchCommand,
   'concept-labels': conceptLabelsBenchCommand,
   workspace: workspaceBenchCommand,
+  'workspace-names': workspaceNamesBenchCommand,
   'first-run': firstRunBenchCommand,
   'idle-training': idleTrainingBenchCommand,
   cells: cellTypesBenchCommand,

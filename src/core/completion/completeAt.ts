@@ -7,7 +7,7 @@ import { cutAtExpectedSaving } from './expectedSaving';
 import { cutBeforeSuffix, lineSuffixAllowsCompletion } from './lineSuffix';
 import { SearchSettings } from './settings';
 import { TextChangedError, TextSource, linePrefixAt, lineSuffixAt } from './textSource';
-import { WordMemoryModel } from './wordMemory';
+import { WORD_MEMORY_PARAMS, WordMemoryModel, WorkspaceNameIndex } from './wordMemory';
 
 /**
  * Why a completion ended: a search stop, the existing line suffix, a loop cut
@@ -35,6 +35,8 @@ export interface CompleteAtOptions {
   selected?: { start: number; text: string };
   /** Longest stretch of model work between yields to the event loop, in ms. Default 10. */
   sliceMs?: number;
+  /** The names of the workspace's other files (WorkspaceNames.offered()), offered with `wordMemory` and `workspaceNames` on. */
+  workspaceNames?: WorkspaceNameIndex;
 }
 
 /** Columns of leading whitespace (a tab counts 4). */
@@ -119,7 +121,8 @@ function nextMacrotask(): Promise<void> {
  * stays a one-line completion. Beam search of `beamWidth` (greedy at 1).
  * With `documentMatch`, the searches also follow what came after the same
  * characters earlier in the document (documentMatch.ts); with `wordMemory`,
- * the names it already uses (wordMemory.ts).
+ * the names it already uses (wordMemory.ts), and with `workspaceNames`
+ * the names in `options.workspaceNames` too.
  */
 export async function completeAt(
   engine: StepModel,
@@ -164,7 +167,8 @@ export async function completeAt(
     const history = before.slice(historyFrom - from).replace(/\r/g, '') + typed;
     if (settings.wordMemory) {
       const names = before.replace(/\r/g, '') + typed;
-      const withWords = new WordMemoryModel(model, names);
+      const workspace = settings.workspaceNames ? options.workspaceNames : undefined;
+      const withWords = new WordMemoryModel(model, names, WORD_MEMORY_PARAMS, workspace);
       start = withWords.extend(start);
       model = withWords;
     }

@@ -5,6 +5,7 @@ import { DocumentStates, DocumentStatesOptions } from './documentStates';
 import { lineSuffixAllowsCompletion } from './lineSuffix';
 import { SearchSettings, searchKey } from './settings';
 import { TextChangedError, TextSource, lineSuffixAt } from './textSource';
+import { WorkspaceNameIndex } from './wordMemory';
 
 export interface CompletionRequest {
   docId: string;
@@ -41,6 +42,8 @@ export class CompletionService {
   private readonly running = new Map<string, number>();
   private readonly editsWhileRunning = new Map<string, { seq: number; version: number; offset: number }[]>();
   private edits = 0;
+  /** The workspace's names for the word memory (WorkspaceNames.offered()), read at each search; the host keeps it current. */
+  workspaceNames: () => WorkspaceNameIndex | undefined = () => undefined;
 
   constructor(
     readonly model: StepModel,
@@ -102,6 +105,7 @@ export class CompletionService {
       completion = await completeAt(this.model, this.states, docId, request.text, request.offset, settings, isCancelled, {
         version: request.version,
         selected: request.selected,
+        workspaceNames: this.workspaceNames(),
       });
     } catch (err) {
       // A text source that changed under the request (one that reads a live document) is a stale request, not a failure.

@@ -12,3 +12,7 @@ export type { LstmLensSettings, SearchSettings, ValidatedSettings } from './sett
 export { DEFAULT_SETTINGS, SETTINGS_SECTION, SETTING_SPECS, completionEnabledFor, searchKey, validateSettings } from './settings';
 export type { TextSource } from './textSource';
 export { MAX_LINE_SCAN, TextChangedError, linePrefixAt, lineSuffixAt } from './textSource';
+export type { WorkspaceNamesParams } from './workspaceNames';
+export { WORKSPACE_NAMES_PARAMS, WorkspaceNames } from './workspaceNames';
+export type { WorkspaceNameIndex } from './wordMemory';
+export { NameIndex } from './wordMemory';

@@ -24,12 +24,18 @@ export interface LstmLensSettings {
   documentMatch: boolean;
   /** Offer the names the document already uses once their first letters are typed (wordMemory.ts). */
   wordMemory: boolean;
+  /**
+   * With the word memory, also offer the names the workspace's other files
+   * and open documents use (workspaceNames.ts); unset is off, for callers
+   * that have no workspace.
+   */
+  workspaceNames?: boolean;
   /** Completions from a copy of the model that learns the typed text (dynamic evaluation, src/core/dynamicEval). */
   dynamicEvaluation: boolean;
 }
 
 /** The part of the settings that decides a completion's text (the cache key is made of it). */
-export type SearchSettings = Pick<LstmLensSettings, 'maxChars' | 'beamWidth' | 'multiline' | 'maxLines' | 'minCharProb' | 'minExpectedSaving' | 'documentMatch' | 'wordMemory'>;
+export type SearchSettings = Pick<LstmLensSettings, 'maxChars' | 'beamWidth' | 'multiline' | 'maxLines' | 'minCharProb' | 'minExpectedSaving' | 'documentMatch' | 'wordMemory' | 'workspaceNames'>;
 
 type Spec =
   | { kind: 'boolean'; default: boolean }
@@ -54,6 +60,7 @@ export const SETTING_SPECS = {
   minExpectedSaving: { key: 'completion.minExpectedSaving', spec: { kind: 'number', default: 0.5, min: 0, max: 20 } },
   documentMatch: { key: 'completion.documentMatch', spec: { kind: 'boolean', default: true } },
   wordMemory: { key: 'completion.wordMemory', spec: { kind: 'boolean', default: true } },
+  workspaceNames: { key: 'completion.workspaceNames', spec: { kind: 'boolean', default: true } },
   dynamicEvaluation: { key: 'completion.dynamicEvaluation', spec: { kind: 'boolean', default: false } },
 } as const satisfies Record<keyof LstmLensSettings, { key: string; spec: Spec }>;
 
@@ -140,5 +147,5 @@ export function completionEnabledFor(settings: Pick<LstmLensSettings, 'enable' |
 
 /** The settings that change a completion's text, as a short cache key. */
 export function searchKey(s: SearchSettings): string {
-  return `${s.maxChars}/${s.beamWidth}/${s.multiline ? s.maxLines : 0}/${s.minCharProb}/${s.minExpectedSaving}/${s.documentMatch ? 'match' : 'model'}${s.wordMemory ? '+words' : ''}`;
+  return `${s.maxChars}/${s.beamWidth}/${s.multiline ? s.maxLines : 0}/${s.minCharProb}/${s.minExpectedSaving}/${s.documentMatch ? 'match' : 'model'}${s.wordMemory ? '+words' : ''}${s.wordMemory && s.workspaceNames ? '+workspace' : ''}`;
 }

@@ -37,6 +37,15 @@ export interface WordMemoryParams {
  */
 export const WORD_MEMORY_PARAMS: Readonly<WordMemoryParams> = Object.freeze({ minPrefix: 1, pseudoCount: 0.3, recencyChars: 4000 });
 
+/** The workspace's names (workspaceNames.ts) as the word memory offers them. */
+export interface WorkspaceNameIndex {
+  index: NameIndex;
+  /** Letters of a word typed before these names are offered. */
+  minPrefix: number;
+  /** Offered only for a word that is the start of none of the document's names (the document's own names back off to them). */
+  onlyWithoutDocumentMatch: boolean;
+}
+
 /** Characters that make up a name (JavaScript, Python, C, shell... share these). */
 function isNameChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36;
@@ -56,7 +65,7 @@ function compareNames(a: string, b: string): number {
  * `weightAt(its end)`; numbers are not names, and a name touching `to` is
  * the word being typed (left out).
  */
-function countNames(text: string, from: number, to: number, weightAt: (end: number) => number): Map<string, number> {
+export function countNames(text: string, from: number, to: number, weightAt: (end: number) => number): Map<string, number> {
   const counts = new Map<string, number>();
   let i = from;
   while (i < to) {
@@ -91,11 +100,18 @@ const MAX_EXTEND_CHARS = 4096;
 export class NameIndex {
   readonly names: string[];
   readonly weights: Float64Array;
+  /** cumulative[k] = Σ weights[0, k) [size + 1]: a range's weight, and a run of names going on with one letter, in O(1). */
+  private readonly cumulative: Float64Array;
 
   private constructor(names: string[], weights: Float64Array) {
     this.names = names;
     this.weights = weights;
+    this.cumulative = new Float64Array(names.length + 1);
+    for (let k = 0; k < names.length; k++) this.cumulative[k + 1] = this.cumulative[k] + weights[k];
   }
+
+  /** No names. */
+  static readonly EMPTY = new NameIndex([], new Float64Array(0));
 
   /**
    * The names in `history` (the text before the cursor) except the one it
@@ -145,7 +161,8 @@ export class NameIndex {
     return new NameIndex(this.names, this.weights.map((w) => w * factor));
   }
 
-  private static build(counts: Map<string, number>): NameIndex {
+  /** An index of names with their weights (the workspace's names, workspaceNames.ts). */
+  static build(counts: ReadonlyMap<string, number>): NameIndex {
     const names = [...counts.keys()].sort(compareNames);
     const weights = new Float64Array(names.length);
     for (let k = 0; k < names.length; k++) weights[k] = counts.get(names[k]) as number;
@@ -199,23 +216,69 @@ export class NameIndex {
     }
     return [first, a];
   }
+
+  /** Σ weight of the names in [lo, hi). */
+  rangeWeight(lo: number, hi: number): number {
+    return this.cumulative[hi] - this.cumulative[lo];
+  }
+
+  /**
+   * Adds into w [V] the weight of the names in [lo, hi) (which share their
+   * first `depth` characters) by their character at `depth`, and returns
+   * their sum: the names going on past the prefix. The range is sorted by
+   * that character, so each letter's names are one run, summed from
+   * `cumulative` and skipped by binary search: O(letters · log range), not
+   * O(range), on a large index (the workspace's) after one typed letter.
+   */
+  addNextLetters(lo: number, hi: number, depth: number, w: Float64Array): number {
+    // A name that ends at `depth` sorts first in the range (it is the prefix itself; names are unique).
+    let k = lo < hi && this.names[lo].length === depth ? lo + 1 : lo;
+    const from = k;
+    while (k < hi) {
+      const code = this.names[k].charCodeAt(depth);
+      let end = k + 1;
+      if (end < hi && this.names[end].charCodeAt(depth) === code) {
+        // The run of `code` ends at the first name after it with a greater letter.
+        let b = hi;
+        while (end < b) {
+          const m = (end + b) >>> 1;
+          if (this.names[m].charCodeAt(depth) <= code) end = m + 1;
+          else b = m;
+        }
+      }
+      w[charToId(code)] += this.cumulative[end] - this.cumulative[k];
+      k = end;
+    }
+    return this.cumulative[hi] - this.cumulative[from];
+  }
 }
 
-/** State slots after the inner state: range start, range end, letters matched (NOT_A_NAME: the word matches no name). */
-const SLOTS = 3;
+/**
+ * State slots after the inner state: the document's range start and end, the
+ * workspace's range start and end, letters matched (NOT_A_NAME: the word
+ * matches no name in either).
+ */
+const SLOTS = 5;
+const DEPTH = 4;
 const NOT_A_NAME = -1;
 
 /**
  * A StepModel for one completion request: the inner model plus the names of
- * the document before the cursor. A state is the inner state followed by
- * the range of names the current word is a prefix of and its length, so
- * beam search forks and copies it like any state.
+ * the document before the cursor and, when given, the workspace's names
+ * (workspaceNames.ts). A state is the inner state followed by the ranges of
+ * names in each index that the current word is a prefix of and its length,
+ * so beam search forks and copies it like any state. The two indexes stay
+ * apart (no merge per request): a keystroke narrows each range by binary
+ * search, and `mix` sums their weights letter by letter.
  */
 export class WordMemoryModel implements StepModel {
   readonly vocabSize: number;
   readonly stateSize: number;
   private readonly innerSize: number;
   private readonly index: NameIndex;
+  private readonly workspace: NameIndex;
+  private readonly workspaceMinPrefix: number;
+  private readonly workspaceOnlyWithoutDocumentMatch: boolean;
   /** Next-character weights, reused by mix [V]. */
   private readonly scratch: Float64Array;
 
@@ -224,11 +287,16 @@ export class WordMemoryModel implements StepModel {
     /** The document before the cursor. */
     private readonly history: string,
     private readonly params: WordMemoryParams = WORD_MEMORY_PARAMS,
+    /** Names from other files, each occurrence already weighed (workspaceNames.ts). */
+    workspace?: WorkspaceNameIndex,
   ) {
     this.vocabSize = inner.vocabSize;
     this.innerSize = inner.stateSize;
     this.stateSize = inner.stateSize + SLOTS;
     this.index = NameIndex.fromHistory(history, params.recencyChars);
+    this.workspace = workspace?.index ?? NameIndex.EMPTY;
+    this.workspaceMinPrefix = workspace?.minPrefix ?? Infinity;
+    this.workspaceOnlyWithoutDocumentMatch = workspace?.onlyWithoutDocumentMatch ?? false;
     this.scratch = new Float64Array(inner.vocabSize);
   }
 
@@ -265,52 +333,58 @@ export class WordMemoryModel implements StepModel {
     });
   }
 
-
   private atBoundary(state: Float32Array): void {
-    state[this.innerSize] = 0;
-    state[this.innerSize + 1] = this.index.size;
-    state[this.innerSize + 2] = 0;
+    const S = this.innerSize;
+    state[S] = 0;
+    state[S + 1] = this.index.size;
+    state[S + 2] = 0;
+    state[S + 3] = this.workspace.size;
+    state[S + DEPTH] = 0;
   }
 
   /** Moves the word slots over one character. */
   private push(state: Float32Array, code: number): void {
     const S = this.innerSize;
     if (!isNameChar(code)) return this.atBoundary(state);
-    const depth = state[S + 2];
+    const depth = state[S + DEPTH];
     if (depth === NOT_A_NAME) return;
     if (depth === 0 && isDigit(code)) {
-      state[S + 2] = NOT_A_NAME;
+      state[S + DEPTH] = NOT_A_NAME;
       return;
     }
-    const [lo, hi] = this.index.narrow(state[S], state[S + 1], depth, code);
-    if (lo === hi) {
-      state[S + 2] = NOT_A_NAME;
+    // An emptied range stays empty (lo = hi); the word is no name once both are.
+    const [lo, hi] = state[S] < state[S + 1] ? this.index.narrow(state[S], state[S + 1], depth, code) : [0, 0];
+    const [wsLo, wsHi] = state[S + 2] < state[S + 3] ? this.workspace.narrow(state[S + 2], state[S + 3], depth, code) : [0, 0];
+    if (lo === hi && wsLo === wsHi) {
+      state[S + DEPTH] = NOT_A_NAME;
       return;
     }
     state[S] = lo;
     state[S + 1] = hi;
-    state[S + 2] = depth + 1;
+    state[S + 2] = wsLo;
+    state[S + 3] = wsHi;
+    state[S + DEPTH] = depth + 1;
   }
 
   /** Mixes the names' next letters into log-probabilities [V] in place. */
   private mix(state: Float32Array, logProbs: Float32Array): void {
     const S = this.innerSize;
-    const depth = state[S + 2];
-    if (depth < this.params.minPrefix) return;
+    const depth = state[S + DEPTH];
+    const documentOn = depth >= this.params.minPrefix;
+    const workspaceOn = depth >= this.workspaceMinPrefix && !(this.workspaceOnlyWithoutDocumentMatch && state[S] < state[S + 1]);
+    if (!documentOn && !workspaceOn) return;
     const w = this.scratch;
     w.fill(0);
+    // Both ranges share the typed prefix; the names ending at it count in `all` only.
     let all = 0;
     let goingOn = 0;
-    // The range shares the typed prefix: a few names in practice ([lo, hi) is what the prefix narrowed to).
-    for (let k = state[S]; k < state[S + 1]; k++) {
-      const name = this.index.names[k];
-      const weight = this.index.weights[k];
-      all += weight;
-      if (name.length > depth) {
-        const id = charToId(name.charCodeAt(depth));
-        w[id] += weight;
-        goingOn += weight;
-      }
+    if (documentOn) {
+      all += this.index.rangeWeight(state[S], state[S + 1]);
+      goingOn += this.index.addNextLetters(state[S], state[S + 1], depth, w);
+    }
+    if (workspaceOn) {
+      all += this.workspace.rangeWeight(state[S + 2], state[S + 3]);
+      goingOn += this.workspace.addNextLetters(state[S + 2], state[S + 3], depth, w);
     }
     if (goingOn === 0) return;
     const lambda = goingOn / (all + this.params.pseudoCount);

@@ -3,6 +3,7 @@ import { lineSuffixAllowsCompletion } from '../completion/lineSuffix';
 import { SearchSettings } from '../completion/settings';
 import { lineSuffixAt } from '../completion/textSource';
 import { typingViewAt } from '../completion/typingView';
+import { WorkspaceNameIndex } from '../completion/wordMemory';
 import { StepModel } from '../stepModel';
 
 /** Counts from replaying the typing of one or more files. */
@@ -69,8 +70,11 @@ export async function replayTyping(
   settings: SearchSettings,
   isCancelled: () => boolean = () => false,
   learner?: TypingLearner,
+  /** The names of the other files of the project (settings.workspaceNames decides whether they are offered). */
+  workspaceNames?: WorkspaceNameIndex,
 ): Promise<KeystrokeCounts> {
   const service = new CompletionService(model);
+  service.workspaceNames = () => workspaceNames;
   const docId = 'replay';
   const counts = emptyKeystrokeCounts();
   counts.chars = text.length;

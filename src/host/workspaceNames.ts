@@ -1,0 +1,125 @@
+import * as vscode from 'vscode';
+import { WorkspaceNameIndex, WorkspaceNames } from '../core/completion';
+import { DEFAULT_CONTENT_RULES } from '../core/corpus/contentCheck';
+import { readTrainingSettings } from '../core/workspaceTraining/trainingSettings';
+import { selectWorkspaceCorpus } from '../core/workspaceTraining/workspaceCorpus';
+import { SettingsReader } from './settings';
+import { listWorkspaceFiles } from './workspaceTraining/workspaceFiles';
+
+/** Characters of names counted between two yields to the event loop while the index is built. */
+const SLICE_CHARS = 64 * 1024;
+
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Keeps the workspace's names (core/completion/workspaceNames.ts) for the
+ * word memory: the workspace's source files as Train on Workspace selects
+ * them (its include/exclude and size cap), read once when the setting is on,
+ * counted file by file with a yield every SLICE_CHARS so typing never waits;
+ * a saved file is recounted; other open documents count while open. The
+ * workspace's files are read only in a trusted workspace (like the automatic
+ * training, not the command; open documents count either way), and again
+ * when trust is granted.
+ */
+export class WorkspaceNamesHost implements vscode.Disposable {
+  private readonly names = new WorkspaceNames();
+  /** Ids (document URIs) of the workspace files counted. */
+  private readonly corpusFiles = new Set<string>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readState: 'no' | 'reading' | 'read' = 'no';
+  private indexTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly settings: SettingsReader,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.countOpen(d)),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (!this.corpusFiles.has(d.uri.toString())) return this.countOpen(d);
+        this.names.setFile(d.uri.toString(), d.getText());
+        this.rebuildSoon();
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        // A workspace file keeps its counts (the text as last saved or opened); other documents go.
+        if (this.corpusFiles.has(d.uri.toString()) || !this.names.has(d.uri.toString())) return;
+        this.names.deleteFile(d.uri.toString());
+        this.rebuildSoon();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.start()),
+      settings.onDidChange(() => this.start()),
+    );
+  }
+
+  /** The index the completion service reads at each search (undefined while the setting is off). */
+  index(): WorkspaceNameIndex | undefined {
+    return this.wanted() ? this.names.offered() : undefined;
+  }
+
+  /** Counts the open documents, and reads the workspace's files when the setting is on and the workspace trusted (once). */
+  start(): void {
+    if (!this.wanted()) return;
+    for (const d of vscode.workspace.textDocuments) this.countOpen(d);
+    if (this.readState !== 'no' || !vscode.workspace.isTrusted) return;
+    this.readState = 'reading';
+    this.read().then(
+      () => (this.readState = 'read'),
+      (err: unknown) => {
+        this.readState = 'no';
+        this.log.warn(`workspace names: reading the workspace failed: ${(err as Error).message}`);
+      },
+    );
+  }
+
+  private wanted(): boolean {
+    const s = this.settings.get();
+    return s.wordMemory && s.workspaceNames === true;
+  }
+
+  /** Another open document (a file or an unsaved one, not an output panel or a git view), within the corpus' size limit. */
+  private countOpen(d: vscode.TextDocument): void {
+    if (!this.wanted() || (d.uri.scheme !== 'file' && d.uri.scheme !== 'untitled')) return;
+    const text = d.getText();
+    if (text.length > DEFAULT_CONTENT_RULES.maxFileBytes) return;
+    this.names.setFile(d.uri.toString(), text);
+    this.rebuildSoon();
+  }
+
+  /** Builds the capped index after a burst of changes, so that the next completion request finds it built. */
+  private rebuildSoon(): void {
+    if (this.indexTimer) clearTimeout(this.indexTimer);
+    this.indexTimer = setTimeout(() => {
+      this.indexTimer = undefined;
+      if (this.wanted()) this.names.index();
+    }, 300);
+  }
+
+  private async read(): Promise<void> {
+    const started = Date.now();
+    const { settings } = readTrainingSettings((name) => vscode.workspace.getConfiguration('lstmLens').get(name));
+    const listed = await listWorkspaceFiles(this.log);
+    const corpus = await selectWorkspaceCorpus(listed, { include: settings.include, exclude: settings.exclude, maxTotalBytes: settings.maxCorpusMB * 1024 * 1024 });
+    let sinceYield = 0;
+    for (const file of corpus.files) {
+      const id = vscode.Uri.file(file.path).toString();
+      this.corpusFiles.add(id);
+      // An open document's own text (maybe unsaved) was counted already and stays.
+      if (!this.names.has(id)) this.names.setFile(id, file.text);
+      sinceYield += file.text.length;
+      if (sinceYield >= SLICE_CHARS) {
+        sinceYield = 0;
+        await nextMacrotask();
+      }
+    }
+    await nextMacrotask();
+    const index = this.names.index();
+    this.log.info(`workspace names: ${corpus.files.length} files, ${this.names.nameCount} names (${index.size} in the index) in ${Date.now() - started} ms`);
+  }
+
+  dispose(): void {
+    if (this.indexTimer) clearTimeout(this.indexTimer);
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
