@@ -29,7 +29,8 @@ export function completionSettings(s: SearchSettings): SearchSettings {
     minExpectedSaving: s.minExpectedSaving,
     documentMatch: s.documentMatch,
     wordMemory: s.wordMemory,
-    workspaceNames: s.workspaceNames,
+    // Unset (a caller without a workspace) is off; left out rather than written as undefined.
+    ...(s.workspaceNames !== undefined ? { workspaceNames: s.workspaceNames } : {}),
   };
 }
 
