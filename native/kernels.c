@@ -846,3 +846,144 @@ double softmax_cross_entropy(int M, int V, const float *logits, const int *targe
   }
   return loss;
 }
+
+// ===========================================================================
+// Sparse codes (the feature dictionary, src/core/features/trainDictionary.ts):
+// each row of a batch has k ≈ 32 active features out of F ≈ 3,072, so its
+// reconstruction and backward pass touch k rows of the [F, N] decoder,
+// encoder and their gradients (N = state size, 768 for the bundled model).
+// One call per row and group of slots; the rows are long enough (N ≥ 256)
+// that the call costs little beside the SIMD loops.
+// ===========================================================================
+
+INLINE float hsum(f4 v) {
+  return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) +
+         (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
+}
+
+// out[0, N] += Σ_s val[s]·M[row[s], 0, N] over count slots (M's row stride
+// ldm); slots whose val is 0 are skipped.
+EXPORT("gather_axpy")
+void gather_axpy(int count, const int *rows, const float *vals, const float *m, int ldm, int N,
+                 float *out) {
+  for (int s = 0; s < count; s++) {
+    float a = vals[s];
+    if (a == 0.0f) continue;
+    const float *r = m + rows[s] * ldm;
+    f4 as = wasm_f32x4_splat(a);
+    int n = 0;
+    for (; n + 4 <= N; n += 4)
+      wasm_v128_store(out + n, MADD(as, wasm_v128_load(r + n), wasm_v128_load(out + n)));
+    for (; n < N; n++) out[n] += a * r[n];
+  }
+}
+
+// Backward of sparse codes through a decoder and an encoder (all [F, N],
+// row stride N). For each slot s with a = val[s] ≠ 0 and j = row[s]:
+//   dDec[j,:] += a·dOut[:];  dz = dOut·Dec[j,:];  dEnc[j,:] += dz·x[:];  dEncBias[j] += dz
+// dOut and x are [N]. The first loop reads dOut and Dec[j] once for both
+// the decoder gradient and dz.
+EXPORT("sparse_code_backward")
+void sparse_code_backward(int count, const int *rows, const float *vals, int N, const float *dOut,
+                          const float *dec, const float *x, float *dDec, float *dEnc,
+                          float *dEncBias) {
+  for (int s = 0; s < count; s++) {
+    float a = vals[s];
+    if (a == 0.0f) continue;
+    int j = rows[s];
+    const float *d = dec + j * N;
+    float *gd = dDec + j * N;
+    float *ge = dEnc + j * N;
+    f4 as = wasm_f32x4_splat(a);
+    f4 acc0 = wasm_f32x4_splat(0.0f), acc1 = acc0;
+    int n = 0;
+    for (; n + 8 <= N; n += 8) {
+      f4 o0 = wasm_v128_load(dOut + n), o1 = wasm_v128_load(dOut + n + 4);
+      wasm_v128_store(gd + n, MADD(as, o0, wasm_v128_load(gd + n)));
+      wasm_v128_store(gd + n + 4, MADD(as, o1, wasm_v128_load(gd + n + 4)));
+      acc0 = MADD(o0, wasm_v128_load(d + n), acc0);
+      acc1 = MADD(o1, wasm_v128_load(d + n + 4), acc1);
+    }
+    float dz = hsum(wasm_f32x4_add(acc0, acc1));
+    for (; n < N; n++) {
+      gd[n] += a * dOut[n];
+      dz += dOut[n] * d[n];
+    }
+    f4 zs = wasm_f32x4_splat(dz);
+    n = 0;
+    for (; n + 4 <= N; n += 4)
+      wasm_v128_store(ge + n, MADD(zs, wasm_v128_load(x + n), wasm_v128_load(ge + n)));
+    for (; n < N; n++) ge[n] += dz * x[n];
+    dEncBias[j] += dz;
+  }
+}
+
+// g[j,:] -= (g[j,:]·p[j,:])·p[j,:] for every row j of [R, N] (a gradient
+// projected onto the tangent of the unit sphere at unit rows p: the
+// dictionary's decoder rows stay unit length).
+EXPORT("project_rows_tangent")
+void project_rows_tangent(int R, int N, float *g, const float *p) {
+  for (int j = 0; j < R; j++) {
+    float *gr = g + j * N;
+    const float *pr = p + j * N;
+    f4 acc = wasm_f32x4_splat(0.0f);
+    int n = 0;
+    for (; n + 4 <= N; n += 4) acc = MADD(wasm_v128_load(gr + n), wasm_v128_load(pr + n), acc);
+    float dot = hsum(acc);
+    for (; n < N; n++) dot += gr[n] * pr[n];
+    if (dot == 0.0f) continue;
+    f4 ds = wasm_f32x4_splat(-dot);
+    n = 0;
+    for (; n + 4 <= N; n += 4) wasm_v128_store(gr + n, MADD(ds, wasm_v128_load(pr + n), wasm_v128_load(gr + n)));
+    for (; n < N; n++) gr[n] -= dot * pr[n];
+  }
+}
+
+// Scales every row of m [R, N] to unit length (a zero row is left as it is).
+EXPORT("normalise_rows")
+void normalise_rows(int R, int N, float *m) {
+  for (int j = 0; j < R; j++) {
+    float *r = m + j * N;
+    f4 acc = wasm_f32x4_splat(0.0f);
+    int n = 0;
+    for (; n + 4 <= N; n += 4) {
+      f4 v = wasm_v128_load(r + n);
+      acc = MADD(v, v, acc);
+    }
+    double sq = hsum(acc);
+    for (; n < N; n++) sq += (double)r[n] * r[n];
+    if (sq == 0.0) continue;
+    f4 s = wasm_f32x4_splat((float)(1.0 / __builtin_sqrt(sq)));
+    n = 0;
+    for (; n + 4 <= N; n += 4) wasm_v128_store(r + n, wasm_f32x4_mul(wasm_v128_load(r + n), s));
+    for (; n < N; n++) r[n] *= (float)(1.0 / __builtin_sqrt(sq));
+  }
+}
+
+// One Adam step over n parameters (Kingma & Ba): the moments m, v take in
+// the gradient g, then p -= step·m / (√v + eps), where step is the learning
+// rate with both bias corrections already folded in by the caller.
+EXPORT("adam_update")
+void adam_update(int n, float *p, const float *g, float *m, float *v, float step, float beta1,
+                 float beta2, float eps) {
+  f4 b1 = wasm_f32x4_splat(beta1), c1 = wasm_f32x4_splat(1.0f - beta1);
+  f4 b2 = wasm_f32x4_splat(beta2), c2 = wasm_f32x4_splat(1.0f - beta2);
+  f4 st = wasm_f32x4_splat(step), ep = wasm_f32x4_splat(eps);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    f4 gi = wasm_v128_load(g + i);
+    f4 mi = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(m + i)), wasm_f32x4_mul(c1, gi));
+    f4 vi = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(v + i)), wasm_f32x4_mul(c2, wasm_f32x4_mul(gi, gi)));
+    wasm_v128_store(m + i, mi);
+    wasm_v128_store(v + i, vi);
+    f4 upd = wasm_f32x4_div(wasm_f32x4_mul(st, mi), wasm_f32x4_add(wasm_f32x4_sqrt(vi), ep));
+    wasm_v128_store(p + i, wasm_f32x4_sub(wasm_v128_load(p + i), upd));
+  }
+  for (; i < n; i++) {
+    float mi = beta1 * m[i] + (1.0f - beta1) * g[i];
+    float vi = beta2 * v[i] + (1.0f - beta2) * g[i] * g[i];
+    m[i] = mi;
+    v[i] = vi;
+    p[i] -= step * mi / (__builtin_sqrtf(vi) + eps);
+  }
+}

@@ -507,13 +507,14 @@ const RENDERERS = {
       return [
         `\`${name}\``,
         `${c.feature.separation.toFixed(3)} (#${c.feature.index})`,
+        c.feature.firesOnPositives === undefined ? '—' : `${(100 * c.feature.firesOnPositives).toFixed(0)}% / ${(100 * c.feature.firesOnNegatives).toFixed(1)}%`,
         c.featurePreActivation.separation.toFixed(3),
         `${c.cell.separation.toFixed(3)} (${c.cell.name.replace('layer 0 ', '')})`,
         rc ? `${rc.feature.separation.toFixed(3)} / ${rc.cell.separation.toFixed(3)}` : '—',
         `≥ ${needed.toFixed(3)}: ${met ? 'met' : 'not met'}`,
       ];
     });
-    const aurocs = table(['held-out AUROC (either way round)', 'best feature', 'its pre-activation', 'best single cell', 'random model: feature / cell', 'target'], rows);
+    const aurocs = table(['held-out AUROC (either way round)', 'best feature', 'it fires on (yes / no characters)', 'its pre-activation', 'best single cell', 'random model: feature / cell', 'target'], rows);
     const s = r.settings;
     const sentence =
       `A ${int(d.features)}-feature dictionary (k = ${d.k}, ${d.epochs} epoch${d.epochs === 1 ? '' : 's'}, ${int(d.steps)} steps${s.nested && s.nested.length === 0 ? ', no nesting' : ''}) over the ${int(d.dim)} numbers of the state, ` +

@@ -65,6 +65,13 @@ function pickByAuroc(candidates: number[], trainColumn: (j: number) => Float32Ar
   return { index: best, trainAuroc: round(bestTrain), auroc: round(heldOut), separation: round(separation(heldOut)) };
 }
 
+/** How many of the rows are labelled yes (or no). */
+function firedOn(rows: ArrayLike<number>, y: Float32Array, yes: boolean): number {
+  let count = 0;
+  for (let i = 0; i < rows.length; i++) if (y[rows[i]] > 0.5 === yes) count++;
+  return count;
+}
+
 function column(states: StateMatrix, d: number): Float32Array {
   const out = new Float32Array(states.rows);
   for (let t = 0; t < states.rows; t++) out[t] = states.values[t * states.dim + d];
@@ -165,7 +172,17 @@ async function measureModel(label: string, engine: RecordingEngine, train: Sourc
       );
       concepts[name] = {
         heldOutPositives: positives,
-        feature: { index: found.index, trainAuroc: round(found.auroc ?? 0.5), auroc: round(featureAuroc), separation: round(separation(featureAuroc)), firesOnHeldOut: evalColumns[found.index].rows.length },
+        feature: {
+          index: found.index,
+          trainAuroc: round(found.auroc ?? 0.5),
+          auroc: round(featureAuroc),
+          separation: round(separation(featureAuroc)),
+          firesOnHeldOut: evalColumns[found.index].rows.length,
+          // Where it is silent it ties with every other silent character: the share of "yes"
+          // characters it misses is what costs a sparse feature AUROC against a dense cell.
+          firesOnPositives: round(firedOn(evalColumns[found.index].rows, yEval, true) / Math.max(positives, 1)),
+          firesOnNegatives: round(firedOn(evalColumns[found.index].rows, yEval, false) / Math.max(yEval.length - positives, 1)),
+        },
         featurePreActivation: pre,
         cell: { ...cell, name: describeStateDim(engine.spec, cell.index) },
       };

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { Arena } from '../../src/core/kernels/arena';
 import { JsOps } from '../../src/core/kernels/jsOps';
 import { Ops } from '../../src/core/kernels/ops';
+import { Adam } from '../../src/core/trainer/adam';
 import {
   createFastestOps,
   createWasmOps,
@@ -316,6 +317,102 @@ function elementwiseSuite(makeOps: () => Ops): void {
         if (mode !== 'inPlace') pair.expectClose(logits, `softmaxCrossEntropy M=${M} V=${V} ${mode} logits untouched`, 0);
       }
     }
+  });
+
+  /** Feature indices in both arenas' i32 views (offsets differ). */
+  function indexBuffer(pair: Pair, rows: ArrayLike<number>): { js: number; wasm: number } {
+    const js = pair.js.arena.alloc(rows.length);
+    const wasm = pair.wasm.arena.alloc(rows.length);
+    pair.js.arena.i32.set(rows, js);
+    pair.wasm.arena.i32.set(rows, wasm);
+    return { js, wasm };
+  }
+
+  it('gatherAxpy and sparseCodeBackward match JsOps, repeated rows and zero slots included', () => {
+    const pair = new Pair(makeOps());
+    const next = rng(7);
+    for (const [F, N, count] of [[1, 1, 1], [12, 7, 5], [3072, 768, 32], [40, 9, 40]]) {
+      const rows = Array.from({ length: count }, (_, s) => (s % 5 === 4 ? 0 : Math.floor(next(0, F))));
+      const vals = randomArray(count, () => next(0, 2));
+      if (count > 2) vals[1] = 0; // an unused slot: its row is not read
+      const r = indexBuffer(pair, rows);
+      const v = pair.buffer(vals);
+      const dec = pair.buffer(randomArray(F * N, next));
+      const out = pair.buffer(randomArray(N, next));
+      pair.js.gatherAxpy(count, r.js, v.js, dec.js, N, N, out.js);
+      pair.wasm.gatherAxpy(count, r.wasm, v.wasm, dec.wasm, N, N, out.wasm);
+      pair.expectClose(out, `gatherAxpy F=${F} N=${N}`, 1e-5 * Math.sqrt(count));
+      const dOut = pair.buffer(randomArray(N, next));
+      const x = pair.buffer(randomArray(N, next));
+      const dDec = pair.buffer(randomArray(F * N, next));
+      const dEnc = pair.buffer(randomArray(F * N, next));
+      const dBias = pair.buffer(randomArray(F, next));
+      for (const [ops, key] of [[pair.js, 'js'], [pair.wasm, 'wasm']] as const) {
+        ops.sparseCodeBackward(count, r[key], v[key], N, dOut[key], dec[key], x[key], dDec[key], dEnc[key], dBias[key]);
+      }
+      const tol = 1e-5 * Math.sqrt(N * count);
+      pair.expectClose(dDec, `sparseCodeBackward dDec F=${F} N=${N}`, tol);
+      pair.expectClose(dEnc, `sparseCodeBackward dEnc F=${F} N=${N}`, tol);
+      pair.expectClose(dBias, `sparseCodeBackward dEncBias F=${F} N=${N}`, tol);
+    }
+  });
+
+  it('projectRowsTangent and normaliseRows match JsOps and do what they say', () => {
+    const pair = new Pair(makeOps());
+    const next = rng(8);
+    for (const [R, N] of [[1, 1], [5, 7], [64, 768], [3, 9]]) {
+      const m = pair.buffer(randomArray(R * N, next));
+      pair.js.normaliseRows(R, N, m.js);
+      pair.wasm.normaliseRows(R, N, m.wasm);
+      pair.expectClose(m, `normaliseRows ${R}x${N}`);
+      const unit = pair.wasm.arena.view(m.wasm, R * N);
+      for (let j = 0; j < R; j++) {
+        const sq = unit.subarray(j * N, (j + 1) * N).reduce((a, b) => a + b * b, 0);
+        assert.ok(Math.abs(sq - 1) < 1e-5, `row ${j} of ${R}x${N}: squared length ${sq}`);
+      }
+      const g = pair.buffer(randomArray(R * N, next));
+      pair.js.projectRowsTangent(R, N, g.js, m.js);
+      pair.wasm.projectRowsTangent(R, N, g.wasm, m.wasm);
+      pair.expectClose(g, `projectRowsTangent ${R}x${N}`, 1e-5 * Math.sqrt(N));
+      // Views again: allocating g may have grown (and detached) the memory.
+      const proj = pair.wasm.arena.view(g.wasm, R * N);
+      const rowsAfter = pair.wasm.arena.view(m.wasm, R * N);
+      for (let j = 0; j < R && N > 1; j++) {
+        let dot = 0;
+        for (let n = 0; n < N; n++) dot += proj[j * N + n] * rowsAfter[j * N + n];
+        assert.ok(Math.abs(dot) < 1e-4, `row ${j}: projected gradient · row = ${dot}`);
+      }
+    }
+    // A zero row stays zero (no division by its length).
+    const zero = pair.buffer(new Float32Array(8));
+    pair.wasm.normaliseRows(2, 4, zero.wasm);
+    assert.deepStrictEqual(Array.from(pair.wasm.arena.view(zero.wasm, 8)), new Array(8).fill(0));
+  });
+
+  it('adamUpdate matches JsOps and the trainer\'s Adam', () => {
+    const pair = new Pair(makeOps());
+    const next = rng(9);
+    const n = 1031;
+    const p0 = randomArray(n, next);
+    const p = pair.buffer(p0);
+    const m = pair.buffer(new Float32Array(n));
+    const v = pair.buffer(new Float32Array(n));
+    const reference = p0.slice();
+    const adam = new Adam(n, 3e-3);
+    for (let t = 1; t <= 4; t++) {
+      const grads = randomArray(n, next, t);
+      const g = pair.buffer(grads);
+      const step = (3e-3 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+      pair.js.adamUpdate(n, p.js, g.js, m.js, v.js, step, 0.9, 0.999, 1e-8);
+      pair.wasm.adamUpdate(n, p.wasm, g.wasm, m.wasm, v.wasm, step, 0.9, 0.999, 1e-8);
+      adam.update(reference, grads);
+    }
+    pair.expectClose(p, 'adamUpdate params');
+    pair.expectClose(m, 'adamUpdate first moment');
+    pair.expectClose(v, 'adamUpdate second moment');
+    const got = pair.js.arena.view(p.js, n);
+    for (let i = 0; i < n; i++) assert.ok(Math.abs(got[i] - reference[i]) < 1e-6, `parameter ${i}: ${got[i]} vs Adam ${reference[i]}`);
+    assert.ok(Math.abs(got[0] - p0[0]) > 1e-4, 'the parameters moved');
   });
 
   it('keeps working after the arena grows the memory', () => {

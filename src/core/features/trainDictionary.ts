@@ -1,11 +1,10 @@
 import { Ops } from '../kernels/ops';
 import { createFastestOps } from '../kernels/wasmOps';
 import { makeRng } from '../params';
-import { Adam } from '../trainer/adam';
-import { SparseDictionary, newDictionary, normaliseRows, preActivations } from './dictionary';
+import { SparseDictionary, newDictionary, preActivations } from './dictionary';
 import { fitNormalisation, normaliseRow } from './normalisation';
 import { StateMatrix } from './stateMatrix';
-import { topKOfCandidates, topKOfRow } from './topK';
+import { DictionaryStepShape, allocStepBuffers, dictionaryBlockLayout, gradientOfBatch } from './dictionaryGradient';
 
 export interface DictionaryTrainOptions {
   /** Features (default 4 × the state size). */
@@ -77,7 +76,7 @@ export interface DictionaryTrainResult {
  * averaged over nested prefixes of the dictionary (see `nested`).
  * The one dense product (pre-activations, rows × features × dim) runs on the
  * Ops kernels; everything after it touches only the k active features of a
- * row, in plain TypeScript (rows × k × dim). Decoder rows are kept unit
+ * row (rows × k × dim, see dictionaryGradient.ts). Decoder rows are kept unit
  * length: the gradient's part along each row is removed before the step and
  * the rows are rescaled after it. Yields to the event loop every ~50 ms so
  * that an abort (a worker's cancel message) is seen.
@@ -96,51 +95,30 @@ export async function trainDictionary(states: StateMatrix, opts: DictionaryTrain
   const auxWeight = opts.auxWeight ?? 1 / 32;
   const deadAfter = Math.max(1, Math.floor(opts.deadAfterRows ?? Math.min(N, 20_000)));
   const prefixes = checkedPrefixes(opts.nested ?? nestedPrefixes(F), F);
-  const G = prefixes.length;
-  // groupOf[j]: the first prefix that holds feature j.
-  const groupOf = new Int32Array(F);
-  for (let j = 0, g = 0; j < F; j++) {
-    while (j >= prefixes[g]) g++;
-    groupOf[j] = g;
-  }
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
 
   const dict = newDictionary(D, F, k, fitNormalisation(states.values, N, D), seed);
   const ops = opts.ops ?? createFastestOps();
   const mark = ops.arena.used;
-  // One parameter block, so one Adam covers it: [encoder F×D | encoder bias F | decoder F×D | decoder bias D].
-  const encOff = 0;
-  const encBiasOff = F * D;
-  const decOff = encBiasOff + F;
-  const decBiasOff = decOff + F * D;
-  const total = decBiasOff + D;
+  // One parameter block, so one Adam covers it, and a gradient block of the same layout (dictionaryGradient.ts).
+  const L = dictionaryBlockLayout(F, D);
+  const total = L.total;
   const pBase = ops.arena.alloc(total);
+  const gBase = ops.arena.alloc(total);
   const x = ops.arena.alloc(B * D);
   const z = ops.arena.alloc(B * F);
-  ops.arena.f32.set(dict.encoder, pBase + encOff);
-  ops.arena.f32.set(dict.decoder, pBase + decOff);
+  const shape: DictionaryStepShape = { D, F, k, prefixes, auxK, auxWeight, params: pBase, grads: gBase };
+  const bufs = allocStepBuffers(ops, shape);
+  const { deadList, lastFired } = bufs;
+  ops.arena.f32.set(dict.encoder, pBase + L.enc);
+  ops.arena.f32.set(dict.decoder, pBase + L.dec);
 
-  const grads = new Float32Array(total);
-  const shape: StepShape = { D, F, k, G, auxK, auxWeight, decOff, encOff, encBiasOff, decBiasOff };
-  const adam = new Adam(total, baseLr);
+  // Adam's moments (zeroed), in the arena beside the parameters: the update is one kernel call.
+  const adamM = ops.arena.alloc(total);
+  const adamV = ops.arena.alloc(total);
   const rng = makeRng(seed ^ 0x5eed);
   const order = new Int32Array(N);
-  const lastFired = new Float64Array(F);
-  const deadList = new Int32Array(F);
-  const bufs: StepBuffers = {
-    slotIdx: new Int32Array(k),
-    slotVal: new Float32Array(k),
-    auxIdx: new Int32Array(Math.max(auxK, 1)),
-    auxVal: new Float32Array(Math.max(auxK, 1)),
-    groupOf,
-    slotAt: new Int32Array(k),
-    auxAt: new Int32Array(Math.max(auxK, 1)),
-    errs: new Float32Array(G * D),
-    auxErr: new Float32Array(D),
-    deadList,
-    lastFired,
-  };
   const stepsPerEpoch = Math.ceil(N / B);
   const totalSteps = stepsPerEpoch * epochs;
 
@@ -179,19 +157,20 @@ export async function trainDictionary(states: StateMatrix, opts: DictionaryTrain
         const mem = ops.arena.f32;
         // X[i, :] = x̂ of row order[start + i]
         for (let i = 0; i < n; i++) normaliseRow(states.values, order[start + i], D, dict.norm, mem, x + i * D);
-        preActivations(ops, n, F, D, x, pBase + encOff, pBase + encBiasOff, z);
-        const P = mem.subarray(pBase, pBase + total);
+        preActivations(ops, n, F, D, x, pBase + L.enc, pBase + L.encBias, z);
         let deadCount = 0;
         if (auxK > 0) for (let j = 0; j < F; j++) if (rowsSeen - lastFired[j] >= deadAfter) deadList[deadCount++] = j;
         dead = deadCount;
-        const sums = gradientOfBatch(shape, n, mem, x, z, P, grads, bufs, deadCount, rowsSeen);
+        const sums = gradientOfBatch(ops, shape, n, x, z, bufs, deadCount, rowsSeen);
         epochErr += sums.err;
         epochVar += sums.var;
         steps++;
         const left = 1 - steps / totalSteps;
-        adam.learningRate = baseLr * Math.min(1, left / 0.2 + 1 / totalSteps);
-        adam.update(P, grads);
-        normaliseRows(P.subarray(decOff, decOff + F * D), F, D);
+        const lr = baseLr * Math.min(1, left / 0.2 + 1 / totalSteps);
+        // Adam (β₁ 0.9, β₂ 0.999, ε 1e-8) with both bias corrections folded into the step.
+        const step = (lr * Math.sqrt(1 - 0.999 ** steps)) / (1 - 0.9 ** steps);
+        ops.adamUpdate(total, pBase, gBase, adamM, adamV, step, 0.9, 0.999, 1e-8);
+        ops.normaliseRows(F, D, pBase + L.dec);
         rowsSeen += n;
 
         const now = performance.now();
@@ -207,10 +186,10 @@ export async function trainDictionary(states: StateMatrix, opts: DictionaryTrain
       report();
     }
     const P = ops.arena.f32.subarray(pBase, pBase + total);
-    dict.encoder.set(P.subarray(encOff, encOff + F * D));
-    dict.encoderBias.set(P.subarray(encBiasOff, encBiasOff + F));
-    dict.decoder.set(P.subarray(decOff, decOff + F * D));
-    dict.decoderBias.set(P.subarray(decBiasOff, decBiasOff + D));
+    dict.encoder.set(P.subarray(L.enc, L.enc + F * D));
+    dict.encoderBias.set(P.subarray(L.encBias, L.encBias + F));
+    dict.decoder.set(P.subarray(L.dec, L.dec + F * D));
+    dict.decoderBias.set(P.subarray(L.decBias, L.decBias + D));
   } finally {
     ops.arena.release(mark);
   }
@@ -243,161 +222,4 @@ function checkedPrefixes(nested: readonly number[], F: number): number[] {
   });
   out.push(F);
   return out;
-}
-
-interface StepShape {
-  D: number;
-  F: number;
-  k: number;
-  /** Nested prefixes (groups of features); 1 = plain top-k. */
-  G: number;
-  auxK: number;
-  auxWeight: number;
-  encOff: number;
-  encBiasOff: number;
-  decOff: number;
-  decBiasOff: number;
-}
-
-interface StepBuffers {
-  slotIdx: Int32Array;
-  slotVal: Float32Array;
-  auxIdx: Int32Array;
-  auxVal: Float32Array;
-  /** [F] the prefix group of each feature. */
-  groupOf: Int32Array;
-  /** [k] offset into errs of each active slot's dL/dx̃. */
-  slotAt: Int32Array;
-  /** [auxK] the same for the auxiliary slots (all 0: auxErr). */
-  auxAt: Int32Array;
-  /** [G, D] one reconstruction error per prefix, then dL/dx̃ per group. */
-  errs: Float32Array;
-  auxErr: Float32Array;
-  /** deadList[0 : deadCount]: the features that count as dead this step. */
-  deadList: Int32Array;
-  /** [F] row count at which each feature last fired. */
-  lastFired: Float64Array;
-}
-
-/**
- * Fills grads (same layout as P) with the gradient of one batch's loss.
- * X (x̂ rows, [n, D]) and Z (pre-activations, [n, F]) are in mem at x and z.
- * Returns the batch's Σ‖x̃ − x̂‖² and Σ‖x̂‖². A plain function of locals:
- * V8 keeps its loops tight (in the async caller, variables a closure shares
- * live in a context object and cost a memory access each).
- */
-function gradientOfBatch(
-  shape: StepShape,
-  n: number,
-  mem: Float32Array,
-  x: number,
-  z: number,
-  P: Float32Array,
-  grads: Float32Array,
-  bufs: StepBuffers,
-  deadCount: number,
-  rowsSeen: number,
-): { err: number; var: number } {
-  const { D, F, k, G, auxK, auxWeight, encOff, encBiasOff, decOff, decBiasOff } = shape;
-  const { slotIdx, slotVal, auxIdx, auxVal, groupOf, slotAt, auxAt, errs, auxErr, deadList, lastFired } = bufs;
-  grads.fill(0);
-  let errSum = 0;
-  let varSum = 0;
-  const g = 2 / (n * D * G);
-  const last = (G - 1) * D; // errs[G − 1]: the whole dictionary's error
-  for (let i = 0; i < n; i++) {
-    const xr = x + i * D; // x̂ row in mem
-    const zr = z + i * F; // pre-activation row in mem
-    topKOfRow(mem, zr, F, k, slotIdx, slotVal, 0);
-    // errs[q, :] = x̃_q − x̂, x̃_q = b_d + Σ over active features of prefix q of a·Dec[j]:
-    // build group by group, each prefix's error starting from the one before.
-    for (let d = 0; d < D; d++) errs[d] = P[decBiasOff + d] - mem[xr + d];
-    for (let q = 0; q < G; q++) {
-      const eq = q * D;
-      if (q > 0) errs.copyWithin(eq, eq - D, eq);
-      for (let s = 0; s < k; s++) {
-        const a = slotVal[s];
-        if (a === 0 || groupOf[slotIdx[s]] !== q) continue;
-        const o = decOff + slotIdx[s] * D;
-        for (let d = 0; d < D; d++) errs[eq + d] += a * P[o + d];
-      }
-    }
-    for (let d = 0; d < D; d++) {
-      const xd = mem[xr + d];
-      errSum += errs[last + d] * errs[last + d];
-      varSum += xd * xd;
-    }
-    // A feature of group q is in prefixes q … G − 1: its dL/dx̃ is the sum of their errors.
-    // errs[q, :] ← g · Σ_{q' ≥ q} errs[q', :]  (suffix sums, last group first)
-    for (let q = G - 2; q >= 0; q--) for (let d = q * D; d < (q + 1) * D; d++) errs[d] += errs[d + D];
-    for (let d = 0; d < G * D; d++) errs[d] *= g;
-    // The decoder bias is in every prefix.
-    for (let d = 0; d < D; d++) grads[decBiasOff + d] += errs[d];
-    for (let s = 0; s < k; s++) slotAt[s] = groupOf[slotIdx[s]] * D;
-    backpropSlots(k, slotIdx, slotVal, errs, slotAt, mem, xr, P, grads, D, decOff, encOff, encBiasOff);
-    for (let s = 0; s < k; s++) if (slotVal[s] > 0) lastFired[slotIdx[s]] = rowsSeen + i;
-
-    if (deadCount > 0 && auxK > 0) {
-      // The dead features' best reconstruction ê of what the whole dictionary left over, x̂ − x̃.
-      const used = topKOfCandidates(mem, zr, deadList, deadCount, auxK, auxIdx, auxVal, 0);
-      if (used === 0) continue;
-      // auxErr[:] = ê − (x̂ − x̃), then scaled to dL_aux/dê. errs[G − 1] is now g · (x̃ − x̂).
-      for (let d = 0; d < D; d++) auxErr[d] = errs[last + d] / g;
-      for (let s = 0; s < used; s++) {
-        const a = auxVal[s];
-        if (a === 0) continue;
-        const o = decOff + auxIdx[s] * D;
-        for (let d = 0; d < D; d++) auxErr[d] += a * P[o + d];
-      }
-      for (let d = 0; d < D; d++) auxErr[d] *= g * G * auxWeight;
-      backpropSlots(used, auxIdx, auxVal, auxErr, auxAt, mem, xr, P, grads, D, decOff, encOff, encBiasOff);
-    }
-  }
-  // Keep decoder rows on the unit sphere: drop each row gradient's part along the row.
-  for (let j = 0; j < F; j++) {
-    const o = decOff + j * D;
-    let dot = 0;
-    for (let d = 0; d < D; d++) dot += grads[o + d] * P[o + d];
-    if (dot !== 0) for (let d = 0; d < D; d++) grads[o + d] -= dot * P[o + d];
-  }
-  return { err: errSum, var: varSum };
-}
-
-/**
- * Gradients of the active slots of one row, given slot s's dL/dx̃
- * (dOut[at[s] : at[s] + D]):
- *   dDec[j] += a·dOut;  dz = dOut·Dec[j];  dEnc[j] += dz·x̂;  dbₑ[j] += dz
- * (top-k then ReLU passes the gradient only where a > 0). P and grads share
- * the parameter block's layout; x̂ is mem[xr : xr + D].
- */
-function backpropSlots(
-  count: number,
-  idx: Int32Array,
-  val: Float32Array,
-  dOut: Float32Array,
-  at: Int32Array,
-  mem: Float32Array,
-  xr: number,
-  P: Float32Array,
-  grads: Float32Array,
-  D: number,
-  decOff: number,
-  encOff: number,
-  encBiasOff: number,
-): void {
-  for (let s = 0; s < count; s++) {
-    const a = val[s];
-    if (a === 0) continue;
-    const j = idx[s];
-    const o = decOff + j * D;
-    const t = at[s];
-    let dz = 0;
-    for (let d = 0; d < D; d++) {
-      grads[o + d] += a * dOut[t + d];
-      dz += dOut[t + d] * P[o + d];
-    }
-    const e = encOff + j * D;
-    for (let d = 0; d < D; d++) grads[e + d] += dz * mem[xr + d];
-    grads[encBiasOff + j] += dz;
-  }
 }

@@ -72,6 +72,70 @@ export class JsOps implements Ops {
     }
   }
 
+  gatherAxpy(count: number, rows: number, vals: number, m: number, ldm: number, N: number, out: number): void {
+    const f = this.arena.f32;
+    const idx = this.arena.i32;
+    for (let s = 0; s < count; s++) {
+      const a = f[vals + s];
+      if (a === 0) continue;
+      const r = m + idx[rows + s] * ldm;
+      for (let n = 0; n < N; n++) f[out + n] += a * f[r + n];
+    }
+  }
+
+  sparseCodeBackward(count: number, rows: number, vals: number, N: number, dOut: number, dec: number, x: number, dDec: number, dEnc: number, dEncBias: number): void {
+    const f = this.arena.f32;
+    const idx = this.arena.i32;
+    for (let s = 0; s < count; s++) {
+      const a = f[vals + s];
+      if (a === 0) continue;
+      const j = idx[rows + s];
+      const o = j * N;
+      let dz = 0;
+      for (let n = 0; n < N; n++) {
+        f[dDec + o + n] += a * f[dOut + n];
+        dz += f[dOut + n] * f[dec + o + n];
+      }
+      for (let n = 0; n < N; n++) f[dEnc + o + n] += dz * f[x + n];
+      f[dEncBias + j] += dz;
+    }
+  }
+
+  projectRowsTangent(R: number, N: number, g: number, p: number): void {
+    const f = this.arena.f32;
+    for (let j = 0; j < R; j++) {
+      const gr = g + j * N;
+      const pr = p + j * N;
+      let dot = 0;
+      for (let n = 0; n < N; n++) dot += f[gr + n] * f[pr + n];
+      if (dot !== 0) for (let n = 0; n < N; n++) f[gr + n] -= dot * f[pr + n];
+    }
+  }
+
+  normaliseRows(R: number, N: number, m: number): void {
+    const f = this.arena.f32;
+    for (let j = 0; j < R; j++) {
+      const r = m + j * N;
+      let sq = 0;
+      for (let n = 0; n < N; n++) sq += f[r + n] * f[r + n];
+      if (sq === 0) continue;
+      const s = 1 / Math.sqrt(sq);
+      for (let n = 0; n < N; n++) f[r + n] *= s;
+    }
+  }
+
+  adamUpdate(n: number, p: number, g: number, m: number, v: number, step: number, beta1: number, beta2: number, eps: number): void {
+    const f = this.arena.f32;
+    for (let i = 0; i < n; i++) {
+      const gi = f[g + i];
+      const mi = beta1 * f[m + i] + (1 - beta1) * gi;
+      const vi = beta2 * f[v + i] + (1 - beta2) * gi * gi;
+      f[m + i] = mi;
+      f[v + i] = vi;
+      f[p + i] -= (step * mi) / (Math.sqrt(vi) + eps);
+    }
+  }
+
   lstmCellForward(B: number, H: number, gates: number, cPrev: number, c: number, h: number, tanhC: number): void {
     const f = this.arena.f32;
     for (let b = 0; b < B; b++) {

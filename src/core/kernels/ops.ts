@@ -25,6 +25,30 @@ export interface Ops {
   addColumnSums(M: number, N: number, a: number, lda: number, out: number): void;
 
   /**
+   * out[0:N] += Σ_s vals[s]·M[rows[s], 0:N] over `count` slots (a sparse
+   * code times a decoder); slots whose value is 0 are skipped. rows is an
+   * offset into arena.i32, vals into arena.f32; M's row stride is ldm.
+   */
+  gatherAxpy(count: number, rows: number, vals: number, m: number, ldm: number, N: number, out: number): void;
+  /**
+   * Backward of sparse codes through a decoder and an encoder, all [F, N]:
+   * for each slot s with a = vals[s] ≠ 0 and j = rows[s] (rows in arena.i32):
+   *   dDec[j,:] += a·dOut;  dz = dOut·Dec[j,:];  dEnc[j,:] += dz·x;  dEncBias[j] += dz
+   * dOut and x are [N].
+   */
+  sparseCodeBackward(count: number, rows: number, vals: number, N: number, dOut: number, dec: number, x: number, dDec: number, dEnc: number, dEncBias: number): void;
+  /** g[j,:] −= (g[j,:]·p[j,:])·p[j,:] for every row of [R, N]: a gradient kept tangent to the unit sphere at unit rows p. */
+  projectRowsTangent(R: number, N: number, g: number, p: number): void;
+  /** Scales every row of m [R, N] to unit length (a zero row is left as it is). */
+  normaliseRows(R: number, N: number, m: number): void;
+  /**
+   * One Adam step over n parameters: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
+   * p −= step·m / (√v + ε), `step` being the learning rate with both bias
+   * corrections folded in by the caller.
+   */
+  adamUpdate(n: number, p: number, g: number, m: number, v: number, step: number, beta1: number, beta2: number, eps: number): void;
+
+  /**
    * LSTM cell, forward, for B rows. gates [B,4H] (stride 4H) holds the
    * pre-activations i,f,g,o on entry and the activations on exit (kept for
    * backward). cPrev, c, h, tanhC are [B,H].

@@ -28,6 +28,11 @@ interface KernelExports {
   gemm_tn(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, beta: number): void;
   add_row_vector(M: number, N: number, c: number, ldc: number, bias: number): void;
   add_column_sums(M: number, N: number, a: number, lda: number, out: number): void;
+  gather_axpy(count: number, rows: number, vals: number, m: number, ldm: number, N: number, out: number): void;
+  sparse_code_backward(count: number, rows: number, vals: number, N: number, dOut: number, dec: number, x: number, dDec: number, dEnc: number, dEncBias: number): void;
+  project_rows_tangent(R: number, N: number, g: number, p: number): void;
+  normalise_rows(R: number, N: number, m: number): void;
+  adam_update(n: number, p: number, g: number, m: number, v: number, step: number, beta1: number, beta2: number, eps: number): void;
   lstm_cell_forward(B: number, H: number, gates: number, cPrev: number, c: number, h: number, tanhC: number): void;
   lstm_cell_backward(B: number, H: number, gates: number, cPrev: number, tanhC: number, dhA: number, dhB: number, dc: number, dGates: number): void;
   gru_gates_forward(B: number, H: number, gates: number, hPrev: number, rh: number): void;
@@ -69,6 +74,26 @@ export class WasmOps implements Ops {
 
   addColumnSums(M: number, N: number, a: number, lda: number, out: number): void {
     this.k.add_column_sums(M, N, a * 4, lda, out * 4);
+  }
+
+  gatherAxpy(count: number, rows: number, vals: number, m: number, ldm: number, N: number, out: number): void {
+    this.k.gather_axpy(count, rows * 4, vals * 4, m * 4, ldm, N, out * 4);
+  }
+
+  sparseCodeBackward(count: number, rows: number, vals: number, N: number, dOut: number, dec: number, x: number, dDec: number, dEnc: number, dEncBias: number): void {
+    this.k.sparse_code_backward(count, rows * 4, vals * 4, N, dOut * 4, dec * 4, x * 4, dDec * 4, dEnc * 4, dEncBias * 4);
+  }
+
+  projectRowsTangent(R: number, N: number, g: number, p: number): void {
+    this.k.project_rows_tangent(R, N, g * 4, p * 4);
+  }
+
+  normaliseRows(R: number, N: number, m: number): void {
+    this.k.normalise_rows(R, N, m * 4);
+  }
+
+  adamUpdate(n: number, p: number, g: number, m: number, v: number, step: number, beta1: number, beta2: number, eps: number): void {
+    this.k.adam_update(n, p * 4, g * 4, m * 4, v * 4, step, beta1, beta2, eps);
   }
 
   lstmCellForward(B: number, H: number, gates: number, cPrev: number, c: number, h: number, tanhC: number): void {
