@@ -520,7 +520,7 @@ const RENDERERS = {
       `A ${int(d.features)}-feature dictionary (k = ${d.k}, ${d.epochs} epoch${d.epochs === 1 ? '' : 's'}, ${int(d.steps)} steps${s.nested && s.nested.length === 0 ? ', no nesting' : ''}) over the ${int(d.dim)} numbers of the state, ` +
       `trained on ${int(d.rows)} characters of ${r.trainFiles.folders.map((f) => `\`${path.basename(path.dirname(f)) === 'package' ? path.basename(path.dirname(path.dirname(f))) : path.basename(f)}\``).join(' and ')} ` +
       `(${int(r.trainFiles.files)} files) and measured on ${int(t.heldOut.rows)} characters of ${r.heldOutFiles.folders.map((f) => `\`${path.basename(f)}\``).join(', ')} (${int(r.heldOutFiles.files)} files); ` +
-      `load average ${r.machine.loadAverageBefore[0]} before and ${r.machine.loadAverageAfter[0]} after (${res.p.note ?? 'measured while other work ran'}).`;
+      `load average ${r.machine.loadAverageBefore[0]} before and ${r.machine.loadAverageAfter[0]} after${res.p.note ? ` (${res.p.note})` : ''}.`;
     return withSource(res, summary, aurocs, sentence);
   },
 

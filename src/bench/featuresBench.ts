@@ -243,7 +243,7 @@ export async function featuresBenchCommand(argv: string[]): Promise<number> {
     trained: real,
     randomControl: random,
   };
-  const provenance = { ...resultProvenance(null, location.endsWith('.json') ? path.dirname(location) : location), settings: opts, note: 'measured while other work ran' };
+  const provenance = { ...resultProvenance(null, location.endsWith('.json') ? path.dirname(location) : location), settings: opts };
   if (a.flags.json) printJson({ ...result, provenance });
   else process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   return 0;
