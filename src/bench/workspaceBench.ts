@@ -1,5 +1,4 @@
 import { DEFAULT_SETTINGS } from '../core/completion/settings';
-import { collectCorpus } from '../core/corpus';
 import { Engine } from '../core/engine';
 import { addKeystrokeCounts, emptyKeystrokeCounts, keystrokeFigures, replayTyping } from '../core/eval/keystrokeReplay';
 import { scoreText } from '../core/eval/scoreText';
@@ -8,8 +7,8 @@ import { newManifest } from '../core/model/manifest';
 import { loadModel } from '../core/model/modelFiles';
 import { ParamLayout } from '../core/params';
 import { TrainProgress, trainModel } from '../core/trainer/trainer';
-import { splitByPathHash } from '../core/workspaceTraining/pathSplit';
 import { trainingRecipe } from '../core/workspaceTraining/trainingRecipe';
+import { splitProject } from './projectSplit';
 
 export interface WorkspaceBenchOptions {
   /** The project folder. */
@@ -63,14 +62,12 @@ export interface WorkspaceBenchResult {
  */
 export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<WorkspaceBenchResult> {
   const note = options.onNote ?? (() => undefined);
-  const corpus = await collectCorpus([options.dir], {}, options.signal);
-  if (corpus.files.length < 2) throw new Error(`${options.dir} has ${corpus.files.length} source file(s); the benchmark needs at least 2 (one to train on, one held out)`);
-  const split = splitByPathHash(corpus.files, (f) => f.relPath, options.heldOutFraction ?? 0.2);
+  const split = await splitProject(options.dir, options.keystrokeChars, options.heldOutFraction, options.signal);
   const count = (files: { text: string }[]) => files.reduce((n, f) => n + f.text.length, 0);
   const heldOutTexts = split.heldOut.map((f) => f.text);
-  const typed = capped(heldOutTexts, options.keystrokeChars);
-  const chars = { train: count(split.train), heldOut: count(split.heldOut), typed: typed.reduce((n, t) => n + t.length, 0) };
-  note(`${corpus.files.length} files: ${split.train.length} to train on (${chars.train} chars), ${split.heldOut.length} held out (${chars.heldOut} chars, ${chars.typed} of them typed)`);
+  const typed = split.typed;
+  const chars = { train: count(split.learn), heldOut: count(split.heldOut), typed: typed.reduce((n, t) => n + t.length, 0) };
+  note(`${split.files} files: ${split.learn.length} to train on (${chars.train} chars), ${split.heldOut.length} held out (${chars.heldOut} chars, ${chars.typed} of them typed)`);
 
   const start = await loadModel(options.modelDir);
   const measure = async (layout: ParamLayout, params: Float32Array): Promise<WorkspaceFigures> => {
@@ -98,7 +95,7 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
   const outcome = await trainModel(
     start.layout,
     start.params,
-    split.train.map((f) => ({ name: f.relPath, text: f.text })),
+    split.learn.map((f) => ({ name: f.relPath, text: f.text })),
     {
       ...recipe,
       minutes: options.minutes,
@@ -114,18 +111,5 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
   );
   note(`trained ${outcome.seconds.toFixed(1)} s (${outcome.stoppedBecause}); measuring the trained model`);
   const after = await measure(start.layout, outcome.params);
-  return { before, after, trainSeconds: outcome.seconds, files: { train: split.train.length, heldOut: split.heldOut.length }, chars, stoppedBecause: outcome.stoppedBecause };
-}
-
-/** The first `cap` characters of the texts, taken whole from their starts in order. */
-export function capped(texts: string[], cap: number): string[] {
-  const out: string[] = [];
-  let left = cap;
-  for (const text of texts) {
-    if (left <= 0) break;
-    const piece = text.slice(0, left);
-    out.push(piece);
-    left -= piece.length;
-  }
-  return out;
+  return { before, after, trainSeconds: outcome.seconds, files: { train: split.learn.length, heldOut: split.heldOut.length }, chars, stoppedBecause: outcome.stoppedBecause };
 }

@@ -1,12 +1,10 @@
 import { DEFAULT_SETTINGS, SearchSettings } from '../core/completion/settings';
 import { WORKSPACE_NAMES_PARAMS, WorkspaceNames } from '../core/completion/workspaceNames';
-import { collectCorpus } from '../core/corpus';
 import { Engine } from '../core/engine';
 import { KeystrokeCounts, addKeystrokeCounts, emptyKeystrokeCounts, keystrokeFigures, replayTyping } from '../core/eval/keystrokeReplay';
 import { createFastestOps } from '../core/kernels/wasmOps';
 import { loadModel } from '../core/model/modelFiles';
-import { splitByPathHash } from '../core/workspaceTraining/pathSplit';
-import { capped } from './workspaceBench';
+import { splitProject } from './projectSplit';
 
 export interface WorkspaceNamesBenchOptions {
   /** The project folder. */
@@ -60,16 +58,11 @@ export interface WorkspaceNamesBenchResult {
  */
 export async function benchWorkspaceNames(options: WorkspaceNamesBenchOptions): Promise<WorkspaceNamesBenchResult> {
   const note = options.onNote ?? (() => undefined);
-  const corpus = await collectCorpus([options.dir], {}, options.signal);
-  if (corpus.files.length < 2) throw new Error(`${options.dir} has ${corpus.files.length} source file(s); the benchmark needs at least 2 (one in the workspace, one typed)`);
   if (options.weights.length === 0) throw new Error('give at least one occurrence weight to try');
-  const split = splitByPathHash(corpus.files, (f) => f.relPath, options.heldOutFraction ?? 0.2);
-  const typed = capped(
-    split.heldOut.map((f) => f.text),
-    options.keystrokeChars,
-  );
-  const chars = { workspace: split.train.reduce((n, f) => n + f.text.length, 0), typed: typed.reduce((n, t) => n + t.length, 0) };
-  note(`${corpus.files.length} files: ${split.train.length} as the workspace (${chars.workspace} chars), ${split.heldOut.length} held out (${chars.typed} chars typed)`);
+  const split = await splitProject(options.dir, options.keystrokeChars, options.heldOutFraction, options.signal);
+  const typed = split.typed;
+  const chars = { workspace: split.learn.reduce((n, f) => n + f.text.length, 0), typed: typed.reduce((n, t) => n + t.length, 0) };
+  note(`${split.files} files: ${split.learn.length} as the workspace (${chars.workspace} chars), ${split.heldOut.length} held out (${chars.typed} chars typed)`);
 
   const loaded = await loadModel(options.modelDir);
   const engine = new Engine(loaded, createFastestOps());
@@ -95,7 +88,7 @@ export async function benchWorkspaceNames(options: WorkspaceNamesBenchOptions): 
       minPrefix: options.minPrefix ?? WORKSPACE_NAMES_PARAMS.minPrefix,
       onlyWithoutDocumentMatch: options.onlyWithoutDocumentMatch ?? WORKSPACE_NAMES_PARAMS.onlyWithoutDocumentMatch,
     });
-    for (const f of split.train) names.setFile(f.relPath, f.text);
+    for (const f of split.learn) names.setFile(f.relPath, f.text);
     const figures = await replay(true, names);
     note(`with the workspace's names at ${occurrenceWeight} per occurrence: keystrokes saved ${pct(figures.keystrokesSaved)} (${figures.seconds.toFixed(0)} s)`);
     withNames.push({ occurrenceWeight, ...figures });
@@ -104,7 +97,7 @@ export async function benchWorkspaceNames(options: WorkspaceNamesBenchOptions): 
     without,
     with: withNames,
     settings,
-    files: { workspace: split.train.length, heldOut: split.heldOut.length },
+    files: { workspace: split.learn.length, heldOut: split.heldOut.length },
     chars,
     names: { distinct: names?.nameCount ?? 0, indexed: names?.index().size ?? 0, maxNames },
     minPrefix: options.minPrefix ?? WORKSPACE_NAMES_PARAMS.minPrefix,
