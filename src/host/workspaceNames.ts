@@ -30,6 +30,8 @@ export class WorkspaceNamesHost implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private readState: 'no' | 'reading' | 'read' = 'no';
   private indexTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The index as last built: a search reads this, so that no search waits for a build (a sort of every name). */
+  private built: WorkspaceNameIndex | undefined;
 
   constructor(
     private readonly settings: SettingsReader,
@@ -53,9 +55,9 @@ export class WorkspaceNamesHost implements vscode.Disposable {
     );
   }
 
-  /** The index the completion service reads at each search (undefined while the setting is off). */
+  /** The index the completion service reads at each search (undefined while the setting is off or before the first build). */
   index(): WorkspaceNameIndex | undefined {
-    return this.wanted() ? this.names.offered() : undefined;
+    return this.wanted() ? this.built : undefined;
   }
 
   /** Counts the open documents, and reads the workspace's files when the setting is on and the workspace trusted (once). */
@@ -87,12 +89,12 @@ export class WorkspaceNamesHost implements vscode.Disposable {
     this.rebuildSoon();
   }
 
-  /** Builds the capped index after a burst of changes, so that the next completion request finds it built. */
+  /** Builds the capped index after a burst of changes, off the completion path; searches keep the previous one until then. */
   private rebuildSoon(): void {
     if (this.indexTimer) clearTimeout(this.indexTimer);
     this.indexTimer = setTimeout(() => {
       this.indexTimer = undefined;
-      if (this.wanted()) this.names.index();
+      if (this.wanted()) this.built = this.names.offered();
     }, 300);
   }
 
@@ -114,8 +116,8 @@ export class WorkspaceNamesHost implements vscode.Disposable {
       }
     }
     await nextMacrotask();
-    const index = this.names.index();
-    this.log.info(`workspace names: ${corpus.files.length} files, ${this.names.nameCount} names (${index.size} in the index) in ${Date.now() - started} ms`);
+    this.built = this.names.offered();
+    this.log.info(`workspace names: ${corpus.files.length} files, ${this.names.nameCount} names (${this.built.index.size} in the index) in ${Date.now() - started} ms`);
   }
 
   dispose(): void {
