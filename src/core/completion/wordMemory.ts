@@ -256,10 +256,14 @@ export class NameIndex {
 /**
  * State slots after the inner state: the document's range start and end, the
  * workspace's range start and end, letters matched (NOT_A_NAME: the word
- * matches no name in either).
+ * matches no name in either), at these offsets.
  */
-const SLOTS = 5;
+const DOC_LO = 0;
+const DOC_HI = 1;
+const WS_LO = 2;
+const WS_HI = 3;
 const DEPTH = 4;
+const SLOTS = 5;
 const NOT_A_NAME = -1;
 
 /**
@@ -335,10 +339,10 @@ export class WordMemoryModel implements StepModel {
 
   private atBoundary(state: Float32Array): void {
     const S = this.innerSize;
-    state[S] = 0;
-    state[S + 1] = this.index.size;
-    state[S + 2] = 0;
-    state[S + 3] = this.workspace.size;
+    state[S + DOC_LO] = 0;
+    state[S + DOC_HI] = this.index.size;
+    state[S + WS_LO] = 0;
+    state[S + WS_HI] = this.workspace.size;
     state[S + DEPTH] = 0;
   }
 
@@ -353,16 +357,16 @@ export class WordMemoryModel implements StepModel {
       return;
     }
     // An emptied range stays empty (lo = hi); the word is no name once both are.
-    const [lo, hi] = state[S] < state[S + 1] ? this.index.narrow(state[S], state[S + 1], depth, code) : [0, 0];
-    const [wsLo, wsHi] = state[S + 2] < state[S + 3] ? this.workspace.narrow(state[S + 2], state[S + 3], depth, code) : [0, 0];
+    const [lo, hi] = state[S + DOC_LO] < state[S + DOC_HI] ? this.index.narrow(state[S + DOC_LO], state[S + DOC_HI], depth, code) : [0, 0];
+    const [wsLo, wsHi] = state[S + WS_LO] < state[S + WS_HI] ? this.workspace.narrow(state[S + WS_LO], state[S + WS_HI], depth, code) : [0, 0];
     if (lo === hi && wsLo === wsHi) {
       state[S + DEPTH] = NOT_A_NAME;
       return;
     }
-    state[S] = lo;
-    state[S + 1] = hi;
-    state[S + 2] = wsLo;
-    state[S + 3] = wsHi;
+    state[S + DOC_LO] = lo;
+    state[S + DOC_HI] = hi;
+    state[S + WS_LO] = wsLo;
+    state[S + WS_HI] = wsHi;
     state[S + DEPTH] = depth + 1;
   }
 
@@ -371,7 +375,7 @@ export class WordMemoryModel implements StepModel {
     const S = this.innerSize;
     const depth = state[S + DEPTH];
     const documentOn = depth >= this.params.minPrefix;
-    const workspaceOn = depth >= this.workspaceMinPrefix && !(this.workspaceOnlyWithoutDocumentMatch && state[S] < state[S + 1]);
+    const workspaceOn = depth >= this.workspaceMinPrefix && !(this.workspaceOnlyWithoutDocumentMatch && state[S + DOC_LO] < state[S + DOC_HI]);
     if (!documentOn && !workspaceOn) return;
     const w = this.scratch;
     w.fill(0);
@@ -379,12 +383,12 @@ export class WordMemoryModel implements StepModel {
     let all = 0;
     let goingOn = 0;
     if (documentOn) {
-      all += this.index.rangeWeight(state[S], state[S + 1]);
-      goingOn += this.index.addNextLetters(state[S], state[S + 1], depth, w);
+      all += this.index.rangeWeight(state[S + DOC_LO], state[S + DOC_HI]);
+      goingOn += this.index.addNextLetters(state[S + DOC_LO], state[S + DOC_HI], depth, w);
     }
     if (workspaceOn) {
-      all += this.workspace.rangeWeight(state[S + 2], state[S + 3]);
-      goingOn += this.workspace.addNextLetters(state[S + 2], state[S + 3], depth, w);
+      all += this.workspace.rangeWeight(state[S + WS_LO], state[S + WS_HI]);
+      goingOn += this.workspace.addNextLetters(state[S + WS_LO], state[S + WS_HI], depth, w);
     }
     if (goingOn === 0) return;
     const lambda = goingOn / (all + this.params.pseudoCount);
