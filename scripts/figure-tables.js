@@ -106,6 +106,9 @@ function settingsNotes(root, results) {
   return notes;
 }
 
+/** From a to b in percent, signed, with a true minus sign (bits/char before and after training). */
+const relativeChange = (a, b, digits) => `${b >= a ? '+' : '−'}${Math.abs(100 * (b / a - 1)).toFixed(digits)}%`;
+
 /** A number with a true minus sign. */
 const signed = (x, digits) => (x < 0 ? `−${(-x).toFixed(digits)}` : x.toFixed(digits));
 
@@ -294,10 +297,9 @@ const RENDERERS = {
   /** Held-out bits/char and keystrokes saved before and after fine-tuning on a project (bench/workspace-projects.sh). */
   workspace(root, [arg]) {
     const res = readResult(root, arg.file);
-    const change = (a, b) => `${b >= a ? '+' : '−'}${Math.abs(100 * (b / a - 1)).toFixed(0)}%`;
     const rows = res.r.projects.map((x) => [
       x.label,
-      `${x.before.bitsPerChar.toFixed(3)} → ${x.after.bitsPerChar.toFixed(3)} (${change(x.before.bitsPerChar, x.after.bitsPerChar)})`,
+      `${x.before.bitsPerChar.toFixed(3)} → ${x.after.bitsPerChar.toFixed(3)} (${relativeChange(x.before.bitsPerChar, x.after.bitsPerChar, 0)})`,
       `${pct(x.before.keystrokesSaved)} → ${pct(x.after.keystrokesSaved)}`,
       `${x.trainSeconds.toFixed(0)} s`,
     ]);
@@ -345,7 +347,7 @@ const RENDERERS = {
       String(x.threads),
       x.trainSeconds.toFixed(0),
       `${x.before.bitsPerChar.toFixed(3)} → ${x.after.bitsPerChar.toFixed(3)}`,
-      pct(x.after.bitsPerChar / x.before.bitsPerChar - 1),
+      relativeChange(x.before.bitsPerChar, x.after.bitsPerChar, 1),
       `${pct(x.before.keystrokesSaved)} → ${pct(x.after.keystrokesSaved)}`,
     ]);
     return withSource(res, `${r.project}, ${r.minutes} minute of training per run, in the order run:`, table(['rate', 'batch', 'threads', 'trained s', 'held-out bits/char', 'change', 'keystrokes saved'], rows));

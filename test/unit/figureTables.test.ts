@@ -257,7 +257,7 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     try {
       execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
       const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
-      assert.match(text, /\| 0\.001 \| 32 \| 1 \| 61 \| 2\.000 → 1\.500 \| -25\.0% \| 30\.0% → 40\.0% \|\n\| 0\.002 \| 64 \| 1 \| 61 \| 2\.000 → 1\.200 \| -40\.0% \|/);
+      assert.match(text, /\| 0\.001 \| 32 \| 1 \| 61 \| 2\.000 → 1\.500 \| −25\.0% \| 30\.0% → 40\.0% \|\n\| 0\.002 \| 64 \| 1 \| 61 \| 2\.000 → 1\.200 \| −40\.0% \|/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
