@@ -5,6 +5,7 @@ import { JsOps } from '../../src/core/kernels/jsOps';
 import { newManifest } from '../../src/core/model/manifest';
 import { initParams, paramLayout } from '../../src/core/params';
 import { VOCAB_SIZE } from '../../src/core/vocab';
+import { WorkspaceNames } from '../../src/core/completion/workspaceNames';
 
 /**
  * A document that changes while a completion request for it runs, on the
@@ -98,5 +99,26 @@ describe('faults: a document changed during a completion request', function () {
     // Its length is the old one; its reads see a document cut at 1,000 characters.
     const torn: TextSource = { length: TEXT.length, slice: (a, b) => (a >= TEXT.length - 5 ? TEXT.slice(a, b) : TEXT.slice(0, 1000).slice(a, b)) };
     assert.strictEqual(await service.complete({ docId: 'doc', version: 1, text: torn, offset: TEXT.length }, SEARCH, never), undefined);
+  });
+});
+
+describe('the answer cache and the workspace’s names', () => {
+  const text = 'let total = count + 1;\nlet next = parseU';
+  const request = { docId: 'doc', version: 1, text, offset: text.length };
+  const settings: SearchSettings = { ...SEARCH, workspaceNames: true };
+
+  it('a rebuilt names index is a new key: the same position is searched again, not served from the cache', async () => {
+    const service = new CompletionService(engine);
+    assert.strictEqual((await service.complete(request, settings, never))?.source, 'search');
+    assert.strictEqual((await service.complete(request, settings, never))?.source, 'cache', 'unchanged: served from the cache');
+
+    const names = new WorkspaceNames();
+    names.setFile('units.ts', 'parseUnits(a); parseUnits(b); parseUnits(c);');
+    const index = names.offered();
+    service.workspaceNames = () => index;
+    const withNames = await service.complete(request, settings, never);
+    assert.strictEqual(withNames?.source, 'search', 'the index changed: searched again');
+    assert.ok(withNames.completion.text.startsWith('nits'), `the workspace's name is offered, got ${JSON.stringify(withNames.completion.text)}`);
+    assert.strictEqual((await service.complete(request, settings, never))?.source, 'cache', 'the same index: served from the cache');
   });
 });

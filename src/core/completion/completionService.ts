@@ -44,6 +44,9 @@ export class CompletionService {
   private edits = 0;
   /** The workspace's names for the word memory (WorkspaceNames.offered()), read at each search; the host keeps it current. */
   workspaceNames: () => WorkspaceNameIndex | undefined = () => undefined;
+  /** Each workspace index seen gets a number, part of the cache key: a rebuilt index may change the answer at the same offset. */
+  private readonly indexNumbers = new WeakMap<WorkspaceNameIndex, number>();
+  private indexesSeen = 0;
 
   constructor(
     readonly model: StepModel,
@@ -76,7 +79,7 @@ export class CompletionService {
 
   /** The answer without any model work, when the cache has one. */
   lookup(request: CompletionRequest, settings: SearchSettings): ServedCompletion | undefined {
-    const key = requestKey(request, settings);
+    const key = this.requestKey(request, settings, this.workspaceNames());
     const hit = this.cache.get(request.docId, request.version, request.offset, key);
     if (hit) return { completion: hit, source: 'cache' };
     if (request.selected) return undefined;
@@ -96,6 +99,7 @@ export class CompletionService {
   async complete(request: CompletionRequest, settings: SearchSettings, isCancelled: () => boolean): Promise<ServedCompletion | undefined> {
     const cached = this.lookup(request, settings);
     if (cached) return cached;
+    const workspaceNames = this.workspaceNames();
     const closesBefore = this.closes;
     const editsBefore = this.edits;
     const docId = request.docId;
@@ -105,7 +109,7 @@ export class CompletionService {
       completion = await completeAt(this.model, this.states, docId, request.text, request.offset, settings, isCancelled, {
         version: request.version,
         selected: request.selected,
-        workspaceNames: this.workspaceNames(),
+        workspaceNames,
       });
     } catch (err) {
       // A text source that changed under the request (one that reads a live document) is a stale request, not a failure.
@@ -131,12 +135,17 @@ export class CompletionService {
       return undefined;
     }
     if (!completion) return undefined;
-    this.cache.set(request.docId, request.version, request.offset, requestKey(request, settings), completion, !request.selected);
+    this.cache.set(request.docId, request.version, request.offset, this.requestKey(request, settings, workspaceNames), completion, !request.selected);
     return { completion, source: 'search' };
   }
-}
 
-function requestKey(request: CompletionRequest, settings: SearchSettings): string {
-  const selected = request.selected ? `${request.selected.start}:${request.selected.text}` : '';
-  return `${searchKey(settings)}|${selected}`;
+  private requestKey(request: CompletionRequest, settings: SearchSettings, names: WorkspaceNameIndex | undefined): string {
+    const selected = request.selected ? `${request.selected.start}:${request.selected.text}` : '';
+    let namesKey = 0;
+    if (names) {
+      namesKey = this.indexNumbers.get(names) ?? ++this.indexesSeen;
+      this.indexNumbers.set(names, namesKey);
+    }
+    return `${searchKey(settings)}|${selected}|${namesKey}`;
+  }
 }
