@@ -1,5 +1,7 @@
 import * as path from 'path';
 import { CompletionService, DEFAULT_SETTINGS, SearchSettings } from '../core/completion';
+import { WorkspaceNames } from '../core/completion/workspaceNames';
+import { collectCorpus } from '../core/corpus';
 import { Engine } from '../core/engine';
 import { WasmOps, createFastestOps } from '../core/kernels/wasmOps';
 import { loadModel } from '../core/model/modelFiles';
@@ -21,6 +23,13 @@ export interface CompletionBenchOptions {
   documentMatch?: boolean;
   /** The word memory (wordMemory.ts); default on, as in the editor. */
   wordMemory?: boolean;
+  /**
+   * A folder whose source files (read with the corpus rules, the typed file
+   * left out) are the workspace whose names the word memory offers, as the
+   * editor does with `lstmLens.completion.workspaceNames`. Unset: no
+   * workspace names, as in a folder-less window.
+   */
+  workspaceDir?: string;
   /** Offset where typing starts (the state there is built first, timed separately). Default 0. */
   startOffset?: number;
   /** Most characters to type. Default: to the end of the file. */
@@ -65,6 +74,8 @@ export interface CompletionBenchResult extends LatencySummary {
   matchedChars: number;
   /** ms to build the state at startOffset before typing. */
   firstStateMs: number;
+  /** The workspace's names (with workspaceDir): files read, distinct names, ms to build the index once. */
+  workspaceNames?: { files: number; names: number; buildMs: number };
   /** Per-keystroke state update: invalidate from the typed offset, step to the new cursor. */
   keystroke: { p50Us: number; p95Us: number; p99Us: number; maxUs: number; meanUs: number; stepsPerKeystroke: number };
 }
@@ -119,9 +130,12 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
     minExpectedSaving: options.minExpectedSaving ?? DEFAULT_SETTINGS.minExpectedSaving,
     documentMatch: options.documentMatch ?? DEFAULT_SETTINGS.documentMatch,
     wordMemory: options.wordMemory ?? DEFAULT_SETTINGS.wordMemory,
+    workspaceNames: options.workspaceDir !== undefined,
   };
   const every = Math.max(1, Math.floor(options.every ?? 1));
   const service = new CompletionService(engine);
+  const workspaceNames = options.workspaceDir === undefined ? undefined : await workspaceNamesOf(options.workspaceDir, options.file);
+  if (workspaceNames) service.workspaceNames = () => workspaceNames.index;
   const docId = 'bench:' + path.basename(options.file);
   const start = Math.min(options.startOffset ?? 0, text.length);
   const end = Math.min(text.length, start + (options.limit ?? text.length));
@@ -180,6 +194,7 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
     exactMatches,
     matchedChars,
     firstStateMs,
+    ...(workspaceNames ? { workspaceNames: workspaceNames.figures } : {}),
     keystroke: {
       p50Us: ks.p50Ms * 1000,
       p95Us: ks.p95Ms * 1000,
@@ -190,4 +205,21 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
       stepsPerKeystroke: typed > 0 ? (service.states.stepsTaken - stepsBefore) / typed : 0,
     },
   };
+}
+
+/** The names of a folder's source files but `typedFile`, indexed once as the editor indexes its workspace. */
+async function workspaceNamesOf(dir: string, typedFile: string) {
+  const corpus = await collectCorpus([dir]);
+  const typed = path.resolve(typedFile);
+  const names = new WorkspaceNames();
+  let files = 0;
+  for (const f of corpus.files) {
+    if (path.resolve(f.path) === typed) continue;
+    names.setFile(f.relPath, f.text);
+    files++;
+  }
+  if (files === 0) throw new Error(`${dir} has no source file besides ${typedFile} to take names from`);
+  const t = performance.now();
+  const index = names.offered();
+  return { index, figures: { files, names: names.nameCount, buildMs: performance.now() - t } };
 }

@@ -325,4 +325,22 @@ describe('completion: latency benchmark (benchCompletion)', () => {
     assert.ok(r.p50Ms <= r.p95Ms && r.p95Ms <= r.maxMs);
     assert.strictEqual(r.searched.count + r.typedThrough <= r.requests, true);
   });
+
+  it('with --workspace, offers the names of the folder’s other files and never the typed file’s own', async () => {
+    const layout = paramLayout({ vocabSize: VOCAB_SIZE, embedDim: 8, hidden: [16] });
+    await saveModel(path.join(dir, 'model-ws'), { layout, params: initParams(layout, 61), manifest: newManifest(layout.spec, 'tiny') });
+    const project = path.join(dir, 'project');
+    fs.mkdirSync(project);
+    const file = path.join(project, 'typed.ts');
+    fs.writeFileSync(file, 'const total = parseUnits(a);\n');
+    fs.writeFileSync(path.join(project, 'units.ts'), 'export function parseUnits(v) { return parseUnits(v) + parseUnits(1); }\n');
+    const plain = await benchCompletion({ modelDir: path.join(dir, 'model-ws'), file, beam: 1, maxChars: 4 });
+    assert.strictEqual(plain.workspaceNames, undefined);
+    const r = await benchCompletion({ modelDir: path.join(dir, 'model-ws'), file, beam: 1, maxChars: 4, workspaceDir: project });
+    assert.strictEqual(r.workspaceNames?.files, 1, 'the typed file is left out of its own workspace');
+    assert.strictEqual(r.workspaceNames?.names, 5, 'export function parseUnits v return');
+    assert.ok(r.exactMatches > plain.exactMatches, `parseUnits is completed from the other file: ${r.exactMatches} exact matches against ${plain.exactMatches}`);
+    fs.rmSync(path.join(project, 'units.ts'));
+    await assert.rejects(benchCompletion({ modelDir: path.join(dir, 'model-ws'), file, beam: 1, maxChars: 4, workspaceDir: project }), /no source file besides/);
+  });
 });
