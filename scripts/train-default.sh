@@ -8,7 +8,8 @@
 # writes .cache/sweep/NAME/ (the model, with a checkpoint of the best weights
 # every CHECKPOINT minutes), NAME.train.json/.log and NAME.val.<language>.json.
 # Environment: FROM (a model folder to continue; its shape wins; with WIDEN=N
-# its layers grow to N units, keeping its outputs), LR (Adam,
+# its layers grow to N units, keeping its outputs; with DEEPEN=1 it gets one
+# more layer on top, starting as a near copy of its top layer), LR (Adam,
 # default 2e-3), LR_DECAY (per epoch, 0.95), PATIENCE (validations without
 # improvement before stopping, 4), REINDENT (share of training files
 # re-indented to another style, 0.25), ANNEAL (share of the minutes at the
@@ -38,6 +39,7 @@ shape=(--layers "$layers" --hidden "$hidden")
 from=()
 if [ -n "${FROM:-}" ]; then shape=(); from=(--from "$FROM"); fi
 if [ -n "${WIDEN:-}" ]; then from+=(--widen "$WIDEN"); fi
+if [ -n "${DEEPEN:-}" ]; then from+=(--deepen); fi
 echo "training $name for $minutes min" >&2
 node "$cli" train --threads "${THREADS:-1}" --out "$out/$name" "${shape[@]}" "${from[@]}" --seq "$seq" --minutes "$minutes" \
   --lr "${LR:-0.002}" --lr-decay "${LR_DECAY:-0.95}" --anneal "${ANNEAL:-0}" --cell-l1 "${CELL_L1:-0}" --dropout 0.1 --patience "${PATIENCE:-4}" --seed "${SEED:-1}" \

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { augmentIndentation, collectCorpus, formatSkipCounts, summarizeSkipped } from '../../core/corpus';
 import { newManifest } from '../../core/model/manifest';
 import { Model, loadModel, saveModel } from '../../core/model/modelFiles';
+import { deepenParams } from '../../core/model/deepenParams';
 import { widenParams } from '../../core/model/widenParams';
 import { CELL_TYPES, CellType, DEFAULT_SPEC, ModelSpec, cellOf, describeSpec } from '../../core/modelSpec';
 import { initParams, paramLayout } from '../../core/params';
@@ -12,7 +13,7 @@ import { ParsedArgs, UsageError, num, parseArgs, requireStr, str } from '../args
 import { ProgressLine, formatCount, formatDuration, note, printJson } from '../output';
 
 export const TRAIN_USAGE =
-  'train --out DIR [--from MODEL [--widen N]] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--anneal SHARE] [--dropout X] [--cell-l1 X] [--clip X] [--minutes M] [--epochs E] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
+  'train --out DIR [--from MODEL [--widen N] [--deepen]] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--anneal SHARE] [--dropout X] [--cell-l1 X] [--clip X] [--minutes M] [--epochs E] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
 
 const FLAGS = {
   values: {
@@ -42,7 +43,7 @@ const FLAGS = {
     seed: 'int',
     engine: 'string',
   },
-  switches: ['json'],
+  switches: ['json', 'deepen'],
 } as const;
 
 /** The --cell flag (default lstm), checked. */
@@ -92,11 +93,15 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const seed = num(a, 'seed', 1);
   const widen = a.flags.widen === undefined ? undefined : num(a, 'widen', 0, 1, 4096);
   if (widen !== undefined && !from) throw new UsageError('--widen grows a model given with --from; there is none');
-  // A wider model that starts from what the --from model learned (the same outputs at step 0).
-  const widened = from && widen !== undefined ? widenParams(from.layout, from.params, widen, seed) : null;
-  const spec = widened ? widened.layout.spec : specFromFlags(a, from);
-  const layout = widened ? widened.layout : paramLayout(spec);
-  const initial = widened ? widened.params : from ? from.params : initParams(layout, seed);
+  const deepen = Boolean(a.flags.deepen);
+  if (deepen && !from) throw new UsageError('--deepen adds a layer to a model given with --from; there is none');
+  if (deepen && widen !== undefined) throw new UsageError('give --widen or --deepen, not both (widen first, then deepen in a second run)');
+  // A wider model that starts from what the --from model learned (the same outputs at step 0),
+  // or a deeper one whose new top layer starts as a near copy of the old top (nearly the same outputs).
+  const grown = from && widen !== undefined ? widenParams(from.layout, from.params, widen, seed) : from && deepen ? deepenParams(from.layout, from.params, seed) : null;
+  const spec = grown ? grown.layout.spec : specFromFlags(a, from);
+  const layout = grown ? grown.layout : paramLayout(spec);
+  const initial = grown ? grown.params : from ? from.params : initParams(layout, seed);
 
   const corpus = await collectCorpus(a.positional);
   note(`corpus: ${corpus.files.length} files, ${formatCount(corpus.totalChars)} characters${corpus.skipped.length ? `; ${formatSkipCounts(summarizeSkipped(corpus.skipped))}` : ''}`);
