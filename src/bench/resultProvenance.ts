@@ -34,13 +34,20 @@ export function completionSettings(s: SearchSettings): SearchSettings {
   };
 }
 
+/**
+ * LSTM_LENS_BENCH_CONDITIONS names what the machine was doing besides the
+ * bench ("training runs paused (SIGSTOP)", "beside one training run"); it
+ * is written into the result's machine line, so that nobody has to add it
+ * by hand afterwards.
+ */
 export function resultProvenance(settings: SearchSettings | null, modelDir: string | null): ResultProvenance {
   const cpus = os.cpus();
+  const conditions = process.env.LSTM_LENS_BENCH_CONDITIONS?.trim();
   return {
     command: commandLine(),
     settings,
     weights: modelDir === null ? null : weightsOf(modelDir),
-    machine: `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    machine: `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}${conditions ? `, ${conditions}` : ''}`,
     date: new Date().toISOString(),
   };
 }
