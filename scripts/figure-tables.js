@@ -145,7 +145,9 @@ const RENDERERS = {
     const k = runs[0].r.keystroke;
     rows.push([runs.length > 1 ? 'keystroke state update, first run' : 'keystroke state update', int(runs[0].r.typed), us(k.p50Us), us(k.p95Us), us(k.p99Us), us(k.maxUs), us(k.meanUs)]);
     const counts = runs.map(({ r, label }) =>
-      `- ${label}: ${int(r.requests)} requests, ${int(r.searched.count)} answered by a search, ${int(r.typedThrough)} from the answer cache (typing through a shown completion); suggestions matched what the file goes on with ${int(r.exactMatches)} times, covering ${int(r.matchedChars)} characters.`,
+      `- ${label}: ${int(r.requests)} requests, ${int(r.searched.count)} answered by a search, ${int(r.typedThrough)} from the answer cache (typing through a shown completion); suggestions matched what the file goes on with ${int(r.exactMatches)} times, covering ${int(r.matchedChars)} characters${
+        r.workspaceNames ? `; the workspace's names: ${int(r.workspaceNames.names)} from ${int(r.workspaceNames.files)} files, the index built in ${ms(r.workspaceNames.buildMs)} ms` : ''
+      }.`,
     );
     return [table(['', 'count', 'p50', 'p95', 'p99', 'max', 'mean'], rows), '', ...counts, ...runs.map((x) => `- Source: ${sourceLine(x)}`), ...settingsNotes(root, runs)].join('\n');
   },
@@ -483,6 +485,27 @@ const RENDERERS = {
    * concept the best feature against the best single cell, with the issue's
    * targets (feature ≥ cell + 0.02; ≥ 0.98 for strings and comments).
    */
+  /** Dictionaries of several sizes side by side (bench features, one file per setting): reconstruction against how cleanly the best features read. */
+  'features-sweep'(root, args) {
+    const runs = args.map((a) => ({ ...readResult(root, a.file), label: a.label }));
+    const rows = runs.map(({ r, label }) => {
+      const t = r.trained;
+      const d = t.dictionary;
+      const c = (name) => t.concepts[name].feature.separation.toFixed(3);
+      return [label, String(d.k), String(d.epochs), `${t.heldOut.fvu.toFixed(3)} (${t.train.fvu.toFixed(3)})`, int(t.heldOut.deadFeatures), c('inString'), c('inComment'), c('inIfCondition'), `${t.trainWallSeconds.toFixed(0)} s`];
+    });
+    const cells = runs[0].r.trained.concepts;
+    const cell = (name) => cells[name].cell.separation.toFixed(3);
+    const sentence = `The best single cells on the same held-out characters: string ${cell('inString')}, comment ${cell('inComment')}, if-condition ${cell('inIfCondition')}.`;
+    return [
+      table(['dictionary', 'k', 'epochs', 'FVU held-out (training)', 'dead features', 'string', 'comment', 'if-condition', 'training wall'], rows),
+      '',
+      sentence,
+      '',
+      ...runs.map((x) => `- Source: ${sourceLine(x)}`),
+    ].join('\n');
+  },
+
   features(root, [arg]) {
     const res = readResult(root, arg.file);
     const { r } = res;

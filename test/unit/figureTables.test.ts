@@ -263,6 +263,34 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     }
   });
 
+  it('sets dictionaries of several sizes side by side, each feature beside the best single cell (bench features)', () => {
+    const provenance = { command: 'lstm-lens bench features --model m --k 32 --json', settings: null, weights: { file: 'weights-aaaaaaaaaaaa.bin', sha256: 'x' }, date: '2026-12-05T00:00:00.000Z', machine: 'Test CPU, 2 cores' };
+    const concept = (feature: number, cell: number) => ({ feature: { separation: feature }, cell: { separation: cell } });
+    const result = (k: number, fvu: number, string: number) => ({
+      trained: {
+        dictionary: { k, epochs: 1 },
+        train: { fvu: fvu - 0.1 },
+        heldOut: { fvu, deadFeatures: 12 },
+        trainWallSeconds: 40.4,
+        concepts: { inString: concept(string, 0.924), inComment: concept(0.93, 0.988), inIfCondition: concept(0.95, 0.974) },
+      },
+      provenance,
+    });
+    const dir = scratch({
+      'README.md': '<!-- figures:features-sweep a.json="small" b.json="large" -->\n<!-- /figures:features-sweep -->\n',
+      'bench/results/a.json': JSON.stringify(result(32, 0.273, 0.956)),
+      'bench/results/b.json': JSON.stringify(result(128, 0.183, 0.901)),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      assert.match(text, /\| small \| 32 \| 1 \| 0\.273 \(0\.173\) \| 12 \| 0\.956 \| 0\.930 \| 0\.950 \| 40 s \|\n\| large \| 128 \| 1 \| 0\.183 \(0\.083\) \| 12 \| 0\.901 \|/);
+      assert.match(text, /best single cells on the same held-out characters: string 0\.924, comment 0\.988, if-condition 0\.974\./);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads the heatmap screenshots\' cells from the panel\'s own lines, beside the random model\'s, wherever the images live', () => {
     const provenance = { command: 'bash scripts/heatmap-screenshots.sh', settings: null, weights: { file: 'weights-aaaaaaaaaaaa.bin', sha256: 'x' }, date: '2026-12-05T00:00:00.000Z', machine: 'Test CPU, 2 cores' };
     const picked = [];
