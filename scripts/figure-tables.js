@@ -109,6 +109,9 @@ function settingsNotes(root, results) {
 /** From a to b in percent, signed, with a true minus sign (bits/char before and after training). */
 const relativeChange = (a, b, digits) => `${b >= a ? '+' : '−'}${Math.abs(100 * (b / a - 1)).toFixed(digits)}%`;
 
+/** A cell as the tables name it: a one-layer model's cells need no layer ("layer 0 c[12]" → "c[12]"); an upper layer's keep theirs. */
+const cellName = (name) => name.replace(/^layer 0 /, '');
+
 /** A number with a true minus sign. */
 const signed = (x, digits) => (x < 0 ? `−${(-x).toFixed(digits)}` : x.toFixed(digits));
 
@@ -366,7 +369,7 @@ const RENDERERS = {
     for (const { folder, result } of res.r.folders) {
       for (const row of result.rows.filter((x) => x.positives)) {
         const differ = row.lexical.score.toFixed(3) !== row.tree.score.toFixed(3);
-        const show = (x) => `${x.cell.replace(/^layer 0 /, '')} ${differ ? `**${x.score.toFixed(3)}**` : x.score.toFixed(3)} (${x.randomScore.toFixed(3)})`;
+        const show = (x) => `${cellName(x.cell)} ${differ ? `**${x.score.toFixed(3)}**` : x.score.toFixed(3)} (${x.randomScore.toFixed(3)})`;
         rows.push([languageOf(folder), `\`${row.concept}\``, show(row.lexical), show(row.tree), row.disagree === 0 ? '0' : pct(row.disagree)]);
       }
     }
@@ -389,7 +392,7 @@ const RENDERERS = {
         if (!found) continue;
         rows.push([languageOf(folder), run.label, ...concepts.map(([name]) => {
           const row = found.result.rows.find((x) => x.concept === name);
-          return row ? `${row.tree.cell.replace(/^layer 0 /, '')} ${signed(row.tree.score, 2)} (${signed(row.tree.randomScore, 2)})` : '—';
+          return row ? `${cellName(row.tree.cell)} ${signed(row.tree.score, 2)} (${signed(row.tree.randomScore, 2)})` : '—';
         })]);
       }
     }
@@ -423,7 +426,7 @@ const RENDERERS = {
       if (!bundled || !random) throw new Error(`${res.rel} has no ${concept} figure for both models`);
       const b = scoreOf(bundled.detail);
       const r = scoreOf(random.detail);
-      return [title, `${bundled.cell}, ${b.kind} ${num(b.score)} (control ${num(b.control)})`, `${random.cell.replace(/^layer 0 /, '')}, ${r.kind} ${num(r.score)}`];
+      return [title, `${bundled.cell}, ${b.kind} ${num(b.score)} (control ${num(b.control)})`, `${cellName(random.cell)}, ${r.kind} ${num(r.score)}`];
     });
     return withSource(res, table(['concept', 'bundled model', 'random model'], rows));
   },
@@ -534,7 +537,7 @@ const RENDERERS = {
         `${c.feature.separation.toFixed(3)} (#${c.feature.index})`,
         c.feature.firesOnPositives === undefined ? '—' : `${(100 * c.feature.firesOnPositives).toFixed(0)}% / ${(100 * c.feature.firesOnNegatives).toFixed(1)}%`,
         c.featurePreActivation.separation.toFixed(3),
-        `${c.cell.separation.toFixed(3)} (${c.cell.name.replace('layer 0 ', '')})`,
+        `${c.cell.separation.toFixed(3)} (${cellName(c.cell.name)})`,
         rc ? `${rc.feature.separation.toFixed(3)} / ${rc.cell.separation.toFixed(3)}` : '—',
         `≥ ${needed.toFixed(3)}: ${met ? 'met' : 'not met'}`,
       ];
