@@ -426,7 +426,7 @@ const RENDERERS = {
       if (!bundled || !random) throw new Error(`${res.rel} has no ${concept} figure for both models`);
       const b = scoreOf(bundled.detail);
       const r = scoreOf(random.detail);
-      return [title, `${bundled.cell}, ${b.kind} ${num(b.score)} (control ${num(b.control)})`, `${cellName(random.cell)}, ${r.kind} ${num(r.score)}`];
+      return [title, `${cellName(bundled.cell)}, ${b.kind} ${num(b.score)} (control ${num(b.control)})`, `${cellName(random.cell)}, ${r.kind} ${num(r.score)}`];
     });
     return withSource(res, table(['concept', 'bundled model', 'random model'], rows));
   },
@@ -440,11 +440,11 @@ const RENDERERS = {
   'named-cells'(root, args) {
     const runs = args.map((a) => ({ ...readResult(root, a.file, ['command', 'weights', 'machine', 'date']), label: a.label }));
     const score = (c) => ('auroc' in c ? `AUROC ${c.auroc.toFixed(3)}` : `ρ ${signed(c.rho, 3)}`);
-    const cell = (c) => `${c.kind}[${c.cell}]`;
+    const cell = (c) => cellName(`layer ${c.layer ?? 0} ${c.kind}[${c.cell}]`);
     const [main, ...earlier] = runs;
     const rows = Object.entries(main.r.concepts).map(([name, c]) => [
       `\`${name}\``,
-      `layer ${c.layer} ${cell(c)}`,
+      cell(c),
       score(c),
       signed(c.r, 3),
       `${cell(c.random)}, ${score(c.random)}`,

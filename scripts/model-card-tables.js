@@ -241,7 +241,7 @@ if (require.main === module) {
   const reader = cardReader(root, (rel) => readResult(root, rel, ['command', 'weights', 'machine', 'date']));
   const folders = cardFolders([
     { file: 'card', label: 'LSTM' },
-    { file: 'card-stage2', label: 'stage 2' },
+    { file: 'card-stage3', label: 'stage 3' },
     { file: 'card-previous', label: 'previous model' },
   ]);
   const sections = [

@@ -210,8 +210,8 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     try {
       execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
       const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
-      assert.match(text, /\| `inString` \| layer 0 c\[132\] \| AUROC 0\.865 \| 0\.500 \| h\[9\], AUROC 0\.700 \| c\[84\], AUROC 0\.855 \|/);
-      assert.match(text, /\| `indentDepth` \| layer 0 c\[133\] \| ρ −0\.420 \| −0\.400 \| h\[8\], ρ −0\.200 \| c\[85\], ρ 0\.400 \|/);
+      assert.match(text, /\| `inString` \| c\[132\] \| AUROC 0\.865 \| 0\.500 \| h\[9\], AUROC 0\.700 \| c\[84\], AUROC 0\.855 \|/);
+      assert.match(text, /\| `indentDepth` \| c\[133\] \| ρ −0\.420 \| −0\.400 \| h\[8\], ρ −0\.200 \| c\[85\], ρ 0\.400 \|/);
       assert.match(text, /\| concept \| best cell \| AUROC \/ ρ \| r \| random model: cell, AUROC \/ ρ \| stage 2: cell, AUROC \/ ρ \|/);
       assert.match(text, /--max-chars 40000 \.cache\/split\/validation\/c\/f0\.c … \(40 files\)`; weights `weights-aaaaaaaaaaaa\.bin`/);
       assert.doesNotMatch(text, /f39\.c/);
@@ -305,8 +305,8 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     try {
       execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
       const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
-      assert.match(text, /\| in a string \| layer 0 c\[84\], AUROC 0\.974 \(control −0\.417\) \| h\[218\], AUROC 0\.844 \|/);
-      assert.match(text, /\| indentation depth \| layer 0 c\[84\], ρ 0\.974 \(control −0\.417\) \| h\[218\], ρ 0\.844 \|/);
+      assert.match(text, /\| in a string \| c\[84\], AUROC 0\.974 \(control −0\.417\) \| h\[218\], AUROC 0\.844 \|/);
+      assert.match(text, /\| indentation depth \| c\[84\], ρ 0\.974 \(control −0\.417\) \| h\[218\], ρ 0\.844 \|/);
       assert.match(text, /Source: `docs\/shots\/cells\.json`: `bash scripts\/heatmap-screenshots\.sh`/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
