@@ -482,12 +482,6 @@ const RENDERERS = {
     ].join('\n');
   },
 
-  /**
-   * The sparse dictionary on held-out code (bench features --json): its
-   * reconstruction and sparsity beside the random model's, then per yes/no
-   * concept the best feature against the best single cell, with the issue's
-   * targets (feature ≥ cell + 0.02; ≥ 0.98 for strings and comments).
-   */
   /** Dictionaries of several sizes side by side (bench features, one file per setting): reconstruction against how cleanly the best features read. */
   'features-sweep'(root, args) {
     const runs = args.map((a) => ({ ...readResult(root, a.file), label: a.label }));
@@ -509,6 +503,12 @@ const RENDERERS = {
     ].join('\n');
   },
 
+  /**
+   * The sparse dictionary on held-out code (bench features --json): its
+   * reconstruction and sparsity beside the random model's, then per yes/no
+   * concept the best feature against the best single cell, with the issue's
+   * targets (feature ≥ cell + 0.02; ≥ 0.98 for strings and comments).
+   */
   features(root, [arg]) {
     const res = readResult(root, arg.file);
     const { r } = res;
