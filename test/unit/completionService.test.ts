@@ -121,4 +121,15 @@ describe('the answer cache and the workspace’s names', () => {
     assert.ok(withNames.completion.text.startsWith('nits'), `the workspace's name is offered, got ${JSON.stringify(withNames.completion.text)}`);
     assert.strictEqual((await service.complete(request, settings, never))?.source, 'cache', 'the same index: served from the cache');
   });
+
+  it('with workspace names off, a rebuilt index leaves the cached answer in place', async () => {
+    const service = new CompletionService(engine);
+    const off: SearchSettings = { ...SEARCH, workspaceNames: false };
+    assert.strictEqual((await service.complete(request, off, never))?.source, 'search');
+    const names = new WorkspaceNames();
+    names.setFile('units.ts', 'parseUnits(a); parseUnits(b); parseUnits(c);');
+    const index = names.offered();
+    service.workspaceNames = () => index;
+    assert.strictEqual((await service.complete(request, off, never))?.source, 'cache', 'the names take no part: same key');
+  });
 });

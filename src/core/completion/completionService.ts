@@ -141,8 +141,9 @@ export class CompletionService {
 
   private requestKey(request: CompletionRequest, settings: SearchSettings, names: WorkspaceNameIndex | undefined): string {
     const selected = request.selected ? `${request.selected.start}:${request.selected.text}` : '';
+    // The index only changes the answer where the search reads it (word memory and workspace names on, as in completeAt).
     let namesKey = 0;
-    if (names) {
+    if (names && settings.wordMemory && settings.workspaceNames) {
       namesKey = this.indexNumbers.get(names) ?? ++this.indexesSeen;
       this.indexNumbers.set(names, namesKey);
     }
