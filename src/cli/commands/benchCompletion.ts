@@ -25,6 +25,7 @@ export async function completionBenchCommand(argv: string[]): Promise<number> {
   const file = requireStr(a, 'file');
   const progress = new ProgressLine();
   const modelDir = str(a, 'model') ?? bundledModelDir();
+  const workspaceDir = str(a, 'workspace');
   const settings = completionSettings({
     beamWidth: num(a, 'beam', DEFAULT_SETTINGS.beamWidth, 1, 16),
     maxChars: num(a, 'max-chars', DEFAULT_SETTINGS.maxChars, 1, 500),
@@ -32,7 +33,7 @@ export async function completionBenchCommand(argv: string[]): Promise<number> {
     minExpectedSaving: num(a, 'min-expected-saving', DEFAULT_SETTINGS.minExpectedSaving, 0, 20),
     documentMatch: !a.flags['no-document-match'],
     wordMemory: !a.flags['no-word-memory'],
-    workspaceNames: str(a, 'workspace') !== undefined,
+    workspaceNames: workspaceDir !== undefined,
     multiline: Boolean(a.flags.multiline),
     maxLines: num(a, 'max-lines', DEFAULT_SETTINGS.maxLines, 1, 50),
   });
@@ -45,7 +46,7 @@ export async function completionBenchCommand(argv: string[]): Promise<number> {
     minExpectedSaving: settings.minExpectedSaving,
     documentMatch: settings.documentMatch,
     wordMemory: settings.wordMemory,
-    workspaceDir: str(a, 'workspace'),
+    workspaceDir,
     multiline: settings.multiline,
     maxLines: settings.maxLines,
     startOffset: num(a, 'start', 0, 0),
