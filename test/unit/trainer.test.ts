@@ -62,6 +62,35 @@ describe('trainer', function () {
     assert.ok(out.params.every(Number.isFinite));
   });
 
+  it('--start-at begins the pass that far into the text, so a continued run reads what an earlier one did not reach', async () => {
+    // One stream over 'aaa…bbb…': from the start a few steps see only a's, from half way only b's.
+    const text = 'a'.repeat(2000) + 'b'.repeat(2000);
+    const valOnB = async (startAt: number) => {
+      const layout = paramLayout({ vocabSize: 98, embedDim: 8, hidden: [16] });
+      const controller = new AbortController();
+      let last = NaN;
+      await trainModel(layout, initParams(layout, 4), [{ name: 'ab.txt', text }], {
+        seq: 16,
+        batch: 1,
+        learningRate: 3e-2,
+        startAt,
+        valSources: [{ name: 'b.txt', text: 'b'.repeat(600) }],
+        evalEverySeconds: 0,
+        patience: 1000,
+        signal: controller.signal,
+        onValidate: (v) => {
+          last = v.valBitsPerChar;
+          if (v.step >= 40) controller.abort();
+        },
+      });
+      return last;
+    };
+    const fromStart = await valOnB(0);
+    const fromHalf = await valOnB(0.5);
+    assert.ok(fromHalf < 0.5, `from half way the b's are learned: ${fromHalf} bits/char`);
+    assert.ok(fromStart > 2, `from the start they are not: ${fromStart} bits/char`);
+  });
+
   it('refuses an empty corpus with a clear message', async () => {
     const layout = paramLayout({ vocabSize: 98, embedDim: 8, hidden: [8] });
     await assert.rejects(trainModel(layout, initParams(layout), [], {}), /empty/);

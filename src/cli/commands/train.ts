@@ -13,7 +13,7 @@ import { ParsedArgs, UsageError, num, parseArgs, requireStr, str } from '../args
 import { ProgressLine, formatCount, formatDuration, note, printJson } from '../output';
 
 export const TRAIN_USAGE =
-  'train --out DIR [--from MODEL [--widen N] [--deepen]] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--anneal SHARE] [--dropout X] [--cell-l1 X] [--clip X] [--minutes M] [--epochs E] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
+  'train --out DIR [--from MODEL [--widen N] [--deepen]] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--anneal SHARE] [--dropout X] [--cell-l1 X] [--clip X] [--minutes M] [--epochs E] [--start-at SHARE] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
 
 const FLAGS = {
   values: {
@@ -34,6 +34,7 @@ const FLAGS = {
     clip: 'number',
     minutes: 'number',
     epochs: 'number',
+    'start-at': 'number',
     val: 'number',
     'val-from': 'string',
     'eval-every': 'number',
@@ -180,6 +181,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       clipNorm: setup.clipNorm,
       minutes: num(a, 'minutes', Infinity, 0),
       epochs: num(a, 'epochs', a.flags.minutes === undefined ? 10 : Infinity, 0),
+      startAt: num(a, 'start-at', 0, 0, 1),
       valFraction: num(a, 'val', 0.1, 0, 0.9),
       valSources: valCorpus ? valCorpus.files.map((f) => ({ name: f.relPath, text: f.text })) : undefined,
       patience: num(a, 'patience', 3, 1),

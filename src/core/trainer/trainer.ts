@@ -30,6 +30,13 @@ export interface TrainOptions {
   clipNorm: number;
   /** Stop after this many passes over the training text (Infinity = no limit). */
   epochs: number;
+  /**
+   * Where in the training text each pass begins, as a share of it (0 = the
+   * start), wrapping round to cover it all. A stage that continues an earlier
+   * run cut short by time can start where that run stopped, rather than read
+   * the same first part of every stream again.
+   */
+  startAt: number;
   /** Stop after this much wall time (Infinity = no limit). */
   minutes: number;
   /** Share of the text held out for validation (ignored when valSources is given). */
@@ -71,6 +78,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   cellL1: 0,
   clipNorm: 5,
   epochs: Infinity,
+  startAt: 0,
   minutes: Infinity,
   valFraction: 0.1,
   patience: 3,
@@ -162,6 +170,7 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
   const train = new StreamBatches(data.train, data.B, data.T);
   const val = data.valB > 0 ? new StreamBatches(data.val, data.valB, data.valT) : null;
   const stepsPerEpoch = train.windows;
+  const firstWindow = Math.min(stepsPerEpoch - 1, Math.floor(opts.startAt * stepsPerEpoch));
   const charsPerStep = data.B * data.T;
   const start = Date.now();
   const elapsed = () => (Date.now() - start) / 1000;
@@ -270,8 +279,10 @@ async function runTraining(layout: ParamLayout, initial: Float32Array, source: G
         stoppedBecause = 'time';
         break training;
       }
+      // Wrapping round from the text's end to its start: the carried state belongs to other text.
+      if (w > 0 && (firstWindow + w) % stepsPerEpoch === 0) await source.resetState('train');
       const stepStart = performance.now();
-      const r = await source.run(params, { dataset: 'train', window: w, backward: true, dropout: opts.dropout, cellL1: opts.cellL1, seed: opts.seed + steps });
+      const r = await source.run(params, { dataset: 'train', window: (firstWindow + w) % stepsPerEpoch, backward: true, dropout: opts.dropout, cellL1: opts.cellL1, seed: opts.seed + steps });
       if (!Number.isFinite(r.lossSum)) throw new Error(`training diverged at step ${steps} (loss is ${r.lossSum}); try a lower learning rate`);
       const grads = source.grads();
       clipByGlobalNorm(grads, opts.clipNorm);
