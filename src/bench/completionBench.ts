@@ -2,6 +2,8 @@ import * as path from 'path';
 import { CompletionService, DEFAULT_SETTINGS, SearchSettings } from '../core/completion';
 import { WorkspaceNames } from '../core/completion/workspaceNames';
 import { collectCorpus } from '../core/corpus';
+import { DEFAULT_DYNAMIC_EVAL, DynamicEvaluator } from '../core/dynamicEval/dynamicEvaluator';
+import { TypedTextTracker } from '../core/dynamicEval/typedTextTracker';
 import { Engine } from '../core/engine';
 import { WasmOps, createFastestOps } from '../core/kernels/wasmOps';
 import { loadModel } from '../core/model/modelFiles';
@@ -38,6 +40,14 @@ export interface CompletionBenchOptions {
   every?: number;
   /** Search at every request, never serving a typed-through completion from the cache. */
   noCache?: boolean;
+  /**
+   * Dynamic evaluation on, as `lstmLens.completion.dynamicEvaluation`: the
+   * typed text is learned in windows and the adapted weights are swapped
+   * into the completion engine. The editor runs the steps in a worker, so
+   * only the swap (Engine.loadParams) is timed as the host's cost; the steps
+   * run here between keystrokes, untimed.
+   */
+  dynamicEval?: boolean;
   /** Called about every 1,000 characters typed. */
   onProgress?: (typed: number, total: number) => void;
 }
@@ -76,6 +86,8 @@ export interface CompletionBenchResult extends LatencySummary {
   firstStateMs: number;
   /** The workspace's names (with workspaceDir): files read, distinct names, ms to build the index once. */
   workspaceNames?: { files: number; names: number; buildMs: number };
+  /** With dynamicEval: the weight swaps made and what each cost the host thread. */
+  weightSwaps?: LatencySummary;
   /** Per-keystroke state update: invalidate from the typed offset, step to the new cursor. */
   keystroke: { p50Us: number; p95Us: number; p99Us: number; maxUs: number; meanUs: number; stepsPerKeystroke: number };
 }
@@ -141,6 +153,22 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
   const end = Math.min(text.length, start + (options.limit ?? text.length));
   let version = 1;
 
+  // Dynamic evaluation: windows of typed text learned as they fill, each followed by a timed swap.
+  const swapMs: number[] = [];
+  let learn: ((offset: number) => void) | undefined;
+  if (options.dynamicEval) {
+    const evaluator = new DynamicEvaluator(createFastestOps(), model.layout, model.params, DEFAULT_DYNAMIC_EVAL);
+    const tracker = new TypedTextTracker(DEFAULT_DYNAMIC_EVAL.windowChars, (chunk) => {
+      if (chunk.fresh) evaluator.newStream();
+      if (evaluator.adapt(chunk.ids).steps === 0) return;
+      const weights = evaluator.params();
+      const t0 = performance.now();
+      engine.loadParams(weights);
+      swapMs.push(performance.now() - t0);
+    });
+    learn = (offset) => tracker.typed(docId, text, offset);
+  }
+
   const t = performance.now();
   service.states.stateAt(docId, version, text, start);
   const firstStateMs = performance.now() - t;
@@ -159,6 +187,7 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
     version++;
     keystrokeUs.push(typeKeystroke(service, docId, version, text, i) * 1000);
     const offset = i + 1;
+    learn?.(offset);
     if (options.onProgress && (i - start) % 1000 === 999) options.onProgress(i - start + 1, end - start);
     if ((i - start) % every !== every - 1) continue;
     const asked = await requestAfterKeystroke(service, docId, version, text, offset, settings, options.noCache);
@@ -195,6 +224,7 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
     matchedChars,
     firstStateMs,
     ...(workspaceNames ? { workspaceNames: workspaceNames.figures } : {}),
+    ...(options.dynamicEval ? { weightSwaps: summarizeLatencies(swapMs) } : {}),
     keystroke: {
       p50Us: ks.p50Ms * 1000,
       p95Us: ks.p95Ms * 1000,

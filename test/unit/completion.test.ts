@@ -326,6 +326,22 @@ describe('completion: latency benchmark (benchCompletion)', () => {
     assert.strictEqual(r.searched.count + r.typedThrough <= r.requests, true);
   });
 
+  it('with dynamic evaluation, swaps adapted weights in after each learned window, times each swap, and completes what it learned', async () => {
+    const layout = paramLayout({ vocabSize: VOCAB_SIZE, embedDim: 8, hidden: [16] });
+    await saveModel(path.join(dir, 'model-dyn'), { layout, params: initParams(layout, 67), manifest: newManifest(layout.spec, 'tiny') });
+    const file = path.join(dir, 'repeat.ts');
+    fs.writeFileSync(file, 'xy'.repeat(600) + '\n');
+    // The model alone: no document cache or word memory to complete the repeats for it.
+    const base = { modelDir: path.join(dir, 'model-dyn'), file, beam: 1, maxChars: 20, minExpectedSaving: 0, documentMatch: false, wordMemory: false };
+    const plain = await benchCompletion(base);
+    const adapted = await benchCompletion({ ...base, dynamicEval: true });
+    assert.strictEqual(plain.weightSwaps, undefined);
+    const windows = Math.floor(adapted.typed / 50);
+    assert.ok(adapted.weightSwaps && adapted.weightSwaps.count >= windows - 1 && adapted.weightSwaps.count <= windows, `${adapted.weightSwaps?.count} swaps for ${windows} windows`);
+    assert.ok(adapted.weightSwaps.maxMs > 0);
+    assert.ok(adapted.matchedChars > plain.matchedChars + 100, `learned the repeated line: ${adapted.matchedChars} matched characters against ${plain.matchedChars}`);
+  });
+
   it('with --workspace, offers the names of the folder’s other files and never the typed file’s own', async () => {
     const layout = paramLayout({ vocabSize: VOCAB_SIZE, embedDim: 8, hidden: [16] });
     await saveModel(path.join(dir, 'model-ws'), { layout, params: initParams(layout, 61), manifest: newManifest(layout.spec, 'tiny') });
