@@ -79,3 +79,26 @@ describe('document match (the document cache)', () => {
     }
   });
 });
+
+describe('scoring with the document cache (eval --document-match)', () => {
+  it('changes no prediction where the file has no earlier match, and mixes the match in where it has one', async () => {
+    const { scoreText } = await import('../../src/core/eval/scoreText');
+    const line = 'const alphaBetaGammaDelta = computeSomething(1);\n';
+    const text = 'x = 1;\n' + line + 'y = 2;\n' + line;
+    const plain: Float32Array[] = [];
+    const mixed: Float32Array[] = [];
+    const a = scoreText(tinyEngine(5), text, (lp) => plain.push(Float32Array.from(lp)));
+    const b = scoreText(tinyEngine(5), text, (lp) => mixed.push(Float32Array.from(lp)), { documentMatch: true });
+    assert.strictEqual(a.chars, text.length);
+    const second = text.lastIndexOf(line);
+    // Before the second copy nothing repeats a stretch of 8 characters (the shortest match).
+    for (let i = 0; i <= second; i++) assert.deepStrictEqual(mixed[i], plain[i], `position ${i}`);
+    // 16 characters into the second copy: the longest match, the character after it gets (1 − w)·p + w.
+    const i = second + 16;
+    const id = charToId(text.charCodeAt(i));
+    const w = weightOf(16);
+    assert.ok(Math.abs(mixed[i][id] - Math.log((1 - w) * Math.exp(plain[i][id]) + w)) < 1e-5);
+    assert.ok(Math.abs(logSumExp(mixed[i])) < 1e-4, 'still a distribution');
+    assert.ok(b.bits < a.bits - 30, `the repeated line costs far less: ${b.bits.toFixed(1)} bits against ${a.bits.toFixed(1)}`);
+  });
+});

@@ -7,7 +7,7 @@ import { DEFAULT_DYNAMIC_EVAL, DynamicEvalSettings } from '../../core/dynamicEva
 import { LocalDynamicEvaluation } from '../../core/dynamicEval/localDynamicEvaluation';
 import { Engine } from '../../core/engine';
 import { KeystrokeCounts, addKeystrokeCounts, emptyKeystrokeCounts, keystrokeFigures, replayTyping } from '../../core/eval/keystrokeReplay';
-import { scoreText } from '../../core/eval/scoreText';
+import { ScoreOptions, scoreText } from '../../core/eval/scoreText';
 import { createFastestOps } from '../../core/kernels/wasmOps';
 import { loadModel } from '../../core/model/modelFiles';
 import { encode } from '../../core/vocab';
@@ -18,7 +18,7 @@ import { formatCount, note, printJson } from '../output';
 import { readSourceFile } from '../readSourceFile';
 
 export const EVAL_USAGE =
-  'eval --model DIR [--json [--probs]] [--xz] [--reindent tab|2|4|8] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match] [--no-word-memory] [--dynamic-eval [--dynamic-lr R] [--dynamic-window N] [--dynamic-decay D]]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
+  'eval --model DIR [--json [--probs]] [--xz] [--document-match] [--reindent tab|2|4|8] [--keystrokes [--beam K] [--max-chars N] [--min-char-prob P] [--min-expected-saving E] [--no-document-match] [--no-word-memory] [--dynamic-eval [--dynamic-lr R] [--dynamic-window N] [--dynamic-decay D]]] [--baseline ngram --train-corpus PATH [--order N]] FILE...';
 
 export interface FileScore {
   file: string;
@@ -47,7 +47,7 @@ function summary(t: Totals) {
 export async function evalCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, {
     values: { model: 'string', reindent: 'string', baseline: 'string', 'train-corpus': 'string', order: 'int', beam: 'int', 'max-chars': 'int', 'min-char-prob': 'number', 'min-expected-saving': 'number', 'dynamic-lr': 'number', 'dynamic-window': 'int', 'dynamic-decay': 'number' },
-    switches: ['json', 'probs', 'xz', 'keystrokes', 'no-document-match', 'no-word-memory', 'dynamic-eval'],
+    switches: ['json', 'probs', 'xz', 'document-match', 'keystrokes', 'no-document-match', 'no-word-memory', 'dynamic-eval'],
   });
   if (a.positional.length === 0) throw new UsageError('name at least one file to evaluate');
   if (a.flags.probs && !a.flags.json) throw new UsageError('--probs adds to the JSON output: pass --json too');
@@ -71,6 +71,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
     documentMatch: !a.flags['no-document-match'],
     wordMemory: !a.flags['no-word-memory'],
   };
+
+  // Bits/char as completions see the next character: the model (and the baseline) with the document cache mixed in.
+  const scoring: ScoreOptions = { documentMatch: Boolean(a.flags['document-match']) };
+  if (scoring.documentMatch && a.flags['no-document-match']) throw new UsageError('--document-match (bits/char with the document cache) and --no-document-match (the replay without it) contradict each other');
 
   if (a.flags['dynamic-eval'] && !keystrokes) throw new UsageError('--dynamic-eval changes the typing replay: pass --keystrokes too');
   // Dynamic evaluation: the replay's own engine learns the files as they are typed, in the order given (adaptation carries from file to file).
@@ -122,7 +126,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     const text = reindentTo ? reindent(readSourceFile(file), reindentTo) : readSourceFile(file);
     // --probs: the whole next-character distribution before each character (to check other implementations against).
     const probs: number[][] = [];
-    const s = scoreText(engine, text, a.flags.probs ? (logProbs) => probs.push(Array.from(logProbs, Math.exp)) : undefined);
+    const s = scoreText(engine, text, a.flags.probs ? (logProbs) => probs.push(Array.from(logProbs, Math.exp)) : undefined, scoring);
     lstm.bits += s.bits;
     lstm.correct += s.correct;
     lstm.chars += s.chars;
@@ -139,7 +143,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       row.keystrokes = withFigures(c);
     }
     if (baseline) {
-      const b = scoreText(baseline, text);
+      const b = scoreText(baseline, text, undefined, scoring);
       base.bits += b.bits;
       base.correct += b.correct;
       base.chars += b.chars;
@@ -159,6 +163,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     ...summary(lstm),
     seconds: (Date.now() - started) / 1000,
     ...(reindentTo ? { reindentedTo: reindentTo } : {}),
+    ...(scoring.documentMatch ? { documentMatch: true } : {}),
     ...(a.flags.xz ? { xzBitsPerChar: xzOk ? xzBits / lstm.chars : null } : {}),
     ...(keystrokes ? { ...keystrokeFigures(typing), keystrokeCounts: typing, completionSettings: search } : {}),
     // bitsPerChar here: the typed text's, each window predicted before it was learned (dynamic evaluation's own figure).

@@ -1,5 +1,15 @@
+import { MATCH_HISTORY_CHARS, MATCH_TAIL, matchNext, mixMatch } from '../completion/documentMatch';
 import { StepModel } from '../stepModel';
 import { NEWLINE_ID, encode } from '../vocab';
+
+export interface ScoreOptions {
+  /**
+   * Mix the document cache into each prediction, as completions see the next
+   * character (documentMatch.ts: the longest earlier match in the file, up to
+   * MATCH_HISTORY_CHARS back, weighted by its length).
+   */
+  documentMatch?: boolean;
+}
 
 /**
  * Bits per character and top-1 accuracy of next-character prediction, with
@@ -7,21 +17,33 @@ import { NEWLINE_ID, encode } from '../vocab';
  * from a newline, as the editor does at the top of a file). `onPrediction`
  * sees the log-probabilities (natural log) before each character i.
  */
-export function scoreText(engine: StepModel, text: string, onPrediction?: (logProbs: Float32Array, i: number) => void): { bits: number; correct: number; chars: number } {
+export function scoreText(
+  engine: StepModel,
+  text: string,
+  onPrediction?: (logProbs: Float32Array, i: number) => void,
+  options: ScoreOptions = {},
+): { bits: number; correct: number; chars: number } {
   const ids = encode(text);
   const state = engine.newState();
-  const logProbs = new Float32Array(engine.vocabSize);
-  engine.step(state, NEWLINE_ID, logProbs);
+  const stepped = new Float32Array(engine.vocabSize);
+  // With the document cache the prediction is a mixed copy; the model's own stays in `stepped`.
+  const logProbs = options.documentMatch ? new Float32Array(engine.vocabSize) : stepped;
+  engine.step(state, NEWLINE_ID, stepped);
   let nats = 0;
   let correct = 0;
   for (let i = 0; i < ids.length; i++) {
     const y = ids[i];
+    if (options.documentMatch) {
+      logProbs.set(stepped);
+      const match = matchNext(text.slice(Math.max(0, i - MATCH_HISTORY_CHARS), i), text.slice(Math.max(0, i - MATCH_TAIL), i));
+      if (match) mixMatch(logProbs, match);
+    }
     onPrediction?.(logProbs, i);
     nats -= logProbs[y];
     let best = 0;
     for (let v = 1; v < logProbs.length; v++) if (logProbs[v] > logProbs[best]) best = v;
     if (best === y) correct++;
-    if (i + 1 < ids.length) engine.step(state, y, logProbs);
+    if (i + 1 < ids.length) engine.step(state, y, stepped);
   }
   return { bits: nats / Math.LN2, correct, chars: ids.length };
 }
