@@ -30,6 +30,10 @@ export interface WorkspaceBenchOptions {
   learningRate?: number;
   /** Windows per step (default: Train on Workspace's recipe). */
   batch?: number;
+  /** Share of the minutes at the end over which the rate falls to 0 (default: Train on Workspace's recipe). */
+  anneal?: number;
+  /** Validations without improvement before stopping (default: Train on Workspace's recipe). */
+  patience?: number;
   /** Share of the files held out, by path hash. Default 0.2. */
   heldOutFraction?: number;
   onNote?: (line: string) => void;
@@ -91,7 +95,8 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
   const budget = [Number.isFinite(options.minutes) ? `${options.minutes} min` : '', Number.isFinite(epochs) ? `${epochs} passes` : ''].filter(Boolean).join(' or ');
   if (!budget) throw new Error('the training needs a budget: minutes, passes over the files, or both');
   note(`before: ${before.bitsPerChar.toFixed(3)} bits/char, keystrokes saved ${(100 * before.keystrokesSaved).toFixed(1)}%; training for up to ${budget}`);
-  const recipe = { ...trainingRecipe(), ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}), ...(options.batch !== undefined ? { batch: options.batch } : {}) };
+  const given = { learningRate: options.learningRate, batch: options.batch, anneal: options.anneal, patience: options.patience };
+  const recipe = { ...trainingRecipe(), ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
   const outcome = await trainModel(
     start.layout,
     start.params,
