@@ -7,12 +7,18 @@
 //   (generated text)
 //   <!-- /figures:KIND -->
 // where KIND names a renderer below and each ARG is a result file under
-// bench/results/ (optionally FILE="label"). Every result file must carry a
-// `provenance` object (command, settings, weights, machine, date): a file
-// without one cannot back a figure, and the script says so.
+// bench/results/ (optionally FILE="label"). A figure inside a sentence is
+// marked on its own:
+//   <!-- fig:FILE#PATH FORMAT -->1.729<!-- /fig -->
+// where PATH is a dotted path into the file's JSON (array items by index:
+// projects.0.before.bitsPerChar), or two such paths A/B for their ratio, and
+// FORMAT one of FORMATS below; the text between the marks is the figure.
+// Every result file must carry a `provenance` object (command, settings,
+// weights, machine, date): a file without one cannot back a figure, and the
+// script says so.
 //
-//   node scripts/figure-tables.js           rewrites the regions in place
-//   node scripts/figure-tables.js --check   exits 1, naming each stale region
+//   node scripts/figure-tables.js           rewrites the regions and figures in place
+//   node scripts/figure-tables.js --check   exits 1, naming each stale region and figure
 'use strict';
 
 const fs = require('fs');
@@ -21,6 +27,7 @@ const card = require('./model-card-tables');
 
 const DOCS = ['README.md', 'bench/README.md', 'models/default/MODEL_CARD.md', 'CHANGELOG.md'];
 const REGION = /<!-- figures:([\w-]+)((?:\s+[^\s>]+)*)\s*-->\n[\s\S]*?<!-- \/figures:\1 -->/g;
+const FIGURE = /<!-- fig:(\S*?)#(\S*) (\S*) -->(.*?)<!-- \/fig -->/g;
 
 // ------------------------------------------------------------------ formats
 
@@ -650,12 +657,95 @@ function cardRegion(root, writer, render) {
   return [text, '', `Source, written by \`${writer}\` (each file holds its command):`, ...reader.sources()].join('\n');
 }
 
+// ------------------------------------------------------------------ figures in sentences
+
+/** How an inline figure is written: fN (N decimals, a true minus sign), pctN (× 100, N decimals, %), int (thousands separated), xN (N decimals, ×), sci (one digit × a power of ten). */
+const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+const FORMATS = {
+  f: (v, n) => signed(v, n),
+  pct: (v, n) => `${signed(100 * v, n)}%`,
+  x: (v, n) => `${v.toFixed(n)}×`,
+  int: (v) => int(v),
+  sci: (v) => {
+    const [digit, exponent] = v.toExponential(0).split('e');
+    return `${digit}·10${String(Number(exponent)).replace(/./g, (c) => SUPERSCRIPT[c])}`;
+  },
+};
+
+function formatFigure(format, v) {
+  const m = /^(f|pct|x)([0-4])$|^(int|sci)$/.exec(format);
+  if (!m) throw new Error(`unknown format "${format}" (known: f0…f4, pct0…pct4, x0…x4, int, sci)`);
+  return m[3] ? FORMATS[m[3]](v) : FORMATS[m[1]](v, Number(m[2]));
+}
+
+/** The number at a dotted PATH of a result file (array items by index). */
+function valueAt(res, dotted) {
+  let x = res.r;
+  const keys = dotted.split('.');
+  for (const [i, key] of keys.entries()) {
+    if (x === null || typeof x !== 'object' || !Object.prototype.hasOwnProperty.call(x, key)) {
+      const parent = keys.slice(0, i).join('.') || 'the top level';
+      throw new Error(`bench/results/${res.rel} has no ${dotted} (no "${key}" in ${parent})`);
+    }
+    x = x[key];
+  }
+  if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`bench/results/${res.rel}: ${dotted} is not a number`);
+  return x;
+}
+
+/**
+ * Every inline figure of one doc's text written anew from its file; `stale`
+ * names each whose text changed, with its line and both texts. A mark the
+ * pattern cannot take (a figure broken over two lines, a lone closing mark)
+ * would go unchecked, so it is an error; so is a figure at the start of a
+ * line, which Markdown would read as the start of an HTML block.
+ */
+function renderFigures(root, text, doc) {
+  const lineOf = (offset) => text.slice(0, offset).split('\n').length;
+  const matches = [...text.matchAll(FIGURE)];
+  const opens = new Set(matches.map((m) => m.index));
+  const closes = new Set(matches.map((m) => m.index + m[0].length - '<!-- /fig -->'.length));
+  for (const m of text.matchAll(/<!-- fig:\S*#/g)) {
+    if (!opens.has(m.index)) throw new Error(`${doc}:${lineOf(m.index)}: a <!-- fig: --> mark without its <!-- /fig --> on the same line`);
+  }
+  for (const m of text.matchAll(/<!-- \/fig -->/g)) {
+    if (!closes.has(m.index)) throw new Error(`${doc}:${lineOf(m.index)}: a <!-- /fig --> mark without its <!-- fig: --> on the same line`);
+  }
+  const stale = [];
+  const cache = new Map();
+  let out = '';
+  let last = 0;
+  for (const m of matches) {
+    const [whole, file, dotted, format, shown] = m;
+    const line = lineOf(m.index);
+    const name = `fig:${file}#${dotted} ${format}`;
+    let fresh;
+    try {
+      if (/^[ \t]*$/.test(text.slice(text.lastIndexOf('\n', m.index - 1) + 1, m.index))) throw new Error('a figure must not start its line (Markdown would take the line for an HTML block): put a word before it');
+      if (!file || !dotted) throw new Error('write it as <!-- fig:FILE#PATH FORMAT -->');
+      if (!cache.has(file)) cache.set(file, readResult(root, file, ['command', 'weights', 'machine', 'date']));
+      const res = cache.get(file);
+      const parts = dotted.split('/');
+      if (parts.length > 2) throw new Error('a path is one PATH or a ratio PATH/PATH');
+      const v = parts.length === 2 ? valueAt(res, parts[0]) / valueAt(res, parts[1]) : valueAt(res, parts[0]);
+      fresh = formatFigure(format, v);
+    } catch (err) {
+      throw new Error(`${doc}:${line}: ${name}: ${err.message}`);
+    }
+    if (fresh !== shown) stale.push({ name: `${doc}:${line}: ${name}`, detail: ` (the text said "${shown}", the file gives "${fresh}")` });
+    out += `${text.slice(last, m.index)}<!-- fig:${file}#${dotted} ${format} -->${fresh}<!-- /fig -->`;
+    last = m.index + whole.length;
+  }
+  return { text: out + text.slice(last), stale };
+}
+
 // ------------------------------------------------------------------ docs
 
-/** Every region of one doc's text rendered anew; `stale` names the regions whose text changed. */
+/** Every figure and region of one doc's text rendered anew; `stale` names those whose text changed. */
 function renderText(root, text, doc) {
-  const stale = [];
-  const out = text.replace(REGION, (whole, kind, argText) => {
+  const figures = renderFigures(root, text, doc);
+  const stale = [...figures.stale];
+  const out = figures.text.replace(REGION, (whole, kind, argText) => {
     const render = RENDERERS[kind];
     if (!render) throw new Error(`${doc}: unknown figures region "${kind}" (known: ${Object.keys(RENDERERS).join(', ')})`);
     let body;
@@ -665,7 +755,7 @@ function renderText(root, text, doc) {
       throw new Error(`${doc}, figures:${kind}: ${err.message}`);
     }
     const fresh = `<!-- figures:${kind}${argText} -->\n${body}\n<!-- /figures:${kind} -->`;
-    if (fresh !== whole) stale.push(`${kind}${argText}`);
+    if (fresh !== whole) stale.push({ name: `${doc}: figures:${kind}${argText}`, detail: '' });
     return fresh;
   });
   return { text: out, stale };
@@ -677,7 +767,7 @@ function renderDocs(root, docs = DOCS) {
     .map((doc) => ({ doc, ...renderText(root, fs.readFileSync(path.join(root, doc), 'utf8'), doc) }));
 }
 
-module.exports = { renderDocs, renderText, readResult, RENDERERS };
+module.exports = { renderDocs, renderText, renderFigures, readResult, RENDERERS };
 
 if (require.main === module) {
   const root = path.resolve(__dirname, '..');
@@ -685,9 +775,9 @@ if (require.main === module) {
   let stale = 0;
   try {
     for (const { doc, text, stale: names } of renderDocs(root)) {
-      for (const name of names) {
+      for (const { name, detail } of names) {
         stale++;
-        process.stderr.write(`figure-tables: ${doc}: figures:${name} ${check ? 'is stale' : 'rewritten'}\n`);
+        process.stderr.write(`figure-tables: ${name} ${check ? 'is stale' : 'rewritten'}${detail}\n`);
       }
       if (!check && names.length > 0) fs.writeFileSync(path.join(root, doc), text);
     }

@@ -71,6 +71,72 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     }
   });
 
+  describe('figures inside sentences (<!-- fig:FILE#PATH FORMAT -->)', () => {
+    const WORKSPACE = { projects: [{ before: { bitsPerChar: 1.7289, keystrokesSaved: 0.35385 }, after: { bitsPerChar: 1.2786 } }], chars: 1005271, reach: [0.5, 2.2e-7], rho: -0.7823 };
+    const fig = (p: string, format: string, text = '') => `<!-- fig:ws.json#${p} ${format} -->${text}<!-- /fig -->`;
+
+    it('writes each figure from its file in the format named, and --check then names a figure edited by hand, with its file and line', () => {
+      const sentence = `bits/char went from ${fig('projects.0.before.bitsPerChar', 'f3', '1.7')} to ${fig('projects.0.after.bitsPerChar', 'f3')}, keystrokes saved ${fig('projects.0.before.keystrokesSaved', 'pct1')}, ${fig('chars', 'int')} characters, ${fig('projects.0.before.bitsPerChar/projects.0.after.bitsPerChar', 'x2')} fewer bits, ρ ${fig('rho', 'f3')}, a reach of ${fig('reach.1/reach.0', 'sci')}.`;
+      const dir = scratch({ 'bench/README.md': `# x\n\n${sentence}\n`, 'bench/results/ws.json': JSON.stringify({ ...WORKSPACE, provenance: PROVENANCE }) });
+      try {
+        const before = run(dir, '--check');
+        assert.strictEqual(before.status, 1);
+        assert.match(before.stderr, /bench\/README\.md:3: fig:ws\.json#projects\.0\.before\.bitsPerChar f3 is stale \(the text said "1\.7", the file gives "1\.729"\)/);
+        execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+        const written = fs.readFileSync(path.join(dir, 'bench/README.md'), 'utf8');
+        const shown = written.replace(/<!-- \/?fig[^>]*-->/g, '');
+        assert.strictEqual(shown, '# x\n\nbits/char went from 1.729 to 1.279, keystrokes saved 35.4%, 1,005,271 characters, 1.35× fewer bits, ρ −0.782, a reach of 4·10⁻⁷.\n');
+        assert.strictEqual(run(dir, '--check').status, 0);
+        fs.writeFileSync(path.join(dir, 'bench/README.md'), written.replace('-->1.279<', '-->1.28<'));
+        const stale = run(dir, '--check');
+        assert.strictEqual(stale.status, 1);
+        assert.match(stale.stderr, /bench\/README\.md:3: fig:ws\.json#projects\.0\.after\.bitsPerChar f3 is stale \(the text said "1\.28", the file gives "1\.279"\)/);
+        assert.doesNotMatch(stale.stderr, /keystrokesSaved/, 'only the edited figure is named');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('names the file and the path when the path is not in the file, and the file when it does not exist', () => {
+      const dir = scratch({ 'README.md': `# x\n\nSaved ${fig('projects.1.after.keystrokesSaved', 'pct1', '38.2%')} of keystrokes.\n`, 'bench/results/ws.json': JSON.stringify({ ...WORKSPACE, provenance: PROVENANCE }) });
+      try {
+        const r = run(dir, '--check');
+        assert.strictEqual(r.status, 1);
+        assert.match(r.stderr, /README\.md:3: fig:ws\.json#projects\.1\.after\.keystrokesSaved pct1: bench\/results\/ws\.json has no projects\.1\.after\.keystrokesSaved \(no "1" in projects\)/);
+        fs.writeFileSync(path.join(dir, 'README.md'), '# x\n\nSaved <!-- fig:gone.json#a.b f1 -->1.0<!-- /fig --> and <!-- fig:ws.json#chars f9 -->1<!-- /fig -->.\n');
+        assert.match(run(dir, '--check').stderr, /README\.md:3: fig:gone\.json#a\.b f1: bench\/results\/gone\.json does not exist/);
+        fs.writeFileSync(path.join(dir, 'README.md'), '# x\n\nSaved <!-- fig:ws.json#chars f9 -->1<!-- /fig -->.\n');
+        assert.match(run(dir, '--check').stderr, /README\.md:3: fig:ws\.json#chars f9: unknown format "f9"/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses a figure from a result file that does not say where it came from', () => {
+      const dir = scratch({ 'CHANGELOG.md': `- Faster: ${fig('chars', 'int', '1,005,271')} characters.\n`, 'bench/results/ws.json': JSON.stringify(WORKSPACE) });
+      try {
+        const r = run(dir, '--check');
+        assert.strictEqual(r.status, 1);
+        assert.match(r.stderr, /CHANGELOG\.md:1: fig:ws\.json#chars int: bench\/results\/ws\.json has no provenance/);
+        assert.strictEqual(run(dir).status, 1, 'nor is it written');
+        assert.ok(fs.readFileSync(path.join(dir, 'CHANGELOG.md'), 'utf8').includes('-->1,005,271<'));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses a figure it could not check: broken over two lines, or starting a line (Markdown would take it for an HTML block)', () => {
+      const dir = scratch({ 'README.md': `# x\n\nRead ${fig('chars', 'int', '1,005,271').replace('<!-- /fig', '<!-- /fig\n')} characters.\n`, 'bench/results/ws.json': JSON.stringify({ ...WORKSPACE, provenance: PROVENANCE }) });
+      try {
+        assert.match(run(dir, '--check').stderr, /README\.md:3: a <!-- fig: --> mark without its <!-- \/fig --> on the same line/);
+        fs.writeFileSync(path.join(dir, 'README.md'), `# x\n\nRead\n  ${fig('chars', 'int', '1,005,271')} characters.\n`);
+        assert.match(run(dir, '--check').stderr, /README\.md:4: fig:ws\.json#chars int: a figure must not start its line/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   it('marks a run made with other completion settings than today\'s defaults, unless its command asked for them', () => {
     const run1 = { count: 10, p50Ms: 0.2, p95Ms: 0.7, p99Ms: 1, maxMs: 13, meanMs: 0.3, searched: { count: 4, p50Ms: 0.4, p95Ms: 0.9, p99Ms: 1.3, maxMs: 13, meanMs: 0.5 }, keystroke: { p50Us: 34, p95Us: 53, p99Us: 91, maxUs: 4155, meanUs: 39 }, typed: 10, requests: 10, typedThrough: 3, exactMatches: 2, matchedChars: 9 };
     const settings = { beamWidth: 1, maxChars: 80, multiline: false, maxLines: 10, minCharProb: 0, minExpectedSaving: 0.5, documentMatch: true };
