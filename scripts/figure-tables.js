@@ -365,6 +365,28 @@ const RENDERERS = {
     return withSource(res, `${r.project}, ${r.minutes} minute of training per run, in the order run:`, table(['rate', 'batch', 'threads', 'trained s', 'held-out bits/char', 'change', 'keystrokes saved'], rows));
   },
 
+  /** The fine-tuning recipes on several projects (bench workspace per recipe and project): per recipe, each project's change and the mean. */
+  'fine-tune-recipes'(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const projects = [...new Set(res.r.rows.map((x) => x.project))];
+    const recipes = [];
+    for (const x of res.r.rows) {
+      const key = `${x.learningRate} ${x.batch} ${x.anneal} ${x.patience}`;
+      let recipe = recipes[recipes.length - 1];
+      if (!recipe || recipe.key !== key || recipe.runs.has(x.project)) recipes.push((recipe = { key, x, runs: new Map() }));
+      recipe.runs.set(x.project, x);
+    }
+    const change = (x) => x.after.bitsPerChar / x.before.bitsPerChar - 1;
+    const rows = recipes.map(({ x, runs }) => {
+      const got = projects.map((p) => runs.get(p));
+      const mean = got.every(Boolean) ? got.reduce((a, y) => a + change(y), 0) / got.length : null;
+      return [String(x.learningRate), String(x.batch), x.anneal ? `over ${pct(x.anneal)}` : 'none', String(x.patience),
+        ...got.map((y) => (y ? `${relativeChange(y.before.bitsPerChar, y.after.bitsPerChar, 1)}, ${pct(y.after.keystrokesSaved)} (${y.trainSeconds.toFixed(0)} s)` : '–')),
+        mean === null ? '–' : `${mean < 0 ? '−' : '+'}${Math.abs(100 * mean).toFixed(1)}%`];
+    });
+    return withSource(res, table(['rate', 'batch', 'anneal', 'patience', ...projects.map((p) => `${p}: bits/char change, keystrokes saved after (trained)`), 'mean change'], rows));
+  },
+
   /**
    * bench concept-labels: per language and yes/no concept, the best cell
    * against the lexers' labels and against tree-sitter's, each with the
@@ -615,6 +637,11 @@ const RENDERERS = {
   /** Model card: the same test files re-indented (eval --reindent). */
   'card-style'(root, args) {
     return cardRegion(root, 'scripts/model-card-figures.sh', (reader) => card.styleTable(reader, card.cardFolders(args)));
+  },
+
+  /** Model card: bits/char with the document cache mixed in (eval --document-match), the model and the 6-gram alike. */
+  'card-cache'(root, args) {
+    return cardRegion(root, 'scripts/model-card-figures.sh', (reader) => card.cacheTable(reader, card.cardFolders(args)));
   },
 
   /** Model card: the first folder against the targets of the issue that asked for the model. */

@@ -9,13 +9,15 @@
 #   first REINDENT_CHARS characters' worth of files);
 #   keystrokes saved and accept rate from the typing replay with the editor's
 #   defaults (eval --keystrokes) for the LSTM and the 6-gram, on the first
-#   KEYSTROKE_CHARS characters' worth of test files (sorted by path).
-# Writes <language>.{bpc,previous,tab,2,4,8,keys}.json to CARD_OUT (default
+#   KEYSTROKE_CHARS characters' worth of test files (sorted by path);
+#   bits/char with the document cache mixed in (eval --document-match), the
+#   LSTM and the 6-gram alike: the next-character prediction completions use.
+# Writes <language>.{bpc,previous,asis,tab,2,4,8,cache,keys}.json to CARD_OUT (default
 # bench/results/card), each with the command that made it.
 #   bash scripts/model-card-figures.sh [MODEL_DIR]   (default models/default)
 # BASELINE=none leaves the n-gram out; PREVIOUS=none the previous model;
 # LANGS="go rust" measures only those; STEPS="bpc keys" only those steps
-# (of bpc, previous, reindent, keys).
+# (of bpc, previous, reindent, cache, keys).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-models/default}
@@ -60,7 +62,7 @@ for lang in $langs; do
   baseline=()
   [ "${BASELINE:-ngram}" = none ] || baseline=(--baseline ngram --train-corpus ".cache/split/train/$lang")
   echo "$lang: ${#files[@]} test files; replay on ${#typed[@]}, re-indented on ${#shifted[@]}" >&2
-  steps=" ${STEPS:-bpc previous reindent keys} "
+  steps=" ${STEPS:-bpc previous reindent cache keys} "
   [[ $steps == *" bpc "* ]] && run "$out/$lang.bpc.json" node "$cli" eval --model "$model" --json --xz "${baseline[@]}" "${files[@]}"
   if [[ $steps == *" previous "* ]] && [ "$previous" != none ] && [ -d "$previous" ]; then
     run "$out/$lang.previous.json" node "$cli" eval --model "$previous" --json "${files[@]}"
@@ -71,6 +73,8 @@ for lang in $langs; do
       run "$out/$lang.$style.json" node "$cli" eval --model "$model" --json --reindent "$style" "${shifted[@]}"
     done
   fi
+  # As completions see the next character: the model and the 6-gram, each with the document cache mixed in.
+  [[ $steps == *" cache "* ]] && run "$out/$lang.cache.json" node "$cli" eval --model "$model" --json --document-match "${baseline[@]}" "${files[@]}"
   [[ $steps == *" keys "* ]] && run "$out/$lang.keys.json" node "$cli" eval --model "$model" --json --keystrokes "${baseline[@]}" "${typed[@]}"
 done
 exit 0

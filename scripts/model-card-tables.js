@@ -181,6 +181,30 @@ function styleTable(reader, folders) {
   ], rows);
 }
 
+/**
+ * Bits/char as completions see the next character: the model and the 6-gram
+ * each with the document cache mixed in (<language>.cache.json, eval
+ * --document-match), beside each alone and xz -9e, which also reads each
+ * file's earlier text.
+ */
+function cacheTable(reader, folders) {
+  const [model] = folders;
+  const rows = [];
+  for (const lang of LANGS) {
+    const c = reader.result(`${model.dir}/${lang}.cache.json`);
+    if (!c) continue;
+    const alone = firstWith(reader, folders, lang, 'bpc', (r) => r.bitsPerChar);
+    const ngram = firstWith(reader, folders, lang, 'bpc', (r) => r.baseline?.bitsPerChar);
+    const xz = firstWith(reader, folders, lang, 'bpc', (r) => r.xzBitsPerChar);
+    rows.push([
+      NAMES[lang], c.chars.toLocaleString('en-US'), bpc(alone), `**${bpc(c.bitsPerChar)}**`, bpc(ngram), bpc(c.baseline?.bitsPerChar), bpc(xz),
+      xz ? (c.bitsPerChar / xz).toFixed(2) : '–', c.baseline ? signed(c.bitsPerChar - c.baseline.bitsPerChar) : '–',
+    ]);
+  }
+  const m = model.label;
+  return table(['language', 'chars', `${m} alone`, `${m} + document cache`, '6-gram alone', '6-gram + document cache', 'xz -9e', `${m} + cache / xz`, `${m} + cache minus 6-gram + cache`], rows);
+}
+
 const verdict = (ok, detail) => `${ok ? '**yes**' : 'no'} (${detail})`;
 const signed2 = (d) => `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(2)}`;
 
@@ -205,6 +229,17 @@ function targetsTable(reader, folders) {
     ['the same, in bits per as-is character (whole text)', (m, lang) => {
       const worst = worstShiftSameText(reader, model, lang);
       return worst === null ? '–' : verdict(worst <= 0.15, signed2(worst));
+    }],
+    ['with the document cache, as completions predict: ≤ 0.75 × xz', (m, lang) => {
+      const c = reader.result(`${model}/${lang}.cache.json`);
+      const xz = firstWith(reader, folders, lang, 'bpc', (r) => r.xzBitsPerChar);
+      return c && xz ? verdict(c.bitsPerChar <= 0.75 * xz, (c.bitsPerChar / xz).toFixed(2)) : '–';
+    }],
+    ['with the document cache: at least 0.3 below the 6-gram with it', (m, lang) => {
+      const c = reader.result(`${model}/${lang}.cache.json`);
+      if (!c?.baseline) return '–';
+      const d = c.bitsPerChar - c.baseline.bitsPerChar;
+      return verdict(d <= -0.3, signed2(d));
     }],
     ['keystrokes saved ≥ 35% (TS, Python) / ≥ 30%', (m, lang) => {
       const k = reader.result(`${model}/${lang}.keys.json`);
@@ -250,7 +285,7 @@ function readSummary(root) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-module.exports = { NAMES, cardReader, cardFolders, corpusTable, testTable, styleTable, targetsTable, validationTable, readSummary };
+module.exports = { NAMES, cardReader, cardFolders, corpusTable, testTable, styleTable, cacheTable, targetsTable, validationTable, readSummary };
 
 if (require.main === module) {
   // Required here, not above: figure-tables.js requires this file.
@@ -266,6 +301,7 @@ if (require.main === module) {
     ['Corpus by language', corpusTable(readSummary(root))],
     ['On the test packages', testTable(reader, folders)],
     ['Style shift: the same test files re-indented', styleTable(reader, folders)],
+    ['With the document cache', cacheTable(reader, folders)],
     ['Against the targets', targetsTable(reader, folders)],
   ];
   if (process.argv.includes('--validation')) sections.push(['Candidates on the validation packages (bits/char)', validationTable(reader, 'sweep')]);

@@ -166,6 +166,8 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
       const put = (kind: string, r: object) => (files[`bench/results/${dir}/${lang}.${kind}.json`] = JSON.stringify({ ...r, provenance: provenance(`weights-${dir}.bin`) }));
       put('bpc', { files: ['a', 'b'], chars: 12345, bitsPerChar: bpc, top1: 0.7, ...(extra.baseline ? { xzBitsPerChar: 2, baseline: { bitsPerChar: 1.9, top1: 0.65 } } : {}) });
       put('keys', { chars: 2000, keystrokesSaved: keys, ...(extra.baseline ? { baseline: { keystrokesSaved: 0.36 } } : {}) });
+      // With the document cache (eval --document-match): 0.4 lower, the 6-gram with it 0.05 above the model alone.
+      put('cache', { chars: 12345, bitsPerChar: bpc - 0.4, baseline: { bitsPerChar: bpc - 0.05 } });
       // Fewer characters with tabs or 2 spaces, as re-indenting 4-space code gives.
       const chars: Record<string, number> = { asis: 4000, tab: 3000, '2': 3500, '4': 3900, '8': 5000 };
       for (const [i, style] of ['asis', 'tab', '2', '4', '8'].entries()) put(style, { chars: chars[style], bitsPerChar: bpc + i / 100 });
@@ -173,7 +175,7 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     const FOLDERS = 'card="LSTM" card-stage1="stage 1" card-previous="previous model"';
     function cardFiles(folders = FOLDERS): Record<string, string> {
       const files: Record<string, string> = {
-        'models/default/MODEL_CARD.md': ['test', 'style', 'targets'].map((k) => `<!-- figures:card-${k} ${folders} -->\n<!-- /figures:card-${k} -->\n`).join('') + '<!-- figures:card-validation sweep -->\n<!-- /figures:card-validation -->\n',
+        'models/default/MODEL_CARD.md': ['test', 'style', 'cache', 'targets'].map((k) => `<!-- figures:card-${k} ${folders} -->\n<!-- /figures:card-${k} -->\n`).join('') + '<!-- figures:card-validation sweep -->\n<!-- /figures:card-validation -->\n',
       };
       model(files, 'card', 'go', 1.4, 0.4);
       model(files, 'card-stage1', 'go', 1.6, 0.38);
@@ -201,6 +203,10 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
         assert.match(text, /\| Go \| 4,000 \| 1\.400 \| 1\.410 \| 1\.420 \| 1\.430 \| 1\.440 \| \+0\.030 \| -0\.006 \| \+0\.030 \| 2\.500 \| 2\.510 \| 2\.520 \| 2\.530 \|/);
         assert.match(text, /\| re-indented \(tabs, 2, 4 spaces\) within 0\.15 of as is \|( – \|){5} \*\*yes\*\* \(\+0\.03\) \|/);
         assert.match(text, /\| the same, in bits per as-is character \(whole text\) \|( – \|){5} \*\*yes\*\* \(−0\.01\) \|/);
+        // The document cache: the model 1.0 with it (1.4 alone), the 6-gram 1.9 alone and 1.35 with it, xz 2.
+        assert.match(text, /\| Go \| 12,345 \| 1\.400 \| \*\*1\.000\*\* \| 1\.900 \| 1\.350 \| 2\.000 \| 0\.50 \| -0\.350 \|/);
+        assert.match(text, /\| with the document cache, as completions predict: ≤ 0\.75 × xz \|( – \|){5} \*\*yes\*\* \(0\.50\) \|/);
+        assert.match(text, /\| with the document cache: at least 0\.3 below the 6-gram with it \|( – \|){5} \*\*yes\*\* \(−0\.35\) \|/);
         // Targets: 1.4 / 2 = 0.70 of xz; 0.5 below the 6-gram; keystrokes 40% ≥ 30%; the 6-gram saves 36%. Languages without files read "–".
         assert.match(text, /\| bits\/char ≤ 0\.75 × per-file xz \| – \| – \| – \| – \| – \| \*\*yes\*\* \(0\.70\) \| – \| – \|/);
         assert.match(text, /\| at least 0\.3 below the 6-gram \|( – \|){5} \*\*yes\*\* \(−0\.50\) \|/);
