@@ -1,4 +1,5 @@
 import { DEFAULT_SETTINGS } from '../core/completion/settings';
+import { WorkspaceNames } from '../core/completion/workspaceNames';
 import { Engine } from '../core/engine';
 import { addKeystrokeCounts, emptyKeystrokeCounts, keystrokeFigures, replayTyping } from '../core/eval/keystrokeReplay';
 import { scoreText } from '../core/eval/scoreText';
@@ -34,6 +35,8 @@ export interface WorkspaceBenchOptions {
   anneal?: number;
   /** Validations without improvement before stopping (default: Train on Workspace's recipe). */
   patience?: number;
+  /** Offer the 80%'s names while a held-out file is typed, as the editor offers the workspace's (default true). */
+  workspaceNames?: boolean;
   /** Share of the files held out, by path hash. Default 0.2. */
   heldOutFraction?: number;
   onNote?: (line: string) => void;
@@ -62,7 +65,8 @@ export interface WorkspaceBenchResult {
  * (trainingRecipe: its rate, window and batch, early stopping on a tenth of
  * the 80%) for `minutes` or `epochs` passes; the same figures again. The held-out files are
  * never trained or validated on. Keystrokes are typed with the editor's
- * default completion settings (one line).
+ * default completion settings (one line), the 80%'s names offered as the
+ * workspace's.
  */
 export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<WorkspaceBenchResult> {
   const note = options.onNote ?? (() => undefined);
@@ -74,6 +78,12 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
   note(`${split.files} files: ${split.learn.length} to train on (${chars.train} chars), ${split.heldOut.length} held out (${chars.heldOut} chars, ${chars.typed} of them typed)`);
 
   const start = await loadModel(options.modelDir);
+  // As in the editor (lstmLens.completion.workspaceNames, on by default): the names of the project's other files,
+  // here the 80%, are offered while a held-out file is typed.
+  const withNames = options.workspaceNames ?? true;
+  const names = new WorkspaceNames();
+  if (withNames) for (const f of split.learn) names.setFile(f.relPath, f.text);
+  const namesIndex = withNames ? names.offered() : undefined;
   const measure = async (layout: ParamLayout, params: Float32Array): Promise<WorkspaceFigures> => {
     const engine = new Engine({ layout, params, manifest: newManifest(layout.spec, 'bench') }, createFastestOps());
     let bits = 0;
@@ -84,8 +94,8 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
       scored += s.chars;
     }
     const counts = emptyKeystrokeCounts();
-    const settings = { ...DEFAULT_SETTINGS, multiline: false };
-    for (const text of typed) addKeystrokeCounts(counts, await replayTyping(engine, text, settings, () => options.signal?.aborted ?? false));
+    const settings = { ...DEFAULT_SETTINGS, multiline: false, workspaceNames: withNames };
+    for (const text of typed) addKeystrokeCounts(counts, await replayTyping(engine, text, settings, () => options.signal?.aborted ?? false, undefined, namesIndex));
     return { bitsPerChar: scored > 0 ? bits / scored : NaN, keystrokesSaved: keystrokeFigures(counts).keystrokesSaved };
   };
 

@@ -9,6 +9,7 @@ import { ModelSpec } from '../../src/core/modelSpec';
 import { initParams, paramLayout } from '../../src/core/params';
 import { nameHashUnit } from '../../src/core/nameHash';
 import { splitByPathHash } from '../../src/core/workspaceTraining/pathSplit';
+import { benchWorkspace } from '../../src/bench/workspaceBench';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -70,6 +71,26 @@ describe('lstm-lens bench workspace (dist/cli.js)', function () {
     assert.match(r.stderr, /10 files: 8 to train on .* 2 held out/);
     assert.match(r.stderr, /training for up to 10 passes/);
     assert.match(r.stderr, /trained [\d.]+ s \(epochs\)/, 'the passes, not the clock, ended the training');
+  });
+
+  it('offers the names of the files it trains on while a held-out file is typed, as the editor offers the workspace\'s', async () => {
+    // Every file calls the same long names once each, in its own order: a held-out file meets each name for the
+    // first time, so only the other files' names (the workspace's) can complete it.
+    const project = path.join(dir, 'names');
+    fs.mkdirSync(project);
+    const words = ['configureTransport', 'registerListener', 'normalizeSelector', 'deserializePayload', 'computeChecksum', 'validateEnvelope'];
+    for (let i = 0; i < 10; i++) {
+      const order = words.map((w, k) => words[(k * 5 + i) % words.length]);
+      fs.writeFileSync(path.join(project, `m${i}.ts`), order.map((w) => `${w}Handler${i % 2}(x);\n`).join(''));
+    }
+    const spec: ModelSpec = { vocabSize: 98, embedDim: 8, hidden: [16] };
+    const layout = paramLayout(spec);
+    await saveModel(path.join(dir, 'names-model'), { layout, params: initParams(layout, 5), manifest: newManifest(spec, 'tiny') });
+    const run = (workspaceNames: boolean) => benchWorkspace({ dir: project, modelDir: path.join(dir, 'names-model'), minutes: Infinity, epochs: 1, keystrokeChars: 10_000, threads: 1, workspaceNames });
+    const without = await run(false);
+    const withNames = await run(true);
+    assert.strictEqual(withNames.before.bitsPerChar, without.before.bitsPerChar, 'bits/char is the model alone either way');
+    assert.ok(withNames.before.keystrokesSaved > without.before.keystrokesSaved + 0.1, `the names complete: ${without.before.keystrokesSaved} -> ${withNames.before.keystrokesSaved}`);
   });
 
   it('says clearly when the folder is not one', () => {

@@ -6,7 +6,7 @@ import { UsageError, num, parseArgs, requireStr, str } from '../args';
 import { bundledModelDir } from '../modelLocation';
 import { ProgressLine, note } from '../output';
 
-export const WORKSPACE_BENCH_USAGE = 'bench workspace --dir D [--minutes M] [--epochs N] [--model DIR] [--keystroke-chars N] [--threads N] [--lr X] [--batch N] [--anneal SHARE] [--patience N] [--json]';
+export const WORKSPACE_BENCH_USAGE = 'bench workspace --dir D [--minutes M] [--epochs N] [--model DIR] [--keystroke-chars N] [--threads N] [--lr X] [--batch N] [--anneal SHARE] [--patience N] [--no-workspace-names] [--json]';
 
 /**
  * The whole path a user meets on their own project: held-out bits/char and
@@ -16,7 +16,7 @@ export const WORKSPACE_BENCH_USAGE = 'bench workspace --dir D [--minutes M] [--e
  * prints only that line.
  */
 export async function workspaceBenchCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { values: { dir: 'string', minutes: 'number', epochs: 'int', model: 'string', 'keystroke-chars': 'int', threads: 'int', lr: 'number', batch: 'int', anneal: 'number', patience: 'int' }, switches: ['json'] });
+  const a = parseArgs(argv, { values: { dir: 'string', minutes: 'number', epochs: 'int', model: 'string', 'keystroke-chars': 'int', threads: 'int', lr: 'number', batch: 'int', anneal: 'number', patience: 'int' }, switches: ['json', 'no-workspace-names'] });
   if (a.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(a.positional[0])}`);
   const dir = requireStr(a, 'dir');
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--dir ${JSON.stringify(dir)} is not a folder`);
@@ -32,6 +32,7 @@ export async function workspaceBenchCommand(argv: string[]): Promise<number> {
     batch: a.flags.batch !== undefined ? num(a, 'batch', 32, 1, 1024) : undefined,
     anneal: a.flags.anneal !== undefined ? num(a, 'anneal', 0, 0, 1) : undefined,
     patience: a.flags.patience !== undefined ? num(a, 'patience', 3, 1, 1_000_000) : undefined,
+    workspaceNames: !a.flags['no-workspace-names'],
     // As Train on Workspace on automatic: all cores but one.
     threads: num(a, 'threads', trainingThreads(0, os.availableParallelism?.() ?? os.cpus().length), 1, 64),
     onNote: (line) => {
