@@ -40,9 +40,9 @@ printf '%s\n' "${lines[@]}" | node -e '
   const cpus = os.cpus();
   fs.writeFileSync(out, JSON.stringify({ projects, provenance: {
     command,
-    settings: { minutes: Number(minutes), threads: threads || "default (all cores but one)" },
+    settings: { minutes: Number(minutes), threads: threads || "default (all cores but one)", workspaceNames: "the other 80% of the project" },
     weights: { file, sha256 },
-    machine: `${cpus[0].model}, ${cpus.length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+    machine: `${cpus[0].model}, ${cpus.length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}${process.env.LSTM_LENS_BENCH_CONDITIONS ? ", " + process.env.LSTM_LENS_BENCH_CONDITIONS : ""}`,
     date: new Date().toISOString(),
   } }, null, 1) + "\n");
 ' "$out" "$model" "$minutes" "${THREADS:-}" "$(printf '%q ' bash bench/workspace-projects.sh "$out" "$@")(MINUTES=$minutes${THREADS:+ THREADS=$THREADS})"
