@@ -686,12 +686,13 @@ function cardRegion(root, writer, render) {
 
 // ------------------------------------------------------------------ figures in sentences
 
-/** How an inline figure is written: fN (N decimals, a true minus sign), pctN (× 100, N decimals, %), int (thousands separated), xN (N decimals, ×), sci (one digit × a power of ten). */
+/** How an inline figure is written: fN (N decimals, a true minus sign), pctN (× 100, N decimals, %), int (thousands separated), xN (N decimals, ×), mN (in millions, N decimals, " M": characters seen), sci (one digit × a power of ten). */
 const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 const FORMATS = {
   f: (v, n) => signed(v, n),
   pct: (v, n) => `${signed(100 * v, n)}%`,
   x: (v, n) => `${v.toFixed(n)}×`,
+  m: (v, n) => `${(v / 1e6).toFixed(n)} M`,
   int: (v) => int(v),
   sci: (v) => {
     const [digit, exponent] = v.toExponential(0).split('e');
@@ -700,8 +701,8 @@ const FORMATS = {
 };
 
 function formatFigure(format, v) {
-  const m = /^(f|pct|x)([0-4])$|^(int|sci)$/.exec(format);
-  if (!m) throw new Error(`unknown format "${format}" (known: f0…f4, pct0…pct4, x0…x4, int, sci)`);
+  const m = /^(f|pct|x|m)([0-4])$|^(int|sci)$/.exec(format);
+  if (!m) throw new Error(`unknown format "${format}" (known: f0…f4, pct0…pct4, x0…x4, m0…m4, int, sci)`);
   return m[3] ? FORMATS[m[3]](v) : FORMATS[m[1]](v, Number(m[2]));
 }
 
