@@ -2,8 +2,8 @@ import * as path from 'path';
 import { CompletionService, DEFAULT_SETTINGS, SearchSettings } from '../core/completion';
 import { WorkspaceNames } from '../core/completion/workspaceNames';
 import { collectCorpus } from '../core/corpus';
-import { DEFAULT_DYNAMIC_EVAL, DynamicEvaluator } from '../core/dynamicEval/dynamicEvaluator';
-import { TypedTextTracker } from '../core/dynamicEval/typedTextTracker';
+import { DEFAULT_DYNAMIC_EVAL } from '../core/dynamicEval/dynamicEvaluator';
+import { LocalDynamicEvaluation } from '../core/dynamicEval/localDynamicEvaluation';
 import { Engine } from '../core/engine';
 import { WasmOps, createFastestOps } from '../core/kernels/wasmOps';
 import { loadModel } from '../core/model/modelFiles';
@@ -155,19 +155,7 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
 
   // Dynamic evaluation: windows of typed text learned as they fill, each followed by a timed swap.
   const swapMs: number[] = [];
-  let learn: ((offset: number) => void) | undefined;
-  if (options.dynamicEval) {
-    const evaluator = new DynamicEvaluator(createFastestOps(), model.layout, model.params, DEFAULT_DYNAMIC_EVAL);
-    const tracker = new TypedTextTracker(DEFAULT_DYNAMIC_EVAL.windowChars, (chunk) => {
-      if (chunk.fresh) evaluator.newStream();
-      if (evaluator.adapt(chunk.ids).steps === 0) return;
-      const weights = evaluator.params();
-      const t0 = performance.now();
-      engine.loadParams(weights);
-      swapMs.push(performance.now() - t0);
-    });
-    learn = (offset) => tracker.typed(docId, text, offset);
-  }
+  const learner = options.dynamicEval ? new LocalDynamicEvaluation(engine, createFastestOps(), model.layout, model.params, DEFAULT_DYNAMIC_EVAL, (ms) => swapMs.push(ms)) : undefined;
 
   const t = performance.now();
   service.states.stateAt(docId, version, text, start);
@@ -187,7 +175,7 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
     version++;
     keystrokeUs.push(typeKeystroke(service, docId, version, text, i) * 1000);
     const offset = i + 1;
-    learn?.(offset);
+    learner?.typed(docId, text, offset);
     if (options.onProgress && (i - start) % 1000 === 999) options.onProgress(i - start + 1, end - start);
     if ((i - start) % every !== every - 1) continue;
     const asked = await requestAfterKeystroke(service, docId, version, text, offset, settings, options.noCache);

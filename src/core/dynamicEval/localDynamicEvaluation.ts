@@ -24,6 +24,8 @@ export class LocalDynamicEvaluation {
     layout: ParamLayout,
     trained: Float32Array,
     settings: DynamicEvalSettings,
+    /** Told how long each swap of adapted weights into `engine` took (ms): the editor's host thread pays that much. */
+    onSwap?: (ms: number) => void,
   ) {
     this.evaluator = new DynamicEvaluator(ops, layout, trained, settings);
     this.tracker = new TypedTextTracker(settings.windowChars, (chunk) => {
@@ -31,7 +33,11 @@ export class LocalDynamicEvaluation {
       const r = this.evaluator.adapt(chunk.ids);
       this.lossSum += r.lossSum;
       this.learnedChars += r.consumed;
-      if (r.steps > 0) this.engine.loadParams(this.evaluator.params());
+      if (r.steps === 0) return;
+      const weights = this.evaluator.params();
+      const t = performance.now();
+      this.engine.loadParams(weights);
+      onSwap?.(performance.now() - t);
     });
   }
 
