@@ -1,4 +1,5 @@
 import { DEFAULT_SETTINGS } from '../core/completion/settings';
+import { WorkspaceNameIndex } from '../core/completion/wordMemory';
 import { WorkspaceNames } from '../core/completion/workspaceNames';
 import { Engine } from '../core/engine';
 import { addKeystrokeCounts, emptyKeystrokeCounts, keystrokeFigures, replayTyping } from '../core/eval/keystrokeReplay';
@@ -81,9 +82,12 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
   // As in the editor (lstmLens.completion.workspaceNames, on by default): the names of the project's other files,
   // here the 80%, are offered while a held-out file is typed.
   const withNames = options.workspaceNames ?? true;
-  const names = new WorkspaceNames();
-  if (withNames) for (const f of split.learn) names.setFile(f.relPath, f.text);
-  const namesIndex = withNames ? names.offered() : undefined;
+  let namesIndex: WorkspaceNameIndex | undefined;
+  if (withNames) {
+    const names = new WorkspaceNames();
+    for (const f of split.learn) names.setFile(f.relPath, f.text);
+    namesIndex = names.offered();
+  }
   const measure = async (layout: ParamLayout, params: Float32Array): Promise<WorkspaceFigures> => {
     const engine = new Engine({ layout, params, manifest: newManifest(layout.spec, 'bench') }, createFastestOps());
     let bits = 0;
