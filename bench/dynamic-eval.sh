@@ -4,12 +4,12 @@
 # package's files typed in path order, the adaptation carried from file to
 # file: whole files in path order while the total stays within MAX_CHARS
 # (a file that would pass it is skipped).
-# Usage: bench/dynamic-eval.sh OUT.json [CLI] ; CLI defaults to dist/cli.js.
+# Usage (from the repository root): bench/dynamic-eval.sh OUT.json [CLI] ; CLI defaults to dist/cli.js, SPLIT to .cache/split/test.
 # EVAL_FLAGS adds eval options to both runs (e.g. "--no-document-match --no-word-memory": the model alone).
 set -euo pipefail
 out=${1:?usage: bench/dynamic-eval.sh OUT.json [CLI]}
 cli=${2:-dist/cli.js}
-split=${SPLIT:-/work/main/.cache/split/test}
+split=${SPLIT:-.cache/split/test}
 max_chars=${MAX_CHARS:-20000}
 flags=${EVAL_FLAGS:-}
 packages=${PACKAGES:-"typescript/@xterm typescript/ethers@6.17.0 python/python3-absl@0.15.0-2 python/python3-dkim@1.1.4-1"}
