@@ -573,10 +573,12 @@ const RENDERERS = {
     });
     const aurocs = table(['held-out AUROC (either way round)', 'best feature', 'it fires on (yes / no characters)', 'its pre-activation', 'best single cell', 'random model: feature / cell', 'target'], rows);
     const s = r.settings;
+    // An npm package's folder is named by its package (mobx-6.13.5/package/src: mobx-6.13.5), a split's by its own name (immer@11.2.14).
+    const folderName = (f) => `\`${path.basename(path.dirname(f)) === 'package' ? path.basename(path.dirname(path.dirname(f))) : path.basename(f)}\``;
     const sentence =
       `A ${int(d.features)}-feature dictionary (k = ${d.k}, ${d.epochs} epoch${d.epochs === 1 ? '' : 's'}, ${int(d.steps)} steps${s.nested && s.nested.length === 0 ? ', no nesting' : ''}) over the ${int(d.dim)} numbers of the state, ` +
-      `trained on ${int(d.rows)} characters of ${r.trainFiles.folders.map((f) => `\`${path.basename(path.dirname(f)) === 'package' ? path.basename(path.dirname(path.dirname(f))) : path.basename(f)}\``).join(' and ')} ` +
-      `(${int(r.trainFiles.files)} files) and measured on ${int(t.heldOut.rows)} characters of ${r.heldOutFiles.folders.map((f) => `\`${path.basename(f)}\``).join(', ')} (${int(r.heldOutFiles.files)} files); ` +
+      `trained on ${int(d.rows)} characters of ${r.trainFiles.folders.map(folderName).join(' and ')} ` +
+      `(${int(r.trainFiles.files)} files) and measured on ${int(t.heldOut.rows)} characters of ${r.heldOutFiles.folders.map(folderName).join(', ')} (${int(r.heldOutFiles.files)} files); ` +
       `load average ${r.machine.loadAverageBefore[0]} before and ${r.machine.loadAverageAfter[0]} after${res.p.note ? ` (${res.p.note})` : ''}.`;
     return withSource(res, summary, aurocs, sentence);
   },
