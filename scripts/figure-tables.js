@@ -15,7 +15,9 @@
 // FORMAT one of FORMATS below; the text between the marks is the figure.
 // Every result file must carry a `provenance` object (command, settings,
 // weights, machine, date): a file without one cannot back a figure, and the
-// script says so.
+// script says so. A figure no one measured file holds (a mean over several,
+// the difference of two, the size of the text a run read) comes from a file
+// that scripts/derive-results.js writes from the committed ones.
 //
 //   node scripts/figure-tables.js           rewrites the regions and figures in place
 //   node scripts/figure-tables.js --check   exits 1, naming each stale region and figure

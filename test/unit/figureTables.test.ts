@@ -42,6 +42,11 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     assert.strictEqual(r.status, 0, r.stderr);
   });
 
+  it('every derived result file (means, differences, text sizes) is what its committed sources give', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'derive-results.js'), '--check'], { encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+  });
+
   it('writes a region from its result file, and --check then fails when the table is edited by hand', () => {
     const dir = scratch({ 'README.md': `# x\n\n${REGION}`, 'bench/results/lag.json': JSON.stringify({ ...HOST_LAG, provenance: PROVENANCE }) });
     try {

@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// Result files derived from other committed files by arithmetic or counting
+// alone (no model runs, nothing timed), for figures the docs give that no
+// single measured file holds: a mean over several files, the difference of
+// two, the size of the text a run read. Each is written under bench/results/
+// with its provenance (the command is this script), so figure-tables.js can
+// mark its figures as it marks a measured file's.
+//
+//   node scripts/derive-results.js           rewrites them
+//   node scripts/derive-results.js --check   exits 1, naming each that its sources no longer give
+//
+// What is derived, and from what, is the list DERIVED below; a new one is
+// one more entry.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const { readResult } = require('./figure-tables');
+
+const LANGS = ['typescript', 'javascript', 'python', 'c', 'cpp', 'go', 'rust', 'shell'];
+const COMMAND = 'node scripts/derive-results.js';
+
+/**
+ * Validation bits/char per run over all characters (each language's file
+ * weighted by its characters) and as the plain mean of the eight languages,
+ * as the model card's card-validation table computes them; and, per pair
+ * [a, b], a's figures minus b's.
+ */
+function validationMeans(root, runs, pairs) {
+  const sources = [];
+  const out = { runs: {}, differences: {} };
+  for (const name of runs) {
+    const files = LANGS.map((lang) => {
+      const res = readResult(root, `sweep/${name}.val.${lang}.json`, ['command', 'weights', 'machine', 'date']);
+      sources.push(res);
+      return res;
+    });
+    const chars = files.reduce((a, { r }) => a + r.chars, 0);
+    const weights = [...new Set(files.map(({ p }) => (typeof p.weights === 'string' ? p.weights : p.weights?.file)))];
+    out.runs[name] = {
+      allCharacters: files.reduce((a, { r }) => a + r.bitsPerChar * r.chars, 0) / chars,
+      meanOfLanguages: files.reduce((a, { r }) => a + r.bitsPerChar, 0) / LANGS.length,
+      chars,
+      languages: Object.fromEntries(LANGS.map((lang, i) => [lang, files[i].r.bitsPerChar])),
+      weights: weights.length === 1 ? weights[0] : weights,
+    };
+  }
+  for (const [a, b] of pairs) {
+    const x = out.runs[a];
+    const y = out.runs[b];
+    if (!x || !y) throw new Error(`validation difference ${a} − ${b}: both runs must be in the list of runs`);
+    (out.differences[a] ??= {})[b] = {
+      allCharacters: x.allCharacters - y.allCharacters,
+      meanOfLanguages: x.meanOfLanguages - y.meanOfLanguages,
+      languages: Object.fromEntries(LANGS.map((lang) => [lang, x.languages[lang] - y.languages[lang]])),
+    };
+  }
+  const date = sources.map(({ p }) => p.date).sort().pop();
+  return {
+    what:
+      'Bits/char on the validation packages per run: over all characters (each language weighted by its characters) and the plain mean of the eight languages, as the model card\'s validation table computes them; differences.A.B is run A\'s figure minus run B\'s. Arithmetic on bench/results/sweep/<run>.val.<language>.json, nothing measured anew.',
+    languages: LANGS,
+    ...out,
+    provenance: {
+      command: COMMAND,
+      settings: { runs, pairs: pairs.map(([a, b]) => `${a} − ${b}`), from: 'bench/results/sweep/<run>.val.<language>.json', weighting: 'by characters (allCharacters); none (meanOfLanguages)' },
+      weights: { file: 'each run\'s own (runs.<run>.weights)' },
+      machine: 'none: arithmetic on committed result files (each names the machine that measured it: AMD EPYC, 2 cores, Node v20.20.2)',
+      date,
+      note: `derived; the date is the latest of its ${sources.length} source files' dates`,
+    },
+  };
+}
+
+/**
+ * Files and characters (JavaScript string length, as the CLI counts them) of
+ * the files a command read, as they were at a commit: `git ls-tree` of the
+ * commit filtered as the command filtered `git ls-files`.
+ */
+function textAtCommit(root, { commit, under, suffix, exclude, command, note }) {
+  const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const files = git('ls-tree', '-r', '--name-only', commit, '--', under)
+    .split('\n')
+    .filter((f) => f.endsWith(suffix) && !f.includes(exclude));
+  let chars = 0;
+  for (const f of files) chars += git('show', `${commit}:${f}`).length;
+  const full = git('rev-parse', commit).trim();
+  return {
+    what: `The files and characters of ${under}/ (*${suffix}, without paths containing "${exclude}") at commit ${full}: ${note}`,
+    commit: full,
+    files: files.length,
+    chars,
+    provenance: {
+      command: COMMAND,
+      settings: { commit: full, under, suffix, exclude, as: command },
+      weights: null,
+      machine: 'none: counted from the git objects of the commit',
+      date: git('show', '-s', '--format=%cI', commit).trim(),
+      note: 'derived; the date is the commit\'s',
+    },
+  };
+}
+
+/** Each derived file, under bench/results/, and how it is made. */
+const DERIVED = [
+  {
+    file: 'validation-means.json',
+    build: (root) =>
+      validationMeans(
+        root,
+        ['A-1x256', 'B2-384a', 'C2-256a', 'D-384r', 'E-384l1', 'F-384c', 'G-512w', 'H-384s', 'I-2x384d', 'J-384c', 'previous'],
+        [
+          ['J-384c', 'H-384s'],
+          ['B2-384a', 'C2-256a'],
+          ['D-384r', 'I-2x384d'],
+        ],
+      ),
+  },
+  {
+    file: 'compare-2026-12-04-src-size.json',
+    build: (root) =>
+      textAtCommit(root, {
+        commit: '99edab3',
+        under: 'src',
+        suffix: '.ts',
+        exclude: 'generated',
+        command: "git ls-files 'src/*.ts' | grep -v generated",
+        note: 'what compare-2026-12-04-src.json read (its command lists these files), at the commit that added it',
+      }),
+  },
+];
+
+const render = (value) => `${JSON.stringify(value, null, 1)}\n`;
+
+if (require.main === module) {
+  const root = path.resolve(__dirname, '..');
+  const check = process.argv.includes('--check');
+  let stale = 0;
+  try {
+    for (const { file, build } of DERIVED) {
+      const full = path.join(root, 'bench', 'results', file);
+      const text = render(build(root));
+      const old = fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : null;
+      if (text === old) continue;
+      stale++;
+      process.stderr.write(`derive-results: bench/results/${file} ${check ? 'is stale' : 'rewritten'}\n`);
+      if (!check) fs.writeFileSync(full, text);
+    }
+  } catch (err) {
+    process.stderr.write(`derive-results: ${err.message}\n`);
+    process.exit(1);
+  }
+  if (check && stale > 0) {
+    process.stderr.write('derive-results: run node scripts/derive-results.js to rewrite them from their sources\n');
+    process.exit(1);
+  }
+}
+
+module.exports = { DERIVED, validationMeans, textAtCommit };
