@@ -8,6 +8,7 @@
 //
 //   node scripts/derive-results.js           rewrites them
 //   node scripts/derive-results.js --check   exits 1, naming each that its sources no longer give
+//                                            (those made from git history, which a shallow clone lacks, are not checked)
 //
 // What is derived, and from what, is the list DERIVED below; a new one is
 // one more entry.
@@ -119,6 +120,8 @@ const DERIVED = [
   },
   {
     file: 'compare-2026-12-04-src-size.json',
+    // Counted from git objects of an old commit, which a shallow clone (as CI may make) lacks: written by a full run, not re-checked by --check.
+    checked: false,
     build: (root) =>
       textAtCommit(root, {
         commit: '99edab3',
@@ -138,7 +141,8 @@ if (require.main === module) {
   const check = process.argv.includes('--check');
   let stale = 0;
   try {
-    for (const { file, build } of DERIVED) {
+    for (const { file, build, checked = true } of DERIVED) {
+      if (check && !checked) continue;
       const full = path.join(root, 'bench', 'results', file);
       const text = render(build(root));
       const old = fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : null;
