@@ -520,13 +520,13 @@ const RENDERERS = {
       const t = r.trained;
       const d = t.dictionary;
       const c = (name) => t.concepts[name].feature.separation.toFixed(3);
-      return [label, String(d.k), String(d.epochs), `${t.heldOut.fvu.toFixed(3)} (${t.train.fvu.toFixed(3)})`, int(t.heldOut.deadFeatures), c('inString'), c('inComment'), c('inIfCondition'), `${t.trainWallSeconds.toFixed(0)} s`];
+      return [label, String(d.k), String(d.epochs), `${t.heldOut.fvu.toFixed(3)} (${t.train.fvu.toFixed(3)})`, t.heldOut.meanActive.toFixed(1), int(t.heldOut.deadFeatures), c('inString'), c('inComment'), c('inIfCondition'), `${t.trainWallSeconds.toFixed(0)} s`];
     });
     const cells = runs[0].r.trained.concepts;
     const cell = (name) => cells[name].cell.separation.toFixed(3);
     const sentence = `The best single cells on the same held-out characters: string ${cell('inString')}, comment ${cell('inComment')}, if-condition ${cell('inIfCondition')}.`;
     return [
-      table(['dictionary', 'k', 'epochs', 'FVU held-out (training)', 'dead features', 'string', 'comment', 'if-condition', 'training wall'], rows),
+      table(['dictionary', 'k', 'epochs', 'FVU held-out (training)', 'active per character, held-out', 'dead features', 'string', 'comment', 'if-condition', 'training wall'], rows),
       '',
       sentence,
       '',

@@ -23,7 +23,7 @@ import { loadModel } from '../core/model/modelFiles';
 import { resultProvenance } from './resultProvenance';
 
 export const FEATURES_BENCH_USAGE =
-  'bench features --model DIR --train DIR[,DIR...] --eval DIR[,DIR...] [--train-chars N] [--eval-chars N] [--epochs N] [--features N] [--k N] [--batch N] [--lr X] [--nested off|M,M...] [--no-random] [--json]';
+  'bench features --model DIR --train DIR[,DIR...] --eval DIR[,DIR...] [--train-chars N] [--eval-chars N] [--epochs N] [--features N] [--k N] [--batch N] [--lr X] [--nested off|M,M...] [--batch-topk] [--no-random] [--json]';
 
 interface SourceFile {
   name: string;
@@ -111,6 +111,7 @@ async function measureModel(label: string, engine: RecordingEngine, train: Sourc
     batch: opts.batch ?? undefined,
     learningRate: opts.lr ?? undefined,
     nested: opts.nested ?? undefined,
+    batchTopK: opts.batchTopK,
     seed: 1,
     onProgress: (p) => {
       if (p.seconds - lastNote < 15) return;
@@ -195,7 +196,7 @@ async function measureModel(label: string, engine: RecordingEngine, train: Sourc
   });
   return {
     recordSeconds: round(recordSeconds),
-    dictionary: { dim: dict.dim, features: dict.features, k: dict.k, epochs: trained.epochs, steps: trained.steps, rows: trainStates.rows, stoppedBecause: trained.stoppedBecause },
+    dictionary: { dim: dict.dim, features: dict.features, k: dict.k, threshold: round(dict.threshold), epochs: trained.epochs, steps: trained.steps, rows: trainStates.rows, stoppedBecause: trained.stoppedBecause },
     trainWallSeconds: round(trainWall),
     trainCpuSeconds: round(trainCpu),
     train: roundAll(trainMetrics),
@@ -211,7 +212,7 @@ async function measureModel(label: string, engine: RecordingEngine, train: Sourc
 export async function featuresBenchCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, {
     values: { model: 'string', train: 'string', eval: 'string', 'train-chars': 'int', 'eval-chars': 'int', epochs: 'int', features: 'int', k: 'int', batch: 'int', lr: 'number', nested: 'string' },
-    switches: ['json', 'no-random'],
+    switches: ['json', 'no-random', 'batch-topk'],
   });
   const location = requireStr(a, 'model');
   const train = sourcesUnder(requireStr(a, 'train').split(','));
@@ -226,6 +227,7 @@ export async function featuresBenchCommand(argv: string[]): Promise<number> {
     batch: a.flags.batch === undefined ? null : num(a, 'batch', 0, 1),
     lr: a.flags.lr === undefined ? null : num(a, 'lr', 0, 1e-6, 1),
     nested: nestedArg(str(a, 'nested')),
+    batchTopK: !!a.flags['batch-topk'],
   };
   const model = await loadModel(location);
   const engine = new Engine(model, createFastestOps());
@@ -259,6 +261,8 @@ interface BenchSettings {
   batch: number | null;
   lr: number | null;
   nested: number[] | null;
+  /** Batch top-k training and a firing threshold instead of top-k per row. */
+  batchTopK: boolean;
 }
 
 /** --nested off → [] (one plain top-k loss), M,M,... → those prefixes, absent → the default. */

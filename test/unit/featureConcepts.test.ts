@@ -145,6 +145,17 @@ describe('lstm-lens features train and cells --features', function () {
     assert.strictEqual(info.training.rows, j.chars);
   });
 
+  it('with --batch-topk, trains a thresholded dictionary that fires about k features a character', async () => {
+    const out = path.join(folder.dir, 'batch.dict');
+    const r = await run(featuresCommand, ['train', '--model', folder.modelDir, '--out', out, '--features', '96', '--k', '6', '--epochs', '4', '--batch-topk', '--json', file]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.ok(j.threshold > 0, `threshold ${j.threshold}`);
+    assert.ok(j.meanActive > 3 && j.meanActive < 12, `mean active ${j.meanActive}`);
+    const { dict } = await loadDictionary(out);
+    assert.strictEqual(dict.threshold, j.threshold);
+  });
+
   it('adds concepts.<name>.feature to cells --json, beside a random model’s dictionary', async () => {
     const r = await run(cellsCommand, ['--model', folder.modelDir, '--features', '--json', file]);
     assert.strictEqual(r.code, 0, r.stderr);

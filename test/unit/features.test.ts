@@ -272,6 +272,32 @@ describe('features: nested (Matryoshka) training', function () {
   });
 });
 
+describe('features: batch top-k training', function () {
+  this.timeout(300_000);
+  const D = 16;
+  const planted = plantedData(6000, D, 24, 11);
+  const heldOutStates: StateMatrix = (() => {
+    const later = plantedData(7500, D, 24, 11);
+    return { rows: 1500, dim: D, values: later.states.values.slice(6000 * D), segments: [{ start: 0, end: 1500, textLength: 1500 }] };
+  })();
+
+  it('recovers the planted directions, keeps a firing bar, and fires about k features a row on held-out rows, more on some, fewer on others', async () => {
+    const trained = await trainDictionary(planted.states, { features: 64, k: 3, epochs: 12, batch: 128, learningRate: 5e-3, seed: 3, batchTopK: true });
+    assert.ok(trained.dict.threshold > 0, `threshold ${trained.dict.threshold}`);
+    const recovered = bestCosines(trained.dict, planted.directions).filter((c) => c > 0.9).length;
+    assert.ok(recovered >= 16, `only ${recovered} of 24 planted directions recovered (a random dictionary: 2 at most)`);
+    const codes = encodeStates(trained.dict, heldOutStates);
+    assert.strictEqual(codes.k, 4 * 3, 'a thresholded dictionary keeps 4·k slots a row');
+    const perRow = Array.from({ length: heldOutStates.rows }, (_, t) => [...codes.value.subarray(t * codes.k, (t + 1) * codes.k)].filter((v) => v > 0).length);
+    const mean = perRow.reduce((a, b) => a + b, 0) / perRow.length;
+    assert.ok(mean > 1.5 && mean < 4.5, `mean active ${mean}`);
+    assert.ok(Math.max(...perRow) > 3, 'some rows use more than k features');
+    for (let s = 0; s < codes.value.length; s++) assert.ok(codes.value[s] === 0 || codes.value[s] >= trained.dict.threshold);
+    const m = measureDictionary(trained.dict, heldOutStates, codes);
+    assert.ok(m.fvu < 0.1, `held-out FVU ${m.fvu}`);
+  });
+});
+
 describe('features: states of a model', () => {
   it('puts every layer h then c in one row per character, shared fairly between texts', () => {
     const engine = tinyEngine(3, [6, 5]);
@@ -298,6 +324,22 @@ describe('features: dictionary files', function () {
   const dict = newDictionary(12, 30, 4, { mean: Float32Array.from({ length: 12 }, (_, i) => i / 7), scale: Float32Array.from({ length: 12 }, (_, i) => 1 + i) }, 9);
   dict.encoderBias[3] = 0.25;
   dict.decoderBias[1] = -1.5;
+
+  it('keeps a batch top-k dictionary\'s firing bar, as format 2, while a top-k one stays format 1', async () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'features.dict');
+    const version = () => {
+      const bytes = fs.readFileSync(file);
+      return (JSON.parse(bytes.subarray(16, 16 + bytes.readUInt32LE(12)).toString('utf8')) as { version: number }).version;
+    };
+    await saveDictionary(file, dict, INFO);
+    assert.strictEqual(version(), 1);
+    assert.strictEqual((await loadDictionary(file)).dict.threshold, 0);
+    const thresholded = { ...dict, threshold: 0.75 };
+    await saveDictionary(file, thresholded, INFO);
+    assert.strictEqual(version(), 2);
+    assert.deepStrictEqual((await loadDictionary(file)).dict, thresholded);
+  });
 
   it('round-trips exactly in float32 and closely in float16', async () => {
     const dir = tmpDir();
@@ -377,6 +419,26 @@ describe('features: dictionary files', function () {
 });
 
 describe('features: codes', () => {
+  it('of a thresholded dictionary: every feature whose pre-activation reaches the bar fires, the largest first when more than the slots do', () => {
+    const { states } = plantedData(200, 10, 12, 4);
+    const dict = { ...newDictionary(10, 40, 2, fitNormalisation(states.values, states.rows, 10), 2), threshold: 0.4 };
+    const codes = encodeStates(dict, states);
+    assert.strictEqual(codes.k, 8);
+    const plain = encodeStates({ ...dict, threshold: 0, k: 8 }, states); // the 8 largest, no bar
+    let capped = 0;
+    for (let t = 0; t < states.rows; t++) {
+      const fired = new Map<number, number>();
+      for (let s = t * 8; s < (t + 1) * 8; s++) if (codes.value[s] > 0) fired.set(codes.index[s], codes.value[s]);
+      const top = new Map<number, number>();
+      for (let s = t * 8; s < (t + 1) * 8; s++) top.set(plain.index[s], plain.value[s]);
+      // Fired = the row's 8 largest that reach the bar.
+      for (const [j, v] of top) assert.strictEqual(fired.has(j), v >= 0.4, `row ${t} feature ${j} value ${v}`);
+      if ([...top.values()].every((v) => v >= 0.4)) capped++;
+    }
+    assert.ok(capped < states.rows, 'the bar, not the slot count, decides on most rows');
+  });
+
+
   it('encodes every row with at most k active features, the same in any batch size (up to rounding)', () => {
     const { states } = plantedData(300, 10, 12, 4);
     const dict = newDictionary(10, 40, 5, fitNormalisation(states.values, states.rows, 10), 2);

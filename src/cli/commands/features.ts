@@ -12,7 +12,7 @@ import { ProgressLine, formatCount, note, printJson } from '../output';
 import { readSourceFile } from '../readSourceFile';
 
 export const FEATURES_USAGE =
-  'features train --model DIR --out FILE [--features N] [--k N] [--epochs N] [--max-chars N] [--seed N] [--minutes M] [--float16] [--json] FILE...';
+  'features train --model DIR --out FILE [--features N] [--k N] [--epochs N] [--max-chars N] [--seed N] [--minutes M] [--float16] [--batch-topk] [--json] FILE...';
 
 /** States recorded by default: 200,000 characters, about 400 MiB for a 1×256 model (4 bytes × 512 numbers a character). */
 const DEFAULT_MAX_CHARS = 200_000;
@@ -28,7 +28,7 @@ export async function featuresCommand(argv: string[]): Promise<number> {
   if (sub !== 'train') throw new UsageError(`features: unknown subcommand ${JSON.stringify(sub ?? '')} (train)`);
   const a = parseArgs(rest, {
     values: { model: 'string', out: 'string', features: 'int', k: 'int', epochs: 'int', 'max-chars': 'int', seed: 'int', minutes: 'number', batch: 'int', lr: 'number' },
-    switches: ['json', 'float16'],
+    switches: ['json', 'float16', 'batch-topk'],
   });
   if (a.positional.length === 0) throw new UsageError('name at least one source file to record states on');
   const location = requireStr(a, 'model');
@@ -67,6 +67,7 @@ export async function featuresCommand(argv: string[]): Promise<number> {
       batch: num(a, 'batch', 256, 1, 65_536),
       learningRate: num(a, 'lr', 4e-3, 1e-6, 1),
       seed: num(a, 'seed', 1, 0, 2 ** 31),
+      batchTopK: Boolean(a.flags['batch-topk']),
       ...(a.flags.minutes !== undefined ? { maxSeconds: 60 * num(a, 'minutes', 1, 0.01, 1440) } : {}),
       signal: controller.signal,
       onProgress: quiet ? undefined : (p) => progress.update(describe(p)),
@@ -120,6 +121,7 @@ export async function featuresCommand(argv: string[]): Promise<number> {
       dim: states.dim,
       features: trained.dict.features,
       k: trained.dict.k,
+      threshold: trained.dict.threshold,
       epochs: trained.epochs,
       steps: trained.steps,
       stoppedBecause: trained.stoppedBecause,

@@ -10,6 +10,9 @@ import { topKOfRow } from './topK';
  *   z = E·x̂ + bₑ                 pre-activations, [features]
  *   a = top-k(z), then max(0, ·)  at most k features are active
  *   x̃ = Σⱼ aⱼ·Dⱼ + b_d            reconstruction, [dim]
+ * A dictionary trained with batch top-k instead has a threshold: a feature
+ * fires wherever zⱼ reaches it (k on average, at most BATCH_SLOTS_PER_K·k),
+ * so whether it fires does not depend on what else competes at that character.
  * Each decoder row Dⱼ has unit length, so a feature's activation is how far
  * the state goes along its direction. The encoder is separate (untied) and
  * starts as the decoder's transpose.
@@ -17,8 +20,10 @@ import { topKOfRow } from './topK';
 export interface SparseDictionary {
   dim: number;
   features: number;
-  /** Features active per character, at most. */
+  /** Features active per character: at most (top-k), or on average over the training states (batch top-k). */
   k: number;
+  /** Batch top-k's bar: zⱼ ≥ threshold fires (largest first, at most slotsOf(dict)). 0: plain top-k. */
+  threshold: number;
   norm: Normalisation;
   /** [features, dim] */
   encoder: Float32Array;
@@ -30,7 +35,7 @@ export interface SparseDictionary {
   decoderBias: Float32Array;
 }
 
-/** Which features fire per character: k slots a row, value 0 where a slot is unused. */
+/** Which features fire per character: k slots a row (slotsOf the dictionary), value 0 where a slot is unused. */
 export interface SparseCodes {
   rows: number;
   k: number;
@@ -49,7 +54,15 @@ export function newDictionary(dim: number, features: number, k: number, norm: No
   const decoder = new Float32Array(features * dim);
   for (let i = 0; i < decoder.length; i++) decoder[i] = gaussian(rng);
   normaliseRows(decoder, features, dim);
-  return { dim, features, k, norm, encoder: decoder.slice(), encoderBias: new Float32Array(features), decoder, decoderBias: new Float32Array(dim) };
+  return { dim, features, k, threshold: 0, norm, encoder: decoder.slice(), encoderBias: new Float32Array(features), decoder, decoderBias: new Float32Array(dim) };
+}
+
+/** Under batch top-k a row keeps at most this many times k features (its largest), so codes keep a fixed slot count. */
+export const BATCH_SLOTS_PER_K = 4;
+
+/** Slots per row of a dictionary's codes: k, or BATCH_SLOTS_PER_K·k (at most the features) for a thresholded one. */
+export function slotsOf(dict: Pick<SparseDictionary, 'k' | 'features' | 'threshold'>): number {
+  return dict.threshold > 0 ? Math.min(dict.features, BATCH_SLOTS_PER_K * dict.k) : dict.k;
 }
 
 /** Scales every row of a [rows, dim] matrix to unit length (a zero row is left as it is). */
@@ -84,7 +97,8 @@ export interface EncodeOptions {
 /** The sparse codes of every row of a raw (not normalised) state matrix. */
 export function encodeStates(dict: SparseDictionary, states: StateMatrix, opts: EncodeOptions = {}): SparseCodes {
   if (states.dim !== dict.dim) throw new Error(`the dictionary reads states of ${dict.dim} numbers, these have ${states.dim}: it was made for another model size`);
-  const { dim: D, features: F, k } = dict;
+  const { dim: D, features: F, threshold } = dict;
+  const k = slotsOf(dict);
   const ops = opts.ops ?? createFastestOps();
   const B = Math.max(1, Math.min(opts.batch ?? 512, states.rows));
   const mark = ops.arena.used;
@@ -103,6 +117,10 @@ export function encodeStates(dict: SparseDictionary, states: StateMatrix, opts: 
       preActivations(ops, n, F, D, x, enc, encBias, z);
       const zs = ops.arena.f32;
       for (let i = 0; i < n; i++) topKOfRow(zs, z + i * F, F, k, index, value, (start + i) * k);
+      if (threshold > 0) {
+        // A thresholded dictionary: slots below the bar do not fire.
+        for (let s = start * k; s < (start + n) * k; s++) if (value[s] < threshold) value[s] = 0;
+      }
     }
   } finally {
     ops.arena.release(mark);

@@ -19,7 +19,9 @@ import { stateDim } from './stateMatrix';
  */
 const MAGIC = 'LSTMLENSDICT';
 const PREAMBLE = 16;
-export const DICTIONARY_FORMAT_VERSION = 1;
+export const DICTIONARY_FORMAT_VERSION = 2;
+/** Files of a plain top-k dictionary keep version 1, so an older LSTM Lens still reads them; a thresholded one (batch top-k) is version 2. */
+const TOP_K_FORMAT_VERSION = 1;
 const MAX_HEADER_BYTES = 1 << 20;
 const MAX_FILE_BYTES = 1 << 30;
 
@@ -55,6 +57,8 @@ interface Header {
   dim: number;
   features: number;
   k: number;
+  /** Batch top-k's firing bar (version 2; absent: plain top-k). */
+  threshold?: number;
   arrays: ArrayEntry[];
   payloadBytes: number;
   sha256: string;
@@ -100,10 +104,11 @@ export function encodeDictionary(dict: SparseDictionary, info: DictionaryInfo, d
   }
   const header: Header = {
     format: 'lstm-lens-dictionary',
-    version: DICTIONARY_FORMAT_VERSION,
+    version: dict.threshold > 0 ? DICTIONARY_FORMAT_VERSION : TOP_K_FORMAT_VERSION,
     dim: dict.dim,
     features: dict.features,
     k: dict.k,
+    ...(dict.threshold > 0 ? { threshold: dict.threshold } : {}),
     arrays: entries,
     payloadBytes,
     sha256: createHash('sha256').update(payload).digest('hex'),
@@ -173,6 +178,8 @@ export function decodeDictionary(bytes: Uint8Array, fail: (why: string) => never
   if (!positiveInt(dim) || !positiveInt(features) || !positiveInt(k) || k > features || dim * features > MAX_FILE_BYTES) {
     fail(`its header gives impossible sizes (dim ${String(dim)}, features ${String(features)}, k ${String(k)})`);
   }
+  const threshold = header.threshold ?? 0;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0) fail(`its header gives an impossible threshold (${String(header.threshold)})`);
   if (!Array.isArray(header.arrays) || header.arrays.length !== ARRAY_NAMES.length) fail('its header does not list the six arrays of a dictionary');
   let payloadBytes = 0;
   header.arrays.forEach((e, i) => {
@@ -204,7 +211,7 @@ export function decodeDictionary(bytes: Uint8Array, fail: (why: string) => never
   const info = header.info;
   if (typeof info !== 'object' || info === null || typeof info.model?.fingerprint !== 'string') fail('its header does not say which model it belongs to');
   return {
-    dict: { dim, features, k, norm: { mean: out.mean, scale: out.scale }, encoder: out.encoder, encoderBias: out.encoderBias, decoder: out.decoder, decoderBias: out.decoderBias },
+    dict: { dim, features, k, threshold, norm: { mean: out.mean, scale: out.scale }, encoder: out.encoder, encoderBias: out.encoderBias, decoder: out.decoder, decoderBias: out.decoderBias },
     info,
   };
 }

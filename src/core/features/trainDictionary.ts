@@ -1,7 +1,7 @@
 import { Ops } from '../kernels/ops';
 import { createFastestOps } from '../kernels/wasmOps';
 import { makeRng } from '../params';
-import { SparseDictionary, newDictionary, preActivations } from './dictionary';
+import { BATCH_SLOTS_PER_K, SparseDictionary, newDictionary, preActivations } from './dictionary';
 import { fitNormalisation, normaliseRow } from './normalisation';
 import { StateMatrix } from './stateMatrix';
 import { DictionaryStepShape, allocStepBuffers, dictionaryBlockLayout, gradientOfBatch } from './dictionaryGradient';
@@ -11,6 +11,13 @@ export interface DictionaryTrainOptions {
   features?: number;
   /** Features active per character (default 32, at most the features). */
   k?: number;
+  /**
+   * Batch top-k (Bussmann et al. 2024) instead of top-k per row: each step,
+   * the batch's rows·k largest pre-activations fire, wherever they fall; the
+   * dictionary keeps the bar they had to pass (averaged over the last steps)
+   * and fires on it afterwards. Default false.
+   */
+  batchTopK?: boolean;
   /** Passes over the states (default 3). */
   epochs?: number;
   /** Rows per Adam step (default 256: twice the steps of 512 for the same dense work, which lowered held-out FVU). */
@@ -108,8 +115,9 @@ export async function trainDictionary(states: StateMatrix, opts: DictionaryTrain
   const gBase = ops.arena.alloc(total);
   const x = ops.arena.alloc(B * D);
   const z = ops.arena.alloc(B * F);
-  const shape: DictionaryStepShape = { D, F, k, prefixes, auxK, auxWeight, params: pBase, grads: gBase };
-  const bufs = allocStepBuffers(ops, shape);
+  const batchSlots = opts.batchTopK ? Math.min(F, BATCH_SLOTS_PER_K * k) : 0;
+  const shape: DictionaryStepShape = { D, F, k, prefixes, auxK, auxWeight, batchSlots, params: pBase, grads: gBase };
+  const bufs = allocStepBuffers(ops, shape, B);
   const { deadList, lastFired } = bufs;
   ops.arena.f32.set(dict.encoder, pBase + L.enc);
   ops.arena.f32.set(dict.decoder, pBase + L.dec);
@@ -131,6 +139,9 @@ export async function trainDictionary(states: StateMatrix, opts: DictionaryTrain
   let lastYield = performance.now();
   let lastReport = lastYield;
   let dead = 0;
+  // Batch top-k's bar, averaged with more weight on the last steps (whose dictionary is the one kept).
+  let threshold = 0;
+  let thresholdWeight = 0;
   const report = () => opts.onProgress?.({ epoch, epochs, rowsSeen, totalRows: N * epochs, fvu: epochVar > 0 ? epochErr / epochVar : 1, dead, seconds: seconds() });
 
   try {
@@ -164,6 +175,10 @@ export async function trainDictionary(states: StateMatrix, opts: DictionaryTrain
         const sums = gradientOfBatch(ops, shape, n, x, z, bufs, deadCount, rowsSeen);
         epochErr += sums.err;
         epochVar += sums.var;
+        if (batchSlots > 0) {
+          threshold = 0.98 * threshold + sums.threshold;
+          thresholdWeight = 0.98 * thresholdWeight + 1;
+        }
         steps++;
         const left = 1 - steps / totalSteps;
         const lr = baseLr * Math.min(1, left / 0.2 + 1 / totalSteps);
@@ -190,6 +205,8 @@ export async function trainDictionary(states: StateMatrix, opts: DictionaryTrain
     dict.encoderBias.set(P.subarray(L.encBias, L.encBias + F));
     dict.decoder.set(P.subarray(L.dec, L.dec + F * D));
     dict.decoderBias.set(P.subarray(L.decBias, L.decBias + D));
+    // A thresholded dictionary needs a positive bar; one that never saw a positive batch bar fires on any positive z.
+    if (batchSlots > 0) dict.threshold = thresholdWeight > 0 && threshold > 0 ? threshold / thresholdWeight : Number.MIN_VALUE;
   } finally {
     ops.arena.release(mark);
   }
