@@ -38,6 +38,8 @@ export interface WorkspaceBenchOptions {
   patience?: number;
   /** Offer the 80%'s names while a held-out file is typed, as the editor offers the workspace's (default true). */
   workspaceNames?: boolean;
+  /** Also type the held-out files with the trained model and no names offered (afterWithoutNames): does a model trained on the workspace still gain from its names? */
+  afterWithoutNames?: boolean;
   /** Share of the files held out, by path hash. Default 0.2. */
   heldOutFraction?: number;
   onNote?: (line: string) => void;
@@ -53,6 +55,8 @@ export interface WorkspaceFigures {
 export interface WorkspaceBenchResult {
   before: WorkspaceFigures;
   after: WorkspaceFigures;
+  /** With afterWithoutNames: the trained model, the names not offered. */
+  afterWithoutNames?: WorkspaceFigures;
   trainSeconds: number;
   files: { train: number; heldOut: number };
   chars: { train: number; heldOut: number; typed: number };
@@ -88,7 +92,7 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
     for (const f of split.learn) names.setFile(f.relPath, f.text);
     namesIndex = names.offered();
   }
-  const measure = async (layout: ParamLayout, params: Float32Array): Promise<WorkspaceFigures> => {
+  const measure = async (layout: ParamLayout, params: Float32Array, offerNames = withNames): Promise<WorkspaceFigures> => {
     const engine = new Engine({ layout, params, manifest: newManifest(layout.spec, 'bench') }, createFastestOps());
     let bits = 0;
     let scored = 0;
@@ -98,8 +102,8 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
       scored += s.chars;
     }
     const counts = emptyKeystrokeCounts();
-    const settings = { ...DEFAULT_SETTINGS, multiline: false, workspaceNames: withNames };
-    for (const text of typed) addKeystrokeCounts(counts, await replayTyping(engine, text, settings, () => options.signal?.aborted ?? false, undefined, namesIndex));
+    const settings = { ...DEFAULT_SETTINGS, multiline: false, workspaceNames: offerNames };
+    for (const text of typed) addKeystrokeCounts(counts, await replayTyping(engine, text, settings, () => options.signal?.aborted ?? false, undefined, offerNames ? namesIndex : undefined));
     return { bitsPerChar: scored > 0 ? bits / scored : NaN, keystrokesSaved: keystrokeFigures(counts).keystrokesSaved };
   };
 
@@ -130,5 +134,6 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
   );
   note(`trained ${outcome.seconds.toFixed(1)} s (${outcome.stoppedBecause}); measuring the trained model`);
   const after = await measure(start.layout, outcome.params);
-  return { before, after, trainSeconds: outcome.seconds, files: { train: split.learn.length, heldOut: split.heldOut.length }, chars, stoppedBecause: outcome.stoppedBecause };
+  const afterWithoutNames = options.afterWithoutNames && withNames ? await measure(start.layout, outcome.params, false) : undefined;
+  return { before, after, ...(afterWithoutNames ? { afterWithoutNames } : {}), trainSeconds: outcome.seconds, files: { train: split.learn.length, heldOut: split.heldOut.length }, chars, stoppedBecause: outcome.stoppedBecause };
 }

@@ -86,11 +86,15 @@ describe('lstm-lens bench workspace (dist/cli.js)', function () {
     const spec: ModelSpec = { vocabSize: 98, embedDim: 8, hidden: [16] };
     const layout = paramLayout(spec);
     await saveModel(path.join(dir, 'names-model'), { layout, params: initParams(layout, 5), manifest: newManifest(spec, 'tiny') });
-    const run = (workspaceNames: boolean) => benchWorkspace({ dir: project, modelDir: path.join(dir, 'names-model'), minutes: Infinity, epochs: 1, keystrokeChars: 10_000, threads: 1, workspaceNames });
+    const run = (workspaceNames: boolean) =>
+      benchWorkspace({ dir: project, modelDir: path.join(dir, 'names-model'), minutes: Infinity, epochs: 1, keystrokeChars: 10_000, threads: 1, workspaceNames, afterWithoutNames: true });
     const without = await run(false);
     const withNames = await run(true);
     assert.strictEqual(withNames.before.bitsPerChar, without.before.bitsPerChar, 'bits/char is the model alone either way');
     assert.ok(withNames.before.keystrokesSaved > without.before.keystrokesSaved + 0.1, `the names complete: ${without.before.keystrokesSaved} -> ${withNames.before.keystrokesSaved}`);
+    // afterWithoutNames: the same trained model (one pass, seeded) typed as the run without names types it.
+    assert.deepStrictEqual(withNames.afterWithoutNames, without.after);
+    assert.strictEqual(without.afterWithoutNames, undefined, 'nothing to leave out when no names are offered');
   });
 
   it('says clearly when the folder is not one', () => {
