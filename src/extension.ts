@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): LstmLensApi {
   const settings = new SettingsReader(log);
   const store = new ModelStore(context.extensionUri, settings, log);
   const dynamicEvaluation = new DynamicEvaluationHost(store, settings, log);
-  const workspaceNames = new WorkspaceNamesHost(settings, log);
+  const workspaceNames = new WorkspaceNamesHost(settings, log, () => (store.status.kind === 'ready' ? store.status.loaded.source : undefined));
   const provider = new LstmInlineCompletionProvider(store, settings, log, () => dynamicEvaluation.engine, () => workspaceNames.index());
   const statusBar = new StatusBar(store, settings);
   context.subscriptions.push(

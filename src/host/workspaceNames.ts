@@ -3,6 +3,7 @@ import { WorkspaceNameIndex, WorkspaceNames } from '../core/completion';
 import { DEFAULT_CONTENT_RULES } from '../core/corpus/contentCheck';
 import { readTrainingSettings } from '../core/workspaceTraining/trainingSettings';
 import { selectWorkspaceCorpus } from '../core/workspaceTraining/workspaceCorpus';
+import { ModelSource } from './modelStore';
 import { SettingsReader } from './settings';
 import { listWorkspaceFiles } from './workspaceTraining/workspaceFiles';
 
@@ -36,6 +37,8 @@ export class WorkspaceNamesHost implements vscode.Disposable {
   constructor(
     private readonly settings: SettingsReader,
     private readonly log: vscode.LogOutputChannel,
+    /** Where the completion model in use came from (undefined while none is ready). */
+    private readonly modelSource: () => ModelSource | undefined = () => undefined,
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.countOpen(d)),
@@ -55,9 +58,15 @@ export class WorkspaceNamesHost implements vscode.Disposable {
     );
   }
 
-  /** The index the completion service reads at each search (undefined while the setting is off or before the first build). */
+  /**
+   * The index the completion service reads at each search (undefined while
+   * the setting is off, before the first build, and while the model in use
+   * was trained on this workspace: it has learned the names, and offering
+   * them too cost keystrokes on every project measured, README "The names
+   * this code uses").
+   */
   index(): WorkspaceNameIndex | undefined {
-    return this.wanted() ? this.built : undefined;
+    return this.wanted() && this.modelSource() !== 'trained' ? this.built : undefined;
   }
 
   /** Counts the open documents, and reads the workspace's files when the setting is on and the workspace trusted (once). */
