@@ -175,9 +175,9 @@ const RENDERERS = {
       `${p.without.bitsPerChar.toFixed(3)} → ${p.with.bitsPerChar.toFixed(3)}`,
       pct(p.without.keystrokesSaved),
       pct(p.with.keystrokesSaved),
-      `${((p.with.keystrokesSaved - p.without.keystrokesSaved) * 100).toFixed(1)}`,
+      signed((p.with.keystrokesSaved - p.without.keystrokesSaved) * 100, 1),
     ]);
-    rows.push(['**all**', String(r.packages.reduce((n, p) => n + p.files.length, 0)), int(r.chars), '', `**${pct(r.total.without)}**`, `**${pct(r.total.with)}**`, `**${((r.total.with - r.total.without) * 100).toFixed(1)}**`]);
+    rows.push(['**all**', String(r.packages.reduce((n, p) => n + p.files.length, 0)), int(r.chars), '', `**${pct(r.total.without)}**`, `**${pct(r.total.with)}**`, `**${signed((r.total.with - r.total.without) * 100, 1)}**`]);
     const d = r.dynamicEvaluation;
     return withSource(
       res,
