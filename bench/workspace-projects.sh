@@ -40,7 +40,7 @@ printf '%s\n' "${lines[@]}" | node -e '
   const cpus = os.cpus();
   fs.writeFileSync(out, JSON.stringify({ projects, provenance: {
     command,
-    settings: { minutes: Number(minutes), threads: threads || "default (all cores but one)", workspaceNames: "the other 80% of the project" },
+    settings: { minutes: Number(minutes), threads: threads || "default (all cores but one)", workspaceNames: "the other 80% of the project, offered to the starting model; not to the trained one, as in the editor" },
     weights: { file, sha256 },
     machine: `${cpus[0].model}, ${cpus.length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}${process.env.LSTM_LENS_BENCH_CONDITIONS ? ", " + process.env.LSTM_LENS_BENCH_CONDITIONS : ""}`,
     date: new Date().toISOString(),
