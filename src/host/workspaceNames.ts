@@ -63,7 +63,7 @@ export class WorkspaceNamesHost implements vscode.Disposable {
    * the setting is off, before the first build, and while the model in use
    * was trained on this workspace: it has learned the names, and offering
    * them too cost keystrokes on every project measured, README "The names
-   * this code uses").
+   * the workspace uses").
    */
   index(): WorkspaceNameIndex | undefined {
     return this.wanted() && this.modelSource() !== 'trained' ? this.built : undefined;

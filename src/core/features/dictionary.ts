@@ -58,11 +58,16 @@ export function newDictionary(dim: number, features: number, k: number, norm: No
 }
 
 /** Under batch top-k a row keeps at most this many times k features (its largest), so codes keep a fixed slot count. */
-export const BATCH_SLOTS_PER_K = 4;
+const BATCH_SLOTS_PER_K = 4;
 
-/** Slots per row of a dictionary's codes: k, or BATCH_SLOTS_PER_K·k (at most the features) for a thresholded one. */
+/** Most features a row keeps under batch top-k, in training and in its codes afterwards: BATCH_SLOTS_PER_K·k, at most the features. */
+export function batchTopKSlots(k: number, features: number): number {
+  return Math.min(features, BATCH_SLOTS_PER_K * k);
+}
+
+/** Slots per row of a dictionary's codes: k, or batchTopKSlots for a thresholded one. */
 export function slotsOf(dict: Pick<SparseDictionary, 'k' | 'features' | 'threshold'>): number {
-  return dict.threshold > 0 ? Math.min(dict.features, BATCH_SLOTS_PER_K * dict.k) : dict.k;
+  return dict.threshold > 0 ? batchTopKSlots(dict.k, dict.features) : dict.k;
 }
 
 /** Scales every row of a [rows, dim] matrix to unit length (a zero row is left as it is). */

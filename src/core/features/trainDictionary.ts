@@ -1,7 +1,7 @@
 import { Ops } from '../kernels/ops';
 import { createFastestOps } from '../kernels/wasmOps';
 import { makeRng } from '../params';
-import { BATCH_SLOTS_PER_K, SparseDictionary, newDictionary, preActivations } from './dictionary';
+import { SparseDictionary, batchTopKSlots, newDictionary, preActivations } from './dictionary';
 import { fitNormalisation, normaliseRow } from './normalisation';
 import { StateMatrix } from './stateMatrix';
 import { DictionaryStepShape, allocStepBuffers, dictionaryBlockLayout, gradientOfBatch } from './dictionaryGradient';
@@ -115,7 +115,7 @@ export async function trainDictionary(states: StateMatrix, opts: DictionaryTrain
   const gBase = ops.arena.alloc(total);
   const x = ops.arena.alloc(B * D);
   const z = ops.arena.alloc(B * F);
-  const batchSlots = opts.batchTopK ? Math.min(F, BATCH_SLOTS_PER_K * k) : 0;
+  const batchSlots = opts.batchTopK ? batchTopKSlots(k, F) : 0;
   const shape: DictionaryStepShape = { D, F, k, prefixes, auxK, auxWeight, batchSlots, params: pBase, grads: gBase };
   const bufs = allocStepBuffers(ops, shape, B);
   const { deadList, lastFired } = bufs;
