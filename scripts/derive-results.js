@@ -103,6 +103,63 @@ function textAtCommit(root, { commit, under, suffix, exclude, command, note }) {
   };
 }
 
+/**
+ * The shipped model's size: parameters counted from the shapes in its
+ * model.json, and the bytes of its weights file as stored (float16 halves
+ * float32's).
+ */
+function modelSize(root, dir) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, dir, 'model.json'), 'utf8'));
+  const group = manifest.weightsManifest[0];
+  const parameters = group.weights.reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
+  const bytes = fs.statSync(path.join(root, dir, group.paths[0])).size;
+  return {
+    what: `The model in ${dir}/: parameters (the product of each weight's shape in model.json, summed) and its weights file's size in bytes and in MB (10^6 bytes).`,
+    parameters,
+    weightsFile: group.paths[0],
+    bytes,
+    megabytes: bytes / 1e6,
+    bytesPerParameter: bytes / parameters,
+    provenance: {
+      command: COMMAND,
+      settings: { model: dir },
+      weights: group.paths[0],
+      machine: 'none: counted from the committed model files',
+      date: manifest.userDefinedMetadata?.lstmLens?.createdAt ?? null,
+      note: 'derived; the date is the model\'s createdAt',
+    },
+  };
+}
+
+/**
+ * Train packages and bytes per language of the corpus split
+ * (corpus/split-summary.json, which scripts/split-corpus.js writes), now or at
+ * a commit.
+ */
+function corpusSplitSizes(root, commit) {
+  const text = commit
+    ? execFileSync('git', ['show', `${commit}:corpus/split-summary.json`], { cwd: root, encoding: 'utf8' })
+    : fs.readFileSync(path.join(root, 'corpus', 'split-summary.json'), 'utf8');
+  const summary = JSON.parse(text);
+  const full = commit ? execFileSync('git', ['rev-parse', commit], { cwd: root, encoding: 'utf8' }).trim() : null;
+  const train = Object.fromEntries(
+    Object.entries(summary.languages).map(([lang, s]) => [lang, { packages: s.train.packages, files: s.train.files, bytes: s.train.bytes, megabytes: s.train.bytes / 1e6 }]),
+  );
+  return {
+    what: `Train packages, files and bytes (and MB, 10^6 bytes) per language of corpus/split-summary.json${full ? ` at commit ${full}` : ''}.`,
+    ...(full ? { commit: full } : {}),
+    train,
+    provenance: {
+      command: COMMAND,
+      settings: { from: 'corpus/split-summary.json', commit: full },
+      weights: null,
+      machine: 'none: read from the split summary that scripts/split-corpus.js wrote',
+      date: full ? execFileSync('git', ['show', '-s', '--format=%cI', full], { cwd: root, encoding: 'utf8' }).trim() : '2026-12-05',
+      note: 'derived',
+    },
+  };
+}
+
 /** Each derived file, under bench/results/, and how it is made. */
 const DERIVED = [
   {
@@ -134,6 +191,20 @@ const DERIVED = [
         note: 'what compare-2026-12-04-src.json read (its command lists these files), at the commit that added it',
       }),
   },
+  {
+    file: 'model-size.json',
+    build: (root) => modelSize(root, 'models/default'),
+  },
+  {
+    file: 'corpus-split-sizes.json',
+    build: (root) => corpusSplitSizes(root, null),
+  },
+  {
+    file: 'corpus-split-sizes-before-shell-grew.json',
+    // From git history (the split before the shell lists grew, which stages 1 to 3 trained on): a shallow clone lacks it.
+    checked: false,
+    build: (root) => corpusSplitSizes(root, 'd630bf8'),
+  },
 ];
 
 const render = (value) => `${JSON.stringify(value, null, 1)}\n`;
@@ -163,4 +234,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { DERIVED, validationMeans, textAtCommit };
+module.exports = { DERIVED, validationMeans, textAtCommit, modelSize, corpusSplitSizes };

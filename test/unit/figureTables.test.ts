@@ -47,6 +47,29 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     assert.strictEqual(r.status, 0, r.stderr);
   });
 
+  it('derives a model\'s size from its manifest\'s shapes and its weights file, and the corpus sizes from the split summary', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { modelSize, corpusSplitSizes } = require(path.join(ROOT, 'scripts', 'derive-results.js'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'derive-results-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'm'));
+      const weights = [{ name: 'a', shape: [3, 4] }, { name: 'b', shape: [5] }, { name: 'c', shape: [2, 2, 2] }];
+      fs.writeFileSync(path.join(dir, 'm', 'model.json'), JSON.stringify({ weightsManifest: [{ paths: ['w.bin'], weights }], userDefinedMetadata: { lstmLens: { createdAt: '2026-01-01' } } }));
+      fs.writeFileSync(path.join(dir, 'm', 'w.bin'), Buffer.alloc(50));
+      const size = modelSize(dir, 'm');
+      assert.strictEqual(size.parameters, 12 + 5 + 8);
+      assert.strictEqual(size.bytes, 50);
+      assert.strictEqual(size.bytesPerParameter, 2);
+      assert.strictEqual(size.provenance.date, '2026-01-01');
+      fs.mkdirSync(path.join(dir, 'corpus'));
+      const split = { languages: { shell: { train: { packages: 3, files: 7, bytes: 2_500_000 }, validation: {}, test: {} } } };
+      fs.writeFileSync(path.join(dir, 'corpus', 'split-summary.json'), JSON.stringify(split));
+      assert.deepStrictEqual(corpusSplitSizes(dir, null).train.shell, { packages: 3, files: 7, bytes: 2_500_000, megabytes: 2.5 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes a region from its result file, and --check then fails when the table is edited by hand', () => {
     const dir = scratch({ 'README.md': `# x\n\n${REGION}`, 'bench/results/lag.json': JSON.stringify({ ...HOST_LAG, provenance: PROVENANCE }) });
     try {
