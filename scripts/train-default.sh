@@ -17,7 +17,8 @@
 # penalty on cell states, 0 = off), THREADS (trainer threads, 1),
 # EVAL_EVERY (seconds between validations, 300), SEED (1), START_AT (share of
 # the training text where the pass begins, 0: a stage continuing a run that
-# time cut short starts where that one stopped).
+# time cut short starts where that one stopped), REPEAT (folders of the train
+# split read N times per pass, e.g. shell=3; none by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=${1:?usage: train-default.sh NAME MINUTES LAYERS HIDDEN [SEQ]}
@@ -45,7 +46,7 @@ if [ -n "${DEEPEN:-}" ]; then from+=(--deepen); fi
 echo "training $name for $minutes min" >&2
 node "$cli" train --threads "${THREADS:-1}" --out "$out/$name" "${shape[@]}" "${from[@]}" --seq "$seq" --minutes "$minutes" \
   --lr "${LR:-0.002}" --lr-decay "${LR_DECAY:-0.95}" --anneal "${ANNEAL:-0}" --cell-l1 "${CELL_L1:-0}" --dropout 0.1 --patience "${PATIENCE:-4}" --seed "${SEED:-1}" --start-at "${START_AT:-0}" \
-  --reindent "${REINDENT:-0.25}" --eval-every "${EVAL_EVERY:-300}" --val-from .cache/split/validation --json .cache/split/train \
+  --reindent "${REINDENT:-0.25}" ${REPEAT:+--repeat "$REPEAT"} --eval-every "${EVAL_EVERY:-300}" --val-from .cache/split/validation --json .cache/split/train \
   > "$out/$name.train.json" 2> "$out/$name.train.log"
 
 for dir in .cache/split/validation/*/; do

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { augmentIndentation, collectCorpus, formatSkipCounts, summarizeSkipped } from '../../core/corpus';
+import { augmentIndentation, collectCorpus, formatSkipCounts, parseRepeatRules, repeatFiles, summarizeSkipped } from '../../core/corpus';
 import { newManifest } from '../../core/model/manifest';
 import { Model, loadModel, saveModel } from '../../core/model/modelFiles';
 import { deepenParams } from '../../core/model/deepenParams';
@@ -13,7 +13,7 @@ import { ParsedArgs, UsageError, num, parseArgs, requireStr, str } from '../args
 import { ProgressLine, formatCount, formatDuration, note, printJson } from '../output';
 
 export const TRAIN_USAGE =
-  'train --out DIR [--from MODEL [--widen N] [--deepen]] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--anneal SHARE] [--dropout X] [--cell-l1 X] [--clip X] [--minutes M] [--epochs E] [--start-at SHARE] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
+  'train --out DIR [--from MODEL [--widen N] [--deepen]] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--seq N] [--batch N] [--lr X] [--lr-decay X] [--anneal SHARE] [--dropout X] [--cell-l1 X] [--clip X] [--minutes M] [--epochs E] [--start-at SHARE] [--val X | --val-from PATH[,PATH...]] [--reindent SHARE] [--repeat FOLDER=N[,FOLDER=N...]] [--eval-every SECONDS] [--patience N] [--threads N] [--seed N] [--engine fused|tfjs] [--json] PATH...';
 
 const FLAGS = {
   values: {
@@ -39,6 +39,7 @@ const FLAGS = {
     'val-from': 'string',
     'eval-every': 'number',
     reindent: 'number',
+    repeat: 'string',
     patience: 'int',
     threads: 'int',
     seed: 'int',
@@ -118,8 +119,26 @@ export async function trainCommand(argv: string[]): Promise<number> {
     note(`validation: ${valCorpus.files.length} files, ${formatCount(valCorpus.totalChars)} characters`);
   }
   const reindentShare = num(a, 'reindent', 0, 0, 1);
-  const trainSources = augmentIndentation(
+  let repeat: ReturnType<typeof parseRepeatRules> = [];
+  try {
+    repeat = parseRepeatRules(str(a, 'repeat') ?? '');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  for (const r of repeat) {
+    if (!corpus.files.some((f) => f.relPath === r.under || f.relPath.startsWith(r.under + '/'))) throw new UsageError(`--repeat ${r.under}=${r.times}: no training file is under ${r.under}/ (it is a folder under the paths given, e.g. shell for .cache/split/train/shell)`);
+  }
+  const repeated = repeatFiles(
     corpus.files.map((f) => ({ name: f.relPath, text: f.text })),
+    repeat,
+  );
+  if (repeat.length > 0) {
+    const extra = repeated.slice(corpus.files.length).reduce((n, f) => n + f.text.length, 0);
+    note(`repeat: ${repeat.map((r) => `${r.under}/ ${r.times} times`).join(', ')} per pass: ${formatCount(extra)} more characters`);
+  }
+  // Copies are made before re-indenting, so that each gets its own draw.
+  const trainSources = augmentIndentation(
+    repeated,
     reindentShare,
     num(a, 'seed', 1),
   );
@@ -141,6 +160,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       sources: a.positional.map((p) => path.resolve(p)),
       ...(valCorpus && valFrom ? { validation: { files: valCorpus.files.length, chars: valCorpus.totalChars, sources: valFrom.split(',').filter(Boolean).map((p) => path.resolve(p)) } } : {}),
       ...(reindentShare > 0 ? { reindentShare } : {}),
+      ...(repeat.length > 0 ? { repeat } : {}),
     },
   };
 

@@ -5,3 +5,4 @@ export * from './collectCorpus';
 export * from './contentCheck';
 export * from './sourceFiles';
 export * from './reindent';
+export * from './repeatFiles';

@@ -15,6 +15,8 @@ export interface CorpusSummary {
   validation?: { files: number; chars: number; sources: string[] };
   /** Share of training files re-indented to another style (augmentation). */
   reindentShare?: number;
+  /** Folders whose files were read more than once per pass (oversampling), and how many times. */
+  repeat?: { under: string; times: number }[];
 }
 
 export interface TrainingSummary {
