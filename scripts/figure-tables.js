@@ -552,6 +552,10 @@ const RENDERERS = {
       ['', 'the model', 'random model', 'target (the model)'],
       [
         ['fraction of variance unexplained, held-out (training)', ...both((m) => `${m.heldOut.fvu.toFixed(3)} (${m.train.fvu.toFixed(3)})`), `≤ 0.1 held-out: ${verdict(t.heldOut.fvu <= 0.1)}`],
+        // Results from before the linear baseline was measured have no such row.
+        ...(t.linearBaseline
+          ? [[`a linear code instead: held-out FVU on the top ${t.linearBaseline.directions.join(' / ')} principal directions`, ...both((m) => (m.linearBaseline ? m.linearBaseline.heldOutFvu.map((f) => f.toFixed(3)).join(' / ') : '—')), '']]
+          : []),
         ['dead features on the held-out characters', ...both((m) => `${int(m.heldOut.deadFeatures)} of ${int(m.dictionary.features)}`), ''],
         ['mean active features per character', ...both((m) => m.heldOut.meanActive.toFixed(1)), ''],
         [`training on ${int(d.rows)} characters: wall (CPU)`, ...both((m) => `${m.trainWallSeconds.toFixed(0)} s (${m.trainCpuSeconds.toFixed(0)} s)`), `≤ 60 s wall on 2 cores: ${verdict(t.trainWallSeconds <= 60)}`],

@@ -16,6 +16,7 @@ import { randomEngineLike } from '../core/features/findFeaturesForConcepts';
 import { conceptLabelsForStates, featureColumns, labelFeatures } from '../core/features/labelFeatures';
 import { preActivationColumn, preActivationCorrelations } from '../core/features/preActivations';
 import { averageRanks, sparseAuroc, sparseSpearman } from '../core/features/rankCorrelation';
+import { linearBaselineFvu } from '../core/features/principalSubspace';
 import { StateMatrix, describeStateDim, recordStates } from '../core/features/stateMatrix';
 import { trainDictionary } from '../core/features/trainDictionary';
 import { createFastestOps } from '../core/kernels/wasmOps';
@@ -135,6 +136,11 @@ async function measureModel(label: string, engine: RecordingEngine, train: Sourc
   const evalCodes = encodeStates(dict, evalStates, { ops });
   const trainMetrics = measureDictionary(dict, trainStates, trainCodes);
   const evalMetrics = measureDictionary(dict, evalStates, evalCodes);
+  // What a linear code of as many numbers per character leaves unexplained (and of more): how far from linear the states are.
+  note(`${label}: the linear baseline (principal subspace)`);
+  t = performance.now();
+  const linear = linearBaselineFvu(trainStates, evalStates, dict.norm, [dict.k, 64, 128, 256], ops);
+  const linearSeconds = (performance.now() - t) / 1000;
   const trainLabels = conceptLabelsForStates(trainStates, train);
   const evalLabels = conceptLabelsForStates(evalStates, held);
   const trainFindings = labelFeatures(trainCodes, dict.features, trainLabels, 1);
@@ -201,6 +207,7 @@ async function measureModel(label: string, engine: RecordingEngine, train: Sourc
     trainCpuSeconds: round(trainCpu),
     train: roundAll(trainMetrics),
     heldOut: roundAll(evalMetrics),
+    linearBaseline: { what: 'held-out FVU of projecting the normalised states on the top principal directions of the training states, per number of directions', directions: linear.dims, heldOutFvu: linear.heldOutFvu.map(round), seconds: round(linearSeconds) },
     concepts,
   };
 }

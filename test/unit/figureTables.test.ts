@@ -396,6 +396,28 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     }
   });
 
+  it('sets a linear code\'s held-out FVU beside the dictionary\'s, for the model and the random one, where the result has it (bench features)', () => {
+    const real = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench', 'results', 'features-2026-12-05-stage6-quiet.json'), 'utf8').trim().split('\n').pop() as string);
+    const region = '<!-- figures:features f.json -->\n<!-- /figures:features -->\n';
+    const withLinear = structuredClone(real);
+    withLinear.trained.linearBaseline = { directions: [32, 64, 256], heldOutFvu: [0.6449, 0.52, 0.1971] };
+    withLinear.randomControl.linearBaseline = { directions: [32, 64, 256], heldOutFvu: [0.21, 0.1, 0.01] };
+    const dir = scratch({ 'README.md': region, 'bench/results/f.json': JSON.stringify(withLinear), 'bench/results/old.json': JSON.stringify(real) });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      assert.match(text, /\| a linear code instead: held-out FVU on the top 32 \/ 64 \/ 256 principal directions \| 0\.645 \/ 0\.520 \/ 0\.197 \| 0\.210 \/ 0\.100 \/ 0\.010 \| {2}\|/);
+      // A result from before the baseline was measured renders as it did, without the row.
+      fs.writeFileSync(path.join(dir, 'README.md'), region.replace(/f\.json/, 'old.json'));
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const old = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      assert.match(old, /fraction of variance unexplained, held-out/);
+      assert.doesNotMatch(old, /linear code/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads the heatmap screenshots\' cells from the panel\'s own lines, beside the random model\'s, wherever the images live', () => {
     const provenance = { command: 'bash scripts/heatmap-screenshots.sh', settings: null, weights: { file: 'weights-aaaaaaaaaaaa.bin', sha256: 'x' }, date: '2026-12-05T00:00:00.000Z', machine: 'Test CPU, 2 cores' };
     const picked = [];
