@@ -145,9 +145,14 @@ function corpusSplitSizes(root, commit) {
   const train = Object.fromEntries(
     Object.entries(summary.languages).map(([lang, s]) => [lang, { packages: s.train.packages, files: s.train.files, bytes: s.train.bytes, megabytes: s.train.bytes / 1e6 }]),
   );
+  const languages = Object.values(summary.languages);
   return {
-    what: `Train packages, files and bytes (and MB, 10^6 bytes) per language of corpus/split-summary.json${full ? ` at commit ${full}` : ''}.`,
+    what: `Train packages, files and bytes (and MB, 10^6 bytes) per language of corpus/split-summary.json${full ? ` at commit ${full}` : ''}, and packages in all (train, validation and test).`,
     ...(full ? { commit: full } : {}),
+    packages: {
+      train: languages.reduce((n, s) => n + s.train.packages, 0),
+      all: languages.reduce((n, s) => n + s.train.packages + s.validation.packages + s.test.packages, 0),
+    },
     train,
     provenance: {
       command: COMMAND,

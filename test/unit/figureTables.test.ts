@@ -62,9 +62,10 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
       assert.strictEqual(size.bytesPerParameter, 2);
       assert.strictEqual(size.provenance.date, '2026-01-01');
       fs.mkdirSync(path.join(dir, 'corpus'));
-      const split = { languages: { shell: { train: { packages: 3, files: 7, bytes: 2_500_000 }, validation: {}, test: {} } } };
+      const split = { languages: { shell: { train: { packages: 3, files: 7, bytes: 2_500_000 }, validation: { packages: 1 }, test: { packages: 2 } } } };
       fs.writeFileSync(path.join(dir, 'corpus', 'split-summary.json'), JSON.stringify(split));
       assert.deepStrictEqual(corpusSplitSizes(dir, null).train.shell, { packages: 3, files: 7, bytes: 2_500_000, megabytes: 2.5 });
+      assert.deepStrictEqual(corpusSplitSizes(dir, null).packages, { train: 3, all: 6 });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
