@@ -131,13 +131,13 @@ export function principalSubspace(cov: Float64Array, D: number, k: number, itera
   let q: Float64Array = Float64Array.from({ length: D * k }, random);
   orthonormaliseColumns(q, D, k);
   const mark = ops.arena.used;
-  const c = ops.arena.allocFrom(cov);
+  const covAt = ops.arena.allocFrom(cov);
   const qa = ops.arena.alloc(D * k);
   const out = ops.arena.alloc(D * k);
   // C·Q on the ops, in float32; the orthonormalising, which float32 would spoil, in float64.
   const multiply = (m: Float64Array) => {
     ops.arena.f32.set(m, qa);
-    ops.gemmNN(D, k, D, c, D, qa, k, out, k, 0);
+    ops.gemmNN(D, k, D, covAt, D, qa, k, out, k, 0);
     return Float64Array.from(ops.arena.f32.subarray(out, out + D * k));
   };
   let cq: Float64Array;
@@ -150,7 +150,7 @@ export function principalSubspace(cov: Float64Array, D: number, k: number, itera
   } finally {
     ops.arena.release(mark);
   }
-  // Rayleigh–Ritz: eigen-decompose Qᵀ C Q [k, k] and rotate Q by its eigenvectors.
+  // Rayleigh–Ritz: eigen-decompose Qᵀ C Q [k, k] and rotate Q by its eigenvectors. small[k, k] = Q[D, k]ᵀ · CQ[D, k]
   const small = new Float64Array(k * k);
   for (let r = 0; r < D; r++) {
     for (let i = 0; i < k; i++) {
@@ -167,11 +167,12 @@ export function principalSubspace(cov: Float64Array, D: number, k: number, itera
   }
   const { values, vectors } = symmetricEigen(small, k);
   const basis = new Float64Array(D * k);
+  // basis[D, k] = Q[D, k] · vectors[k, k]
   for (let r = 0; r < D; r++) {
-    for (let c = 0; c < k; c++) {
+    for (let col = 0; col < k; col++) {
       let s = 0;
-      for (let i = 0; i < k; i++) s += q[r * k + i] * vectors[i * k + c];
-      basis[r * k + c] = s;
+      for (let i = 0; i < k; i++) s += q[r * k + i] * vectors[i * k + col];
+      basis[r * k + col] = s;
     }
   }
   return { basis, values };
