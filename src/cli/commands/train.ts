@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { augmentIndentation, collectCorpus, formatSkipCounts, parseRepeatRules, repeatFiles, summarizeSkipped } from '../../core/corpus';
+import { augmentIndentation, collectCorpus, formatSkipCounts, isUnderFolder, parseRepeatRules, repeatFiles, summarizeSkipped } from '../../core/corpus';
 import { newManifest } from '../../core/model/manifest';
 import { Model, loadModel, saveModel } from '../../core/model/modelFiles';
 import { deepenParams } from '../../core/model/deepenParams';
@@ -126,7 +126,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   for (const r of repeat) {
-    if (!corpus.files.some((f) => f.relPath === r.under || f.relPath.startsWith(r.under + '/'))) throw new UsageError(`--repeat ${r.under}=${r.times}: no training file is under ${r.under}/ (it is a folder under the paths given, e.g. shell for .cache/split/train/shell)`);
+    if (!corpus.files.some((f) => isUnderFolder(f.relPath, r.under))) throw new UsageError(`--repeat ${r.under}=${r.times}: no training file is under ${r.under}/ (it is a folder under the paths given, e.g. shell for .cache/split/train/shell)`);
   }
   const repeated = repeatFiles(
     corpus.files.map((f) => ({ name: f.relPath, text: f.text })),

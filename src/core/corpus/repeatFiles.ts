@@ -21,7 +21,10 @@ export function parseRepeatRules(spec: string): RepeatRule[] {
     });
 }
 
-const isUnder = (relPath: string, folder: string) => relPath === folder || relPath.startsWith(folder + '/');
+/** Whether a relative path is the folder or inside it (`shell` holds `shell/a.sh`, not `shellfish/b`). */
+export function isUnderFolder(relPath: string, folder: string): boolean {
+  return relPath === folder || relPath.startsWith(folder + '/');
+}
 
 /**
  * Oversamples the files under some folders: a language with little text
@@ -32,7 +35,7 @@ const isUnder = (relPath: string, folder: string) => relPath === folder || relPa
  * between copies. Files are matched by the folder's first rule that names them.
  */
 export function repeatFiles<T extends { name: string; text: string }>(files: readonly T[], rules: readonly RepeatRule[]): T[] {
-  const timesOf = (f: T) => rules.find((r) => isUnder(f.name, r.under))?.times ?? 1;
+  const timesOf = (f: T) => rules.find((r) => isUnderFolder(f.name, r.under))?.times ?? 1;
   const out = [...files];
   const most = Math.max(1, ...rules.map((r) => r.times));
   for (let copy = 2; copy <= most; copy++) {
