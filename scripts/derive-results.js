@@ -22,6 +22,15 @@ const { readResult } = require('./figure-tables');
 const LANGS = ['typescript', 'javascript', 'python', 'c', 'cpp', 'go', 'rust', 'shell'];
 const COMMAND = 'node scripts/derive-results.js';
 
+/** A git command's output, run in the repository. */
+const git = (root, ...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+
+/** A commit's full hash and its committer date (ISO 8601). */
+function commitOf(root, commit) {
+  const full = git(root, 'rev-parse', commit).trim();
+  return { full, date: git(root, 'show', '-s', '--format=%cI', full).trim() };
+}
+
 /**
  * Validation bits/char per run over all characters (each language's file
  * weighted by its characters) and as the plain mean of the eight languages,
@@ -80,13 +89,12 @@ function validationMeans(root, runs, pairs) {
  * commit filtered as the command filtered `git ls-files`.
  */
 function textAtCommit(root, { commit, under, suffix, exclude, command, note }) {
-  const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
-  const files = git('ls-tree', '-r', '--name-only', commit, '--', under)
+  const files = git(root, 'ls-tree', '-r', '--name-only', commit, '--', under)
     .split('\n')
     .filter((f) => f.endsWith(suffix) && !f.includes(exclude));
   let chars = 0;
-  for (const f of files) chars += git('show', `${commit}:${f}`).length;
-  const full = git('rev-parse', commit).trim();
+  for (const f of files) chars += git(root, 'show', `${commit}:${f}`).length;
+  const { full, date } = commitOf(root, commit);
   return {
     what: `The files and characters of ${under}/ (*${suffix}, without paths containing "${exclude}") at commit ${full}: ${note}`,
     commit: full,
@@ -97,7 +105,7 @@ function textAtCommit(root, { commit, under, suffix, exclude, command, note }) {
       settings: { commit: full, under, suffix, exclude, as: command },
       weights: null,
       machine: 'none: counted from the git objects of the commit',
-      date: git('show', '-s', '--format=%cI', commit).trim(),
+      date,
       note: 'derived; the date is the commit\'s',
     },
   };
@@ -137,11 +145,10 @@ function modelSize(root, dir) {
  * a commit.
  */
 function corpusSplitSizes(root, commit) {
-  const text = commit
-    ? execFileSync('git', ['show', `${commit}:corpus/split-summary.json`], { cwd: root, encoding: 'utf8' })
-    : fs.readFileSync(path.join(root, 'corpus', 'split-summary.json'), 'utf8');
+  const text = commit ? git(root, 'show', `${commit}:corpus/split-summary.json`) : fs.readFileSync(path.join(root, 'corpus', 'split-summary.json'), 'utf8');
   const summary = JSON.parse(text);
-  const full = commit ? execFileSync('git', ['rev-parse', commit], { cwd: root, encoding: 'utf8' }).trim() : null;
+  const at = commit ? commitOf(root, commit) : null;
+  const full = at?.full ?? null;
   const train = Object.fromEntries(
     Object.entries(summary.languages).map(([lang, s]) => [lang, { packages: s.train.packages, files: s.train.files, bytes: s.train.bytes, megabytes: s.train.bytes / 1e6 }]),
   );
@@ -159,7 +166,7 @@ function corpusSplitSizes(root, commit) {
       settings: { from: 'corpus/split-summary.json', commit: full },
       weights: null,
       machine: 'none: read from the split summary that scripts/split-corpus.js wrote',
-      date: full ? execFileSync('git', ['show', '-s', '--format=%cI', full], { cwd: root, encoding: 'utf8' }).trim() : '2026-12-05',
+      date: at?.date ?? '2026-12-05',
       note: 'derived',
     },
   };

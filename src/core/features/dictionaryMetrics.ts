@@ -17,6 +17,17 @@ export interface DictionaryMetrics {
   meanActive: number;
 }
 
+/**
+ * Σ‖x̂ − mean(x̂)‖² over `rows` rows from per-dimension sums and sums of
+ * squares: the denominator of every FVU here (a dictionary's and the linear
+ * baseline's), so that the two are read on the same scale.
+ */
+export function varianceAboutMean(sum: Float64Array, sumSq: Float64Array, rows: number): number {
+  let total = 0;
+  for (let d = 0; d < sum.length; d++) total += sumSq[d] - (sum[d] * sum[d]) / Math.max(rows, 1);
+  return total;
+}
+
 /** How well a dictionary reconstructs a recording, and how sparsely (codes computed here unless given). */
 export function measureDictionary(dict: SparseDictionary, states: StateMatrix, codes?: SparseCodes, opts: EncodeOptions = {}): DictionaryMetrics {
   const c = codes ?? encodeStates(dict, states, opts);
@@ -37,8 +48,7 @@ export function measureDictionary(dict: SparseDictionary, states: StateMatrix, c
       sumSq[d] += xhat[d] * xhat[d];
     }
   }
-  let total = 0;
-  for (let d = 0; d < D; d++) total += sumSq[d] - (sum[d] * sum[d]) / Math.max(N, 1);
+  const total = varianceAboutMean(sum, sumSq, N);
 
   const fired = new Uint8Array(dict.features);
   let active = 0;

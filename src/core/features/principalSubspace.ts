@@ -1,5 +1,6 @@
 import { createFastestOps } from '../kernels/wasmOps';
 import { Ops } from '../kernels/ops';
+import { varianceAboutMean } from './dictionaryMetrics';
 import { Normalisation, normaliseRow } from './normalisation';
 import { StateMatrix } from './stateMatrix';
 
@@ -242,8 +243,7 @@ export function projectionFvu(states: StateMatrix, norm: Normalisation, basis: F
   } finally {
     ops.arena.release(mark);
   }
-  let total = 0;
-  for (let d = 0; d < D; d++) total += sumSq[d] - (sum[d] * sum[d]) / Math.max(states.rows, 1);
+  const total = varianceAboutMean(sum, sumSq, states.rows);
   return dims.map((_, i) => (total > 0 ? Math.max(0, energy - kept[i]) / total : 0));
 }
 
