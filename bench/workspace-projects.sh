@@ -6,7 +6,8 @@
 # table.
 #   bash bench/workspace-projects.sh OUT.json LABEL=DIR [LABEL=DIR ...]
 # MINUTES (default 1), THREADS (default: as the editor, all cores but one,
-# at least 1), MODEL (default models/default), CLI (default dist/cli.js).
+# at least 1), MODEL (default models/default), CLI (default dist/cli.js),
+# FLAGS (more flags for bench workspace, e.g. "--epochs 1 --no-workspace-match").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?usage: workspace-projects.sh OUT.json LABEL=DIR...}
@@ -16,12 +17,14 @@ model=${MODEL:-models/default}
 minutes=${MINUTES:-1}
 threads=()
 [ -n "${THREADS:-}" ] && threads=(--threads "$THREADS")
+# shellcheck disable=SC2206
+flags=(${FLAGS:-})
 lines=()
 for spec in "$@"; do
   label=${spec%%=*}
   dir=${spec#*=}
   echo "$label: $dir" >&2
-  line=$(node "$cli" bench workspace --dir "$dir" --model "$model" --minutes "$minutes" "${threads[@]}" --json | tail -n 1)
+  line=$(node "$cli" bench workspace --dir "$dir" --model "$model" --minutes "$minutes" "${threads[@]}" "${flags[@]}" --json | tail -n 1)
   lines+=("$label"$'\t'"$dir"$'\t'"$line")
 done
 printf '%s\n' "${lines[@]}" | node -e '
@@ -40,10 +43,10 @@ printf '%s\n' "${lines[@]}" | node -e '
   const cpus = os.cpus();
   fs.writeFileSync(out, JSON.stringify({ projects, provenance: {
     command,
-    settings: { minutes: Number(minutes), threads: threads || "default (all cores but one)", workspaceNames: "the other 80% of the project, offered to the starting model; not to the trained one, as in the editor" },
+    settings: { minutes: Number(minutes), flags: process.env.FLAGS || "", threads: threads || "default (all cores but one)", workspaceNames: "the other 80% of the project, offered to the starting model; not to the trained one, as in the editor", workspaceMatch: /--no-workspace-match/.test(process.env.FLAGS || "") ? "off" : "the text of the other 80%, matched by the document cache for both models, as in the editor" },
     weights: { file, sha256 },
     machine: `${cpus[0].model}, ${cpus.length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}${process.env.LSTM_LENS_BENCH_CONDITIONS ? ", " + process.env.LSTM_LENS_BENCH_CONDITIONS : ""}`,
     date: new Date().toISOString(),
   } }, null, 1) + "\n");
-' "$out" "$model" "$minutes" "${THREADS:-}" "$(printf '%q ' bash bench/workspace-projects.sh "$out" "$@")(MINUTES=$minutes${THREADS:+ THREADS=$THREADS})"
+' "$out" "$model" "$minutes" "${THREADS:-}" "$(printf '%q ' bash bench/workspace-projects.sh "$out" "$@")(MINUTES=$minutes${THREADS:+ THREADS=$THREADS}${FLAGS:+ FLAGS=$FLAGS})"
 echo "wrote $out" >&2

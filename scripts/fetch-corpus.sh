@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .cache/corpus .cache/downloads
+# Each fetch may refresh the package lists once (fetch_one).
+rm -f .cache/downloads/.lists-refreshed
 
 fetch_one() { # kind name version license language split paths
   local kind=$1 name=$2 version=$3 license=$4 language=$5 split=$6 paths=$7
@@ -27,6 +29,15 @@ fetch_one() { # kind name version license language split paths
       local deb
       deb=$(ls .cache/downloads/"$name"_"$(echo "$version" | sed 's/:/%3a/')"_*.deb 2>/dev/null | head -n 1 || true)
       if [ -z "$deb" ]; then
+        (cd .cache/downloads && apt-get download -q "$name=$version" 2>&1 | grep -v unsandboxed || true)
+        deb=$(ls .cache/downloads/"$name"_"$(echo "$version" | sed 's/:/%3a/')"_*.deb 2>/dev/null | head -n 1 || true)
+      fi
+      # A fresh machine's package lists may predate the pinned version (a
+      # security update, +deb12uN): refresh them once per fetch and retry.
+      if [ -z "$deb" ] && [ ! -f .cache/downloads/.lists-refreshed ]; then
+        echo "$name=$version is not in the package lists; refreshing them (apt-get update)" >&2
+        apt-get update -q >/dev/null 2>&1 || echo "apt-get update failed" >&2
+        touch .cache/downloads/.lists-refreshed
         (cd .cache/downloads && apt-get download -q "$name=$version" 2>&1 | grep -v unsandboxed || true)
         deb=$(ls .cache/downloads/"$name"_"$(echo "$version" | sed 's/:/%3a/')"_*.deb 2>/dev/null | head -n 1 || true)
       fi

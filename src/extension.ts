@@ -12,7 +12,7 @@ import { TRAINING_VIEW_ID, TrainingView } from './host/workspaceTraining/trainin
 import { FirstRunOffer } from './host/workspaceTraining/firstRunOffer';
 import { IdleRetrainer } from './host/workspaceTraining/idleRetrainer';
 import { TrainingController, registerTrainingCommands } from './host/workspaceTraining/trainOnWorkspace';
-import { WorkspaceNamesHost } from './host/workspaceNames';
+import { WorkspaceIndexHost } from './host/workspaceIndex';
 
 /** What activate() returns: the pieces the integration tests (test/integration) drive through the real API. */
 export interface LstmLensApi {
@@ -32,14 +32,21 @@ export function activate(context: vscode.ExtensionContext): LstmLensApi {
   const settings = new SettingsReader(log);
   const store = new ModelStore(context.extensionUri, settings, log);
   const dynamicEvaluation = new DynamicEvaluationHost(store, settings, log);
-  const workspaceNames = new WorkspaceNamesHost(settings, log, () => (store.status.kind === 'ready' ? store.status.loaded.source : undefined));
-  const provider = new LstmInlineCompletionProvider(store, settings, log, () => dynamicEvaluation.engine, () => workspaceNames.index());
+  const workspaceIndex = new WorkspaceIndexHost(settings, log, () => (store.status.kind === 'ready' ? store.status.loaded.source : undefined));
+  const provider = new LstmInlineCompletionProvider(
+    store,
+    settings,
+    log,
+    () => dynamicEvaluation.engine,
+    () => workspaceIndex.index(),
+    () => workspaceIndex.matches(),
+  );
   const statusBar = new StatusBar(store, settings);
   context.subscriptions.push(
     settings,
     store,
     dynamicEvaluation,
-    workspaceNames,
+    workspaceIndex,
     provider,
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
     statusBar,
@@ -57,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): LstmLensApi {
   context.subscriptions.push(...registerCompareCommand(log));
   context.subscriptions.push(...registerFeatureCommands(context, store, log));
   store.start();
-  workspaceNames.start();
+  workspaceIndex.start();
   const firstRun = new FirstRunOffer(context, training, log);
   context.subscriptions.push(firstRun, new IdleRetrainer(context, training, log));
   void training.restoreTrainedModel().then(() => firstRun.run());

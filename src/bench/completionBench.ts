@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { CompletionService, DEFAULT_SETTINGS, SearchSettings } from '../core/completion';
 import { WorkspaceNames } from '../core/completion/workspaceNames';
+import { WorkspaceMatchIndex } from '../core/completion/workspaceMatch';
 import { collectCorpus } from '../core/corpus';
 import { DEFAULT_DYNAMIC_EVAL } from '../core/dynamicEval/dynamicEvaluator';
 import { LocalDynamicEvaluation } from '../core/dynamicEval/localDynamicEvaluation';
@@ -86,6 +87,8 @@ export interface CompletionBenchResult extends LatencySummary {
   firstStateMs: number;
   /** The workspace's names (with workspaceDir): files read, distinct names, ms to build the index once. */
   workspaceNames?: { files: number; names: number; buildMs: number };
+  /** The workspace's text for the document cache (with workspaceDir): characters indexed, ms to build the index once. */
+  workspaceMatch?: { chars: number; buildMs: number };
   /** With dynamicEval: the weight swaps made and what each cost the host thread. */
   weightSwaps?: LatencySummary;
   /** Per-keystroke state update: invalidate from the typed offset, step to the new cursor. */
@@ -143,11 +146,13 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
     documentMatch: options.documentMatch ?? DEFAULT_SETTINGS.documentMatch,
     wordMemory: options.wordMemory ?? DEFAULT_SETTINGS.wordMemory,
     workspaceNames: options.workspaceDir !== undefined,
+    workspaceMatch: options.workspaceDir !== undefined,
   };
   const every = Math.max(1, Math.floor(options.every ?? 1));
   const service = new CompletionService(engine);
   const workspaceNames = options.workspaceDir === undefined ? undefined : await workspaceNamesOf(options.workspaceDir, options.file);
   if (workspaceNames) service.workspaceNames = () => workspaceNames.index;
+  if (workspaceNames) service.workspaceMatches = () => workspaceNames.matches;
   const docId = 'bench:' + path.basename(options.file);
   const start = Math.min(options.startOffset ?? 0, text.length);
   const end = Math.min(text.length, start + (options.limit ?? text.length));
@@ -211,7 +216,7 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
     exactMatches,
     matchedChars,
     firstStateMs,
-    ...(workspaceNames ? { workspaceNames: workspaceNames.figures } : {}),
+    ...(workspaceNames ? { workspaceNames: workspaceNames.figures, workspaceMatch: workspaceNames.matchFigures } : {}),
     ...(options.dynamicEval ? { weightSwaps: summarizeLatencies(swapMs) } : {}),
     keystroke: {
       p50Us: ks.p50Ms * 1000,
@@ -225,19 +230,23 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
   };
 }
 
-/** The names of a folder's source files but `typedFile`, indexed once as the editor indexes its workspace. */
+/** The names and text of a folder's source files but `typedFile`, indexed once as the editor indexes its workspace. */
 async function workspaceNamesOf(dir: string, typedFile: string) {
   const corpus = await collectCorpus([dir]);
   const typed = path.resolve(typedFile);
   const names = new WorkspaceNames();
-  let files = 0;
+  const texts: string[] = [];
   for (const f of corpus.files) {
     if (path.resolve(f.path) === typed) continue;
     names.setFile(f.relPath, f.text);
-    files++;
+    texts.push(f.text);
   }
-  if (files === 0) throw new Error(`${dir} has no source file besides ${typedFile} to take names from`);
+  if (texts.length === 0) throw new Error(`${dir} has no source file besides ${typedFile} to take names from`);
   const t = performance.now();
   const index = names.offered();
-  return { index, figures: { files, names: names.nameCount, buildMs: performance.now() - t } };
+  const namesMs = performance.now() - t;
+  const m = performance.now();
+  const matches = new WorkspaceMatchIndex(texts);
+  const matchMs = performance.now() - m;
+  return { index, matches, figures: { files: texts.length, names: names.nameCount, buildMs: namesMs }, matchFigures: { chars: matches.size, buildMs: matchMs } };
 }

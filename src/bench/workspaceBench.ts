@@ -1,6 +1,7 @@
 import { DEFAULT_SETTINGS } from '../core/completion/settings';
 import { WorkspaceNameIndex } from '../core/completion/wordMemory';
 import { WorkspaceNames } from '../core/completion/workspaceNames';
+import { WorkspaceMatchIndex } from '../core/completion/workspaceMatch';
 import { Engine } from '../core/engine';
 import { addKeystrokeCounts, emptyKeystrokeCounts, keystrokeFigures, replayTyping } from '../core/eval/keystrokeReplay';
 import { scoreText } from '../core/eval/scoreText';
@@ -38,6 +39,8 @@ export interface WorkspaceBenchOptions {
   patience?: number;
   /** Offer the 80%'s names while a held-out file is typed, as the editor offers the workspace's (default true). */
   workspaceNames?: boolean;
+  /** Let the document cache match in the 80%'s text while a held-out file is typed, as the editor does with the workspace's (default true). */
+  workspaceMatch?: boolean;
   /**
    * Also type the held-out files with the trained model and the names
    * offered (afterWithNames). The editor does not offer them to a model
@@ -52,7 +55,10 @@ export interface WorkspaceBenchOptions {
 }
 
 export interface WorkspaceFigures {
+  /** The model alone. */
   bitsPerChar: number;
+  /** As completions predict: the model with the document cache, which also matches in the 80%'s text when workspaceMatch is on. */
+  cachedBitsPerChar: number;
   keystrokesSaved: number;
 }
 
@@ -75,8 +81,8 @@ export interface WorkspaceBenchResult {
  * the 80%) for `minutes` or `epochs` passes; the same figures again. The held-out files are
  * never trained or validated on. Keystrokes are typed with the editor's
  * default completion settings (one line), the 80%'s names offered as the
- * workspace's to the starting model and not to the trained one, as in the
- * editor.
+ * workspace's to the starting model and not to the trained one, and the
+ * 80%'s text matched by the document cache for both, as in the editor.
  */
 export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<WorkspaceBenchResult> {
   const note = options.onNote ?? (() => undefined);
@@ -97,19 +103,26 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
     for (const f of split.learn) names.setFile(f.relPath, f.text);
     namesIndex = names.offered();
   }
+  // As in the editor (lstmLens.completion.workspaceMatch, on by default): the document cache also matches in the 80%'s text.
+  const withMatches = options.workspaceMatch ?? true;
+  const matches = withMatches ? new WorkspaceMatchIndex(split.learn.map((f) => f.text)) : undefined;
   const measure = async (layout: ParamLayout, params: Float32Array, offerNames = withNames): Promise<WorkspaceFigures> => {
     const engine = new Engine({ layout, params, manifest: newManifest(layout.spec, 'bench') }, createFastestOps());
     let bits = 0;
+    let cachedBits = 0;
     let scored = 0;
     for (const text of heldOutTexts) {
       const s = scoreText(engine, text);
       bits += s.bits;
+      cachedBits += scoreText(engine, text, undefined, { documentMatch: true, workspaceMatches: matches }).bits;
       scored += s.chars;
     }
     const counts = emptyKeystrokeCounts();
-    const settings = { ...DEFAULT_SETTINGS, multiline: false, workspaceNames: offerNames };
-    for (const text of typed) addKeystrokeCounts(counts, await replayTyping(engine, text, settings, () => options.signal?.aborted ?? false, undefined, offerNames ? namesIndex : undefined));
-    return { bitsPerChar: scored > 0 ? bits / scored : NaN, keystrokesSaved: keystrokeFigures(counts).keystrokesSaved };
+    const settings = { ...DEFAULT_SETTINGS, multiline: false, workspaceNames: offerNames, workspaceMatch: withMatches };
+    for (const text of typed) {
+      addKeystrokeCounts(counts, await replayTyping(engine, text, settings, () => options.signal?.aborted ?? false, undefined, offerNames ? namesIndex : undefined, matches));
+    }
+    return { bitsPerChar: scored > 0 ? bits / scored : NaN, cachedBitsPerChar: scored > 0 ? cachedBits / scored : NaN, keystrokesSaved: keystrokeFigures(counts).keystrokesSaved };
   };
 
   note('measuring the starting model on the held-out files');
@@ -138,7 +151,7 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
     },
   );
   note(`trained ${outcome.seconds.toFixed(1)} s (${outcome.stoppedBecause}); measuring the trained model`);
-  // As in the editor: a model trained on the workspace is not offered its names (WorkspaceNamesHost.index).
+  // As in the editor: a model trained on the workspace is not offered its names (WorkspaceIndexHost.index).
   const after = await measure(start.layout, outcome.params, false);
   const afterWithNames = options.afterWithNames && withNames ? await measure(start.layout, outcome.params, true) : undefined;
   return { before, after, ...(afterWithNames ? { afterWithNames } : {}), trainSeconds: outcome.seconds, files: { train: split.learn.length, heldOut: split.heldOut.length }, chars, stoppedBecause: outcome.stoppedBecause };

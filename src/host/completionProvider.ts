@@ -6,6 +6,7 @@ import {
   CompletionService,
   ServedCompletion,
   TextSource,
+  WorkspaceMatchIndex,
   WorkspaceNameIndex,
   lineSuffixAllowsCompletion,
   lineSuffixAt,
@@ -81,8 +82,10 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
     private readonly log: vscode.LogOutputChannel,
     /** The engine that learns typed text, when lstmLens.completion.dynamicEvaluation is on (DynamicEvaluationHost). */
     private readonly adaptedEngine: () => Engine | undefined = () => undefined,
-    /** The workspace's names for the word memory (WorkspaceNamesHost), read at each search. */
+    /** The workspace's names for the word memory (WorkspaceIndexHost), read at each search. */
     private readonly workspaceNames: () => WorkspaceNameIndex | undefined = () => undefined,
+    /** The workspace's text for the document cache (WorkspaceIndexHost), read at each search. */
+    private readonly workspaceMatches: () => WorkspaceMatchIndex | undefined = () => undefined,
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -112,6 +115,7 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
     if (engine !== this.serviceEngine) {
       this.service = new CompletionService(engine);
       this.service.workspaceNames = this.workspaceNames;
+      this.service.workspaceMatches = this.workspaceMatches;
       this.serviceEngine = engine;
     }
     return this.service;

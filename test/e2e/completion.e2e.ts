@@ -211,7 +211,9 @@ describe('inline completion in a real VS Code (code-server + Chromium)', functio
  * line went on, so the default cut shows a suggestion there, and it must be
  * that line's rest. In scripts/filters.py, a module name no model was
  * trained on is used five times; its first 4 letters at a new line must
- * show the rest of the name (the word memory; the cache needs 8).
+ * show the rest of the name (the word memory; the cache needs 8). A line
+ * that only scripts/stats.py holds, begun in filters.py, must go on as it
+ * does there (the cache matching in the workspace's other files).
  */
 describe('inline completion with the default settings (code-server + Chromium)', function () {
   this.timeout(300_000);
@@ -283,5 +285,31 @@ describe('inline completion with the default settings (code-server + Chromium)',
 
     await session.press('Tab');
     await session.waitForEditorText((text) => text.split('\n')[line - 1] === before + ghost + after);
+  });
+
+  it("goes on with a line that only another file of the workspace holds, past the word being typed (the workspace match)", async function () {
+    const other = fs.readFileSync(path.join(FIXTURE_WORKSPACE, 'scripts', 'stats.py'), 'utf8');
+    const here = fs.readFileSync(path.join(FIXTURE_WORKSPACE, 'scripts', 'filters.py'), 'utf8');
+    // Typed up to the first letter of "of": the word memory alone offers a name starting with "o", the model
+    // alone something else; stats.py goes on with "f {len(data)}" (checked with the bundled model, default settings).
+    const typed = 'print(f"qzv summary o';
+    const line = other.split('\n').find((l) => l.includes(typed));
+    assert.ok(line, `scripts/stats.py no longer holds ${JSON.stringify(typed)}`);
+    assert.ok(!here.includes(typed.slice(-8)), 'scripts/filters.py holds the typed text itself: the document cache alone would match');
+    // What stats.py goes on with, up to the closers that auto-closing leaves after the cursor.
+    const rest = line.slice(line.indexOf(typed) + typed.length).replace(/"\)$/, '');
+    await session.waitForExtensionLog(/workspace index: \d+ files/, 60_000);
+
+    await session.openFile('scripts/filters.py');
+    await session.press('Control+End');
+    await session.press('Enter');
+    await session.typeText(typed);
+    const at = await session.waitForCursorAfter(typed);
+    const answer = await providerAnswerAt(session, at.line, at.column);
+    console.log(`    ghost text ${JSON.stringify(answer)} after ${JSON.stringify(typed)}`);
+    assert.ok(answer !== undefined, `with the default settings the provider showed nothing after ${JSON.stringify(typed)}`);
+    // Past the word "of": the line's next word comes from stats.py, not from a name.
+    assert.ok(answer.length >= 3 && rest.startsWith(answer), `the suggestion ${JSON.stringify(answer)} is not the start of ${JSON.stringify(rest)} past the word "of", how stats.py goes on`);
+    await waitForGhost(session, (shown) => shown === answer);
   });
 });

@@ -63,7 +63,9 @@ describe('lstm-lens bench workspace (dist/cli.js)', function () {
     assert.strictEqual(lines.length, 1, '--json prints only the figures');
     const j = JSON.parse(lines[0]);
     assert.deepStrictEqual(Object.keys(j), ['before', 'after', 'trainSeconds']);
-    for (const side of ['before', 'after']) assert.deepStrictEqual(Object.keys(j[side]), ['bitsPerChar', 'keystrokesSaved']);
+    for (const side of ['before', 'after']) assert.deepStrictEqual(Object.keys(j[side]), ['bitsPerChar', 'cachedBitsPerChar', 'keystrokesSaved']);
+    // The files repeat their lines, so the document cache (and the other files' text) must beat the untrained model alone.
+    assert.ok(j.before.cachedBitsPerChar < j.before.bitsPerChar - 1, `with the cache: ${j.before.bitsPerChar} -> ${j.before.cachedBitsPerChar}`);
     assert.ok(j.trainSeconds > 0, `trained ${j.trainSeconds} s`);
     assert.ok(j.before.bitsPerChar > 5, `untrained: near log2(98) = 6.6 bits/char, got ${j.before.bitsPerChar}`);
     assert.ok(j.after.bitsPerChar < j.before.bitsPerChar - 1, `training on the other files helps: ${j.before.bitsPerChar} -> ${j.after.bitsPerChar}`);
@@ -97,6 +99,26 @@ describe('lstm-lens bench workspace (dist/cli.js)', function () {
     assert.ok(withNames.afterWithNames, 'afterWithNames typed with the names offered');
     assert.ok(withNames.afterWithNames.keystrokesSaved !== withNames.after.keystrokesSaved, 'and the names change what it saves');
     assert.strictEqual(without.afterWithNames, undefined, 'nothing to offer when no names are');
+  });
+
+  it("lets the document cache match in the files it trains on while a held-out file is typed, as the editor does with the workspace's", async () => {
+    // Each file opens with the same long header line and then its own code: a held-out file's header occurs
+    // nowhere before it in that file, so only the other files' text can predict it.
+    const project = path.join(dir, 'matches');
+    fs.mkdirSync(project);
+    const header = 'import { configureTransport, registerListener } from "./transport/registry";\n';
+    for (let i = 0; i < 10; i++) fs.writeFileSync(path.join(project, `m${i}.ts`), header + `export const value${i} = ${i * 7};\n`);
+    const spec: ModelSpec = { vocabSize: 98, embedDim: 8, hidden: [16] };
+    const layout = paramLayout(spec);
+    await saveModel(path.join(dir, 'matches-model'), { layout, params: initParams(layout, 5), manifest: newManifest(spec, 'tiny') });
+    const run = (workspaceMatch: boolean) =>
+      benchWorkspace({ dir: project, modelDir: path.join(dir, 'matches-model'), minutes: Infinity, epochs: 1, keystrokeChars: 10_000, threads: 1, workspaceNames: false, workspaceMatch });
+    const without = await run(false);
+    const withMatch = await run(true);
+    assert.strictEqual(withMatch.before.bitsPerChar, without.before.bitsPerChar, 'bits/char of the model alone is the same either way');
+    assert.ok(withMatch.before.cachedBitsPerChar < without.before.cachedBitsPerChar - 1, `the header is predicted: ${without.before.cachedBitsPerChar} -> ${withMatch.before.cachedBitsPerChar}`);
+    assert.ok(withMatch.before.keystrokesSaved > without.before.keystrokesSaved + 0.03, `and completed (3 points or more): ${without.before.keystrokesSaved} -> ${withMatch.before.keystrokesSaved}`);
+    assert.ok(withMatch.after.keystrokesSaved > without.after.keystrokesSaved, 'the trained model is typed with the match too');
   });
 
   it('says clearly when the folder is not one', () => {

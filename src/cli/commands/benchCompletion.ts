@@ -71,6 +71,7 @@ export async function completionBenchCommand(argv: string[]): Promise<number> {
   out(`  shown ${formatCount(result.shown)}; the file goes on exactly so: ${formatCount(result.exactMatches)} (${formatCount(result.matchedChars)} chars)`);
   if (result.weightSwaps) out(`dynamic evaluation: ${formatCount(result.weightSwaps.count)} weight swaps, each on the host thread: p50 ${f(result.weightSwaps.p50Ms)} ms  p95 ${f(result.weightSwaps.p95Ms)} ms  max ${f(result.weightSwaps.maxMs)} ms`);
   if (result.workspaceNames) out(`workspace names: ${formatCount(result.workspaceNames.names)} names from ${formatCount(result.workspaceNames.files)} files, index built in ${f(result.workspaceNames.buildMs)} ms`);
+  if (result.workspaceMatch) out(`workspace text for the document cache: ${formatCount(result.workspaceMatch.chars)} chars, index built in ${f(result.workspaceMatch.buildMs)} ms`);
   out(`keystroke state update: p50 ${result.keystroke.p50Us.toFixed(1)} µs  p95 ${result.keystroke.p95Us.toFixed(1)} µs  p99 ${result.keystroke.p99Us.toFixed(1)} µs  max ${result.keystroke.maxUs.toFixed(1)} µs  (${result.keystroke.stepsPerKeystroke.toFixed(3)} steps each); first state ${f(result.firstStateMs)} ms`);
   return 0;
 }

@@ -6,7 +6,7 @@ import { UsageError, num, parseArgs, requireStr, str } from '../args';
 import { bundledModelDir } from '../modelLocation';
 import { ProgressLine, note } from '../output';
 
-export const WORKSPACE_BENCH_USAGE = 'bench workspace --dir D [--minutes M] [--epochs N] [--model DIR] [--keystroke-chars N] [--threads N] [--lr X] [--batch N] [--anneal SHARE] [--patience N] [--no-workspace-names] [--after-with-names] [--json]';
+export const WORKSPACE_BENCH_USAGE = 'bench workspace --dir D [--minutes M] [--epochs N] [--model DIR] [--keystroke-chars N] [--threads N] [--lr X] [--batch N] [--anneal SHARE] [--patience N] [--no-workspace-names] [--no-workspace-match] [--after-with-names] [--json]';
 
 /**
  * The whole path a user meets on their own project: held-out bits/char and
@@ -16,7 +16,7 @@ export const WORKSPACE_BENCH_USAGE = 'bench workspace --dir D [--minutes M] [--e
  * prints only that line.
  */
 export async function workspaceBenchCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { values: { dir: 'string', minutes: 'number', epochs: 'int', model: 'string', 'keystroke-chars': 'int', threads: 'int', lr: 'number', batch: 'int', anneal: 'number', patience: 'int' }, switches: ['json', 'no-workspace-names', 'after-with-names'] });
+  const a = parseArgs(argv, { values: { dir: 'string', minutes: 'number', epochs: 'int', model: 'string', 'keystroke-chars': 'int', threads: 'int', lr: 'number', batch: 'int', anneal: 'number', patience: 'int' }, switches: ['json', 'no-workspace-names', 'no-workspace-match', 'after-with-names'] });
   if (a.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(a.positional[0])}`);
   const dir = requireStr(a, 'dir');
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--dir ${JSON.stringify(dir)} is not a folder`);
@@ -33,6 +33,7 @@ export async function workspaceBenchCommand(argv: string[]): Promise<number> {
     anneal: a.flags.anneal !== undefined ? num(a, 'anneal', 0, 0, 1) : undefined,
     patience: a.flags.patience !== undefined ? num(a, 'patience', 3, 1, 1_000_000) : undefined,
     workspaceNames: !a.flags['no-workspace-names'],
+    workspaceMatch: !a.flags['no-workspace-match'],
     afterWithNames: Boolean(a.flags['after-with-names']),
     // As Train on Workspace on automatic: all cores but one.
     threads: num(a, 'threads', trainingThreads(0, os.availableParallelism?.() ?? os.cpus().length), 1, 64),
@@ -45,7 +46,9 @@ export async function workspaceBenchCommand(argv: string[]): Promise<number> {
   progress.done();
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   if (!a.flags.json) {
-    process.stdout.write(`held-out ${result.files.heldOut} files: bits/char ${result.before.bitsPerChar.toFixed(3)} -> ${result.after.bitsPerChar.toFixed(3)}, keystrokes saved ${pct(result.before.keystrokesSaved)} -> ${pct(result.after.keystrokesSaved)} (typed ${result.chars.typed} chars)\n`);
+    process.stdout.write(
+      `held-out ${result.files.heldOut} files: bits/char ${result.before.bitsPerChar.toFixed(3)} -> ${result.after.bitsPerChar.toFixed(3)} (with the document cache ${result.before.cachedBitsPerChar.toFixed(3)} -> ${result.after.cachedBitsPerChar.toFixed(3)}), keystrokes saved ${pct(result.before.keystrokesSaved)} -> ${pct(result.after.keystrokesSaved)} (typed ${result.chars.typed} chars)\n`,
+    );
     process.stdout.write(`trained ${result.trainSeconds.toFixed(1)} s on ${result.files.train} files (${result.stoppedBecause})\n`);
   }
   const extra = result.afterWithNames ? { afterWithNames: result.afterWithNames } : {};

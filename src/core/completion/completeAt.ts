@@ -8,6 +8,7 @@ import { cutBeforeSuffix, lineSuffixAllowsCompletion } from './lineSuffix';
 import { SearchSettings } from './settings';
 import { TextChangedError, TextSource, linePrefixAt, lineSuffixAt } from './textSource';
 import { WORD_MEMORY_PARAMS, WordMemoryModel, WorkspaceNameIndex } from './wordMemory';
+import { WorkspaceMatchIndex } from './workspaceMatch';
 
 /**
  * Why a completion ended: a search stop, the existing line suffix, a loop cut
@@ -37,6 +38,8 @@ export interface CompleteAtOptions {
   sliceMs?: number;
   /** The names of the workspace's other files (WorkspaceNames.offered()), offered with `wordMemory` and `workspaceNames` on. */
   workspaceNames?: WorkspaceNameIndex;
+  /** The text of the workspace's other files (WorkspaceTexts.index()), matched with `documentMatch` and `workspaceMatch` on. */
+  workspaceMatches?: WorkspaceMatchIndex;
 }
 
 /** Columns of leading whitespace (a tab counts 4). */
@@ -122,7 +125,8 @@ function nextMacrotask(): Promise<void> {
  * With `documentMatch`, the searches also follow what came after the same
  * characters earlier in the document (documentMatch.ts); with `wordMemory`,
  * the names it already uses (wordMemory.ts), and with `workspaceNames`
- * the names in `options.workspaceNames` too.
+ * the names in `options.workspaceNames` too; with `workspaceMatch`, the
+ * cache also follows `options.workspaceMatches` where the document has no match.
  */
 export async function completeAt(
   engine: StepModel,
@@ -173,7 +177,7 @@ export async function completeAt(
       model = withWords;
     }
     if (settings.documentMatch) {
-      const withMatch = new DocumentMatchModel(model, history);
+      const withMatch = new DocumentMatchModel(model, history, settings.workspaceMatch ? options.workspaceMatches : undefined);
       start = withMatch.extend(start);
       model = withMatch;
     }

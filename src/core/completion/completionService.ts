@@ -6,6 +6,7 @@ import { lineSuffixAllowsCompletion } from './lineSuffix';
 import { SearchSettings, searchKey } from './settings';
 import { TextChangedError, TextSource, lineSuffixAt } from './textSource';
 import { WorkspaceNameIndex } from './wordMemory';
+import { WorkspaceMatchIndex } from './workspaceMatch';
 
 export interface CompletionRequest {
   docId: string;
@@ -44,8 +45,10 @@ export class CompletionService {
   private edits = 0;
   /** The workspace's names for the word memory (WorkspaceNames.offered()), read at each search; the host keeps it current. */
   workspaceNames: () => WorkspaceNameIndex | undefined = () => undefined;
+  /** The workspace's text for the document cache (WorkspaceTexts.index()), read at each search; the host keeps it current. */
+  workspaceMatches: () => WorkspaceMatchIndex | undefined = () => undefined;
   /** Each workspace index seen gets a number, part of the cache key: a rebuilt index may change the answer at the same offset. */
-  private readonly indexNumbers = new WeakMap<WorkspaceNameIndex, number>();
+  private readonly indexNumbers = new WeakMap<object, number>();
   private indexesSeen = 0;
 
   constructor(
@@ -79,7 +82,7 @@ export class CompletionService {
 
   /** The answer without any model work, when the cache has one. */
   lookup(request: CompletionRequest, settings: SearchSettings): ServedCompletion | undefined {
-    const key = this.requestKey(request, settings, this.workspaceNames());
+    const key = this.requestKey(request, settings, this.workspaceNames(), this.workspaceMatches());
     const hit = this.cache.get(request.docId, request.version, request.offset, key);
     if (hit) return { completion: hit, source: 'cache' };
     if (request.selected) return undefined;
@@ -100,6 +103,7 @@ export class CompletionService {
     const cached = this.lookup(request, settings);
     if (cached) return cached;
     const workspaceNames = this.workspaceNames();
+    const workspaceMatches = this.workspaceMatches();
     const closesBefore = this.closes;
     const editsBefore = this.edits;
     const docId = request.docId;
@@ -110,6 +114,7 @@ export class CompletionService {
         version: request.version,
         selected: request.selected,
         workspaceNames,
+        workspaceMatches,
       });
     } catch (err) {
       // A text source that changed under the request (one that reads a live document) is a stale request, not a failure.
@@ -135,18 +140,22 @@ export class CompletionService {
       return undefined;
     }
     if (!completion) return undefined;
-    this.cache.set(request.docId, request.version, request.offset, this.requestKey(request, settings, workspaceNames), completion, !request.selected);
+    this.cache.set(request.docId, request.version, request.offset, this.requestKey(request, settings, workspaceNames, workspaceMatches), completion, !request.selected);
     return { completion, source: 'search' };
   }
 
-  private requestKey(request: CompletionRequest, settings: SearchSettings, names: WorkspaceNameIndex | undefined): string {
+  private requestKey(request: CompletionRequest, settings: SearchSettings, names: WorkspaceNameIndex | undefined, matches: WorkspaceMatchIndex | undefined): string {
     const selected = request.selected ? `${request.selected.start}:${request.selected.text}` : '';
-    // The index only changes the answer where the search reads it (word memory and workspace names on, as in completeAt).
-    let namesKey = 0;
-    if (names && settings.wordMemory && settings.workspaceNames) {
-      namesKey = this.indexNumbers.get(names) ?? ++this.indexesSeen;
-      this.indexNumbers.set(names, namesKey);
-    }
-    return `${searchKey(settings)}|${selected}|${namesKey}`;
+    // An index only changes the answer where the search reads it (as in completeAt).
+    const namesKey = settings.wordMemory && settings.workspaceNames ? this.indexNumber(names) : 0;
+    const matchesKey = settings.documentMatch && settings.workspaceMatch ? this.indexNumber(matches) : 0;
+    return `${searchKey(settings)}|${selected}|${namesKey}|${matchesKey}`;
+  }
+
+  private indexNumber(index: object | undefined): number {
+    if (!index) return 0;
+    const n = this.indexNumbers.get(index) ?? ++this.indexesSeen;
+    this.indexNumbers.set(index, n);
+    return n;
   }
 }

@@ -1,6 +1,7 @@
 import { SearchStart, StepModel } from '../stepModel';
 import { stepInnerBatch } from './stepInnerBatch';
 import { UNK_ID, charToId, idToChar } from '../vocab';
+import type { WorkspaceMatchIndex } from './workspaceMatch';
 
 /**
  * A document cache for completion: code repeats its own names and lines, and
@@ -80,7 +81,8 @@ export function mixMatch(logProbs: Float32Array, match: MatchPrediction): void {
  * before the cursor. A state is the inner state followed by the ids of the
  * last MATCH_TAIL characters read (NO_CHAR where there are none), so beam
  * search forks and copies it like any state. Each step reads the inner
- * model's distribution and mixes in the match of the tail in `history`.
+ * model's distribution and mixes in the match of the tail in `history`, or,
+ * where `history` has none, in the workspace's other files (workspaceMatch.ts).
  */
 export class DocumentMatchModel implements StepModel {
   readonly vocabSize: number;
@@ -91,6 +93,8 @@ export class DocumentMatchModel implements StepModel {
     private readonly inner: StepModel,
     /** The document before the cursor (at most MATCH_HISTORY_CHARS of it is needed). */
     private readonly history: string,
+    /** The workspace's other files, matched where the document matches nothing. */
+    private readonly workspace?: WorkspaceMatchIndex,
   ) {
     this.vocabSize = inner.vocabSize;
     this.innerSize = inner.stateSize;
@@ -140,7 +144,7 @@ export class DocumentMatchModel implements StepModel {
     let tail = '';
     // Only the tail after the last NO_CHAR can match (a gap matches nothing).
     for (let k = this.innerSize; k < this.stateSize; k++) tail = state[k] === NO_CHAR ? '' : tail + idToChar(state[k]);
-    const match = matchNext(this.history, tail);
+    const match = matchNext(this.history, tail) ?? this.workspace?.matchNext(tail);
     if (match) mixMatch(logProbs, match);
   }
 }

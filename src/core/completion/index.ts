@@ -16,3 +16,4 @@ export type { WorkspaceNamesParams } from './workspaceNames';
 export { WORKSPACE_NAMES_PARAMS, WorkspaceNames } from './workspaceNames';
 export type { WorkspaceNameIndex } from './wordMemory';
 export { NameIndex } from './wordMemory';
+export { WORKSPACE_MATCH_MAX_CHARS, WorkspaceMatchIndex, WorkspaceTexts } from './workspaceMatch';

@@ -30,12 +30,18 @@ export interface LstmLensSettings {
    * that have no workspace.
    */
   workspaceNames?: boolean;
+  /**
+   * With the document cache, also match in the workspace's other files and
+   * open documents where the document matches nothing (workspaceMatch.ts);
+   * unset is off, for callers that have no workspace.
+   */
+  workspaceMatch?: boolean;
   /** Completions from a copy of the model that learns the typed text (dynamic evaluation, src/core/dynamicEval). */
   dynamicEvaluation: boolean;
 }
 
 /** The part of the settings that decides a completion's text (the cache key is made of it). */
-export type SearchSettings = Pick<LstmLensSettings, 'maxChars' | 'beamWidth' | 'multiline' | 'maxLines' | 'minCharProb' | 'minExpectedSaving' | 'documentMatch' | 'wordMemory' | 'workspaceNames'>;
+export type SearchSettings = Pick<LstmLensSettings, 'maxChars' | 'beamWidth' | 'multiline' | 'maxLines' | 'minCharProb' | 'minExpectedSaving' | 'documentMatch' | 'wordMemory' | 'workspaceNames' | 'workspaceMatch'>;
 
 type Spec =
   | { kind: 'boolean'; default: boolean }
@@ -61,6 +67,7 @@ export const SETTING_SPECS = {
   documentMatch: { key: 'completion.documentMatch', spec: { kind: 'boolean', default: true } },
   wordMemory: { key: 'completion.wordMemory', spec: { kind: 'boolean', default: true } },
   workspaceNames: { key: 'completion.workspaceNames', spec: { kind: 'boolean', default: true } },
+  workspaceMatch: { key: 'completion.workspaceMatch', spec: { kind: 'boolean', default: true } },
   dynamicEvaluation: { key: 'completion.dynamicEvaluation', spec: { kind: 'boolean', default: false } },
 } as const satisfies Record<keyof LstmLensSettings, { key: string; spec: Spec }>;
 
@@ -147,5 +154,5 @@ export function completionEnabledFor(settings: Pick<LstmLensSettings, 'enable' |
 
 /** The settings that change a completion's text, as a short cache key. */
 export function searchKey(s: SearchSettings): string {
-  return `${s.maxChars}/${s.beamWidth}/${s.multiline ? s.maxLines : 0}/${s.minCharProb}/${s.minExpectedSaving}/${s.documentMatch ? 'match' : 'model'}${s.wordMemory ? '+words' : ''}${s.wordMemory && s.workspaceNames ? '+workspace' : ''}`;
+  return `${s.maxChars}/${s.beamWidth}/${s.multiline ? s.maxLines : 0}/${s.minCharProb}/${s.minExpectedSaving}/${s.documentMatch ? 'match' : 'model'}${s.wordMemory ? '+words' : ''}${s.wordMemory && s.workspaceNames ? '+workspace' : ''}${s.documentMatch && s.workspaceMatch ? '+workspace-match' : ''}`;
 }

@@ -4,6 +4,7 @@ import { SearchSettings } from '../completion/settings';
 import { lineSuffixAt } from '../completion/textSource';
 import { typingViewAt } from '../completion/typingView';
 import { WorkspaceNameIndex } from '../completion/wordMemory';
+import { WorkspaceMatchIndex } from '../completion/workspaceMatch';
 import { StepModel } from '../stepModel';
 
 /** Counts from replaying the typing of one or more files. */
@@ -72,9 +73,12 @@ export async function replayTyping(
   learner?: TypingLearner,
   /** The names of the other files of the project (settings.workspaceNames decides whether they are offered). */
   workspaceNames?: WorkspaceNameIndex,
+  /** The text of the other files of the project (settings.workspaceMatch decides whether the document cache reads it). */
+  workspaceMatches?: WorkspaceMatchIndex,
 ): Promise<KeystrokeCounts> {
   const service = new CompletionService(model);
   service.workspaceNames = () => workspaceNames;
+  service.workspaceMatches = () => workspaceMatches;
   const docId = 'replay';
   const counts = emptyKeystrokeCounts();
   counts.chars = text.length;

@@ -1,6 +1,7 @@
 import { MATCH_HISTORY_CHARS, MATCH_TAIL, matchNext, mixMatch } from '../completion/documentMatch';
 import { StepModel } from '../stepModel';
 import { NEWLINE_ID, encode } from '../vocab';
+import type { WorkspaceMatchIndex } from '../completion/workspaceMatch';
 
 export interface ScoreOptions {
   /**
@@ -9,6 +10,8 @@ export interface ScoreOptions {
    * MATCH_HISTORY_CHARS back, weighted by its length).
    */
   documentMatch?: boolean;
+  /** With documentMatch: where the file matches nothing, the match in these other files (workspaceMatch.ts), as completions do. */
+  workspaceMatches?: WorkspaceMatchIndex;
 }
 
 /**
@@ -35,7 +38,8 @@ export function scoreText(
     const y = ids[i];
     if (options.documentMatch) {
       logProbs.set(stepped);
-      const match = matchNext(text.slice(Math.max(0, i - MATCH_HISTORY_CHARS), i), text.slice(Math.max(0, i - MATCH_TAIL), i));
+      const tail = text.slice(Math.max(0, i - MATCH_TAIL), i);
+      const match = matchNext(text.slice(Math.max(0, i - MATCH_HISTORY_CHARS), i), tail) ?? options.workspaceMatches?.matchNext(tail);
       if (match) mixMatch(logProbs, match);
     }
     onPrediction?.(logProbs, i);

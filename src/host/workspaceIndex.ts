@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { WorkspaceNameIndex, WorkspaceNames } from '../core/completion';
+import { WorkspaceMatchIndex, WorkspaceNameIndex, WorkspaceNames, WorkspaceTexts } from '../core/completion';
 import { DEFAULT_CONTENT_RULES } from '../core/corpus/contentCheck';
 import { readTrainingSettings } from '../core/workspaceTraining/trainingSettings';
 import { selectWorkspaceCorpus } from '../core/workspaceTraining/workspaceCorpus';
@@ -15,24 +15,28 @@ function nextMacrotask(): Promise<void> {
 }
 
 /**
- * Keeps the workspace's names (core/completion/workspaceNames.ts) for the
- * word memory: the workspace's source files as Train on Workspace selects
- * them (its include/exclude and size cap), read once when the setting is on,
+ * Keeps what completions read from the workspace's other files: their names
+ * for the word memory (core/completion/workspaceNames.ts) and their text for
+ * the document cache (core/completion/workspaceMatch.ts). The files are the
+ * workspace's source files as Train on Workspace selects them (its
+ * include/exclude and size cap), read once when either setting is on,
  * counted file by file with a yield every SLICE_CHARS so typing never waits;
- * a saved file is recounted; other open documents count while open. The
+ * a saved file is read again; other open documents count while open. The
  * workspace's files are read only in a trusted workspace (like the automatic
  * training, not the command; open documents count either way), and again
  * when trust is granted.
  */
-export class WorkspaceNamesHost implements vscode.Disposable {
+export class WorkspaceIndexHost implements vscode.Disposable {
   private readonly names = new WorkspaceNames();
+  private readonly texts = new WorkspaceTexts();
   /** Ids (document URIs) of the workspace files counted. */
   private readonly corpusFiles = new Set<string>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private readState: 'no' | 'reading' | 'read' = 'no';
   private indexTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The index as last built: a search reads this, so that no search waits for a build (a sort of every name). */
+  /** The indexes as last built: a search reads these, so that no search waits for a build (a sort of every name, a hash of every character). */
   private built: WorkspaceNameIndex | undefined;
+  private builtMatches: WorkspaceMatchIndex | undefined;
 
   constructor(
     private readonly settings: SettingsReader,
@@ -44,13 +48,14 @@ export class WorkspaceNamesHost implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.countOpen(d)),
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (!this.corpusFiles.has(d.uri.toString())) return this.countOpen(d);
-        this.names.setFile(d.uri.toString(), d.getText());
+        this.setFile(d.uri.toString(), d.getText());
         this.rebuildSoon();
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         // A workspace file keeps its counts (the text as last saved or opened); other documents go.
         if (this.corpusFiles.has(d.uri.toString()) || !this.names.has(d.uri.toString())) return;
         this.names.deleteFile(d.uri.toString());
+        this.texts.deleteFile(d.uri.toString());
         this.rebuildSoon();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.start()),
@@ -66,7 +71,12 @@ export class WorkspaceNamesHost implements vscode.Disposable {
    * the workspace uses").
    */
   index(): WorkspaceNameIndex | undefined {
-    return this.wanted() && this.modelSource() !== 'trained' ? this.built : undefined;
+    return this.wantNames() && this.modelSource() !== 'trained' ? this.built : undefined;
+  }
+
+  /** The other files' text for the document cache (undefined while the setting is off, and before the first build). */
+  matches(): WorkspaceMatchIndex | undefined {
+    return this.wantMatches() ? this.builtMatches : undefined;
   }
 
   /** Counts the open documents, and reads the workspace's files when the setting is on and the workspace trusted (once). */
@@ -79,14 +89,33 @@ export class WorkspaceNamesHost implements vscode.Disposable {
       () => (this.readState = 'read'),
       (err: unknown) => {
         this.readState = 'no';
-        this.log.warn(`workspace names: reading the workspace failed: ${(err as Error).message}`);
+        this.log.warn(`workspace index: reading the workspace failed: ${(err as Error).message}`);
       },
     );
   }
 
-  private wanted(): boolean {
+  private wantNames(): boolean {
     const s = this.settings.get();
     return s.wordMemory && s.workspaceNames === true;
+  }
+
+  private wantMatches(): boolean {
+    const s = this.settings.get();
+    return s.documentMatch && s.workspaceMatch === true;
+  }
+
+  private wanted(): boolean {
+    return this.wantNames() || this.wantMatches();
+  }
+
+  private setFile(id: string, text: string): void {
+    this.names.setFile(id, text);
+    this.texts.setFile(id, text);
+  }
+
+  private build(): void {
+    if (this.wantNames()) this.built = this.names.offered();
+    if (this.wantMatches()) this.builtMatches = this.texts.index();
   }
 
   /** Another open document (a file or an unsaved one, not an output panel or a git view), within the corpus' size limit. */
@@ -94,7 +123,7 @@ export class WorkspaceNamesHost implements vscode.Disposable {
     if (!this.wanted() || (d.uri.scheme !== 'file' && d.uri.scheme !== 'untitled')) return;
     const text = d.getText();
     if (text.length > DEFAULT_CONTENT_RULES.maxFileBytes) return;
-    this.names.setFile(d.uri.toString(), text);
+    this.setFile(d.uri.toString(), text);
     this.rebuildSoon();
   }
 
@@ -103,7 +132,7 @@ export class WorkspaceNamesHost implements vscode.Disposable {
     if (this.indexTimer) clearTimeout(this.indexTimer);
     this.indexTimer = setTimeout(() => {
       this.indexTimer = undefined;
-      if (this.wanted()) this.built = this.names.offered();
+      this.build();
     }, 300);
   }
 
@@ -117,7 +146,7 @@ export class WorkspaceNamesHost implements vscode.Disposable {
       const id = vscode.Uri.file(file.path).toString();
       this.corpusFiles.add(id);
       // An open document's own text (maybe unsaved) was counted already and stays.
-      if (!this.names.has(id)) this.names.setFile(id, file.text);
+      if (!this.names.has(id)) this.setFile(id, file.text);
       sinceYield += file.text.length;
       if (sinceYield >= SLICE_CHARS) {
         sinceYield = 0;
@@ -125,8 +154,10 @@ export class WorkspaceNamesHost implements vscode.Disposable {
       }
     }
     await nextMacrotask();
-    this.built = this.names.offered();
-    this.log.info(`workspace names: ${corpus.files.length} files, ${this.names.nameCount} names (${this.built.index.size} in the index) in ${Date.now() - started} ms`);
+    this.build();
+    this.log.info(
+      `workspace index: ${corpus.files.length} files, ${this.names.nameCount} names (${this.built?.index.size ?? 0} in the index), ${this.builtMatches?.size ?? 0} characters of text to match, in ${Date.now() - started} ms`,
+    );
   }
 
   dispose(): void {

@@ -1,0 +1,98 @@
+import * as assert from 'assert';
+import { completeAt, DocumentStates, SearchSettings } from '../../src/core/completion';
+import { MATCH_WEIGHTS, matchNext } from '../../src/core/completion/documentMatch';
+import { WorkspaceMatchIndex, WorkspaceTexts } from '../../src/core/completion/workspaceMatch';
+import { scoreText } from '../../src/core/eval/scoreText';
+import { charToId } from '../../src/core/vocab';
+import { UniformModel } from './helpers/tinyModels';
+
+const weightOf = (length: number) => MATCH_WEIGHTS.find((m) => m.length === length)!.weight;
+const id = (ch: string) => charToId(ch.charCodeAt(0));
+
+describe('workspace match (the document cache over the other files)', () => {
+  it('agrees with the document cache on the same text: latest occurrence, longest match first', () => {
+    const cases = [
+      ['let alphaBetaGamma = 1;\nlog(', 'alphaBetaGam'],
+      ['x abcdefgh1 y abcdefgh2 z ', 'abcdefgh'],
+      ['ONE_two_THREE_fourX ... THREE_fourY ... ', 'ONE_two_THREE_four'],
+      ['import { parseUnits } from "./units";\n', 'import { parseUn'],
+    ];
+    for (const [files, tail] of cases) {
+      const index = new WorkspaceMatchIndex([files]);
+      assert.deepStrictEqual(index.matchNext(tail), matchNext(files + tail, files + tail), JSON.stringify(tail));
+    }
+    assert.deepStrictEqual(new WorkspaceMatchIndex(['x abcdefgh1 y abcdefgh2 z ']).matchNext('__abcdefgh'), { id: id('2'), weight: weightOf(8) });
+  });
+
+  it('matches across files, a later file winning a tie, and never across a file boundary', () => {
+    const index = new WorkspaceMatchIndex(['const value = computeA();\n', 'const value = computeB();\n']);
+    assert.deepStrictEqual(index.matchNext('  const value = compute'), { id: id('B'), weight: weightOf(16) });
+    // "end of one" + "start of two" is no text: nothing follows the first file's last characters.
+    const split = new WorkspaceMatchIndex(['...abcdefgh', 'ijklmnop...']);
+    assert.strictEqual(split.matchNext('abcdefgh'), null);
+    assert.strictEqual(split.matchNext('ghijklmn'), null);
+    assert.deepStrictEqual(split.matchNext('ijklmnop'), { id: id('.'), weight: weightOf(8) });
+  });
+
+  it('finds nothing for a tail shorter than the shortest match, or one that occurs nowhere', () => {
+    const index = new WorkspaceMatchIndex(['function parseUnits(value) {}\n']);
+    assert.strictEqual(index.matchNext('parseUn'), null);
+    assert.strictEqual(index.matchNext('formatUnits(amount'), null);
+    assert.strictEqual(new WorkspaceMatchIndex([]).matchNext('anything at all'), null);
+  });
+
+  it('finds the same matches as a scan in a text with many repeats and hash collisions', () => {
+    // Eight-character keys over a two-letter alphabet repeat constantly: the chain walk must verify each candidate.
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    let text = '';
+    for (let i = 0; i < 3000; i++) text += rand() < 0.5 ? 'a' : 'b';
+    const index = new WorkspaceMatchIndex([text]);
+    for (let k = 0; k < 50; k++) {
+      let tail = '';
+      for (let i = 0; i < 16; i++) tail += rand() < 0.5 ? 'a' : 'b';
+      const scanned = matchNext(text + '\u0000' + tail, text + '\u0000' + tail);
+      const found = index.matchNext(tail);
+      // The chain walk is capped, so it may settle for a shorter length than a full scan; what it finds must be a true match.
+      if (found && scanned) assert.ok(found.weight <= scanned.weight);
+      if (scanned) assert.ok(found, `a match for ${tail}`);
+    }
+  });
+
+  it('leaves out the files past the character cap, and CR characters', () => {
+    const index = new WorkspaceMatchIndex(['first file text\r\n', 'second file is too long for the cap'], 20);
+    assert.strictEqual(index.size, 'first file text\n'.length + 1);
+    assert.deepStrictEqual(index.matchNext('first file tex'), { id: id('t'), weight: weightOf(12) });
+    assert.strictEqual(index.matchNext('second file is t'), null);
+  });
+
+  it('WorkspaceTexts rebuilds its index after a file changes or goes, and only then', () => {
+    const texts = new WorkspaceTexts();
+    texts.setFile('a.ts', 'return computeTotal(x);\n');
+    const first = texts.index();
+    assert.strictEqual(texts.index(), first);
+    assert.deepStrictEqual(first.matchNext('computeTo'), { id: id('t'), weight: weightOf(8) });
+    texts.setFile('a.ts', 'return computeTimes(x);\n');
+    assert.notStrictEqual(texts.index(), first);
+    assert.deepStrictEqual(texts.index().matchNext('computeTi'), { id: id('m'), weight: weightOf(8) });
+    texts.deleteFile('a.ts');
+    assert.strictEqual(texts.index().matchNext('computeTi'), null);
+    assert.strictEqual(texts.has('a.ts'), false);
+  });
+
+  it('scoring and completion use it only where the document itself has no match', async () => {
+    const model = new UniformModel();
+    const files = new WorkspaceMatchIndex(['export function formatEther(wei: bigint): string {\n']);
+    const text = 'const a = formatEther(1n);\nconst b = formatEther(2n);\n';
+    const plain = scoreText(model, text, undefined, { documentMatch: true });
+    const withFiles = scoreText(model, text, undefined, { documentMatch: true, workspaceMatches: files });
+    assert.ok(withFiles.bits < plain.bits - 1, `${withFiles.bits} < ${plain.bits}`);
+
+    const settings: SearchSettings = { maxChars: 40, beamWidth: 1, multiline: false, maxLines: 1, minCharProb: 0, minExpectedSaving: 0, documentMatch: true, wordMemory: false, workspaceMatch: true };
+    const typed = 'let x = formatEt';
+    const complete = (s: SearchSettings) =>
+      completeAt(model, new DocumentStates(model), 'd', typed, typed.length, s, () => false, { workspaceMatches: files });
+    assert.strictEqual((await complete(settings))?.text, 'her(wei: bigint): string {');
+    assert.notStrictEqual((await complete({ ...settings, workspaceMatch: false }))?.text, 'her(wei: bigint): string {');
+  });
+});
