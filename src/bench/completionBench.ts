@@ -246,7 +246,7 @@ async function workspaceNamesOf(dir: string, typedFile: string) {
   const index = names.offered();
   const namesMs = performance.now() - t;
   const m = performance.now();
-  const matches = new WorkspaceMatchIndex(texts);
+  const matches = WorkspaceMatchIndex.of(texts);
   const matchMs = performance.now() - m;
   return { index, matches, figures: { files: texts.length, names: names.nameCount, buildMs: namesMs }, matchFigures: { chars: matches.size, buildMs: matchMs } };
 }

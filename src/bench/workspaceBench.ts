@@ -105,7 +105,7 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
   }
   // As in the editor (lstmLens.completion.workspaceMatch, on by default): the document cache also matches in the 80%'s text.
   const withMatches = options.workspaceMatch ?? true;
-  const matches = withMatches ? new WorkspaceMatchIndex(split.learn.map((f) => f.text)) : undefined;
+  const matches = withMatches ? WorkspaceMatchIndex.of(split.learn.map((f) => f.text)) : undefined;
   const measure = async (layout: ParamLayout, params: Float32Array, offerNames = withNames): Promise<WorkspaceFigures> => {
     const engine = new Engine({ layout, params, manifest: newManifest(layout.spec, 'bench') }, createFastestOps());
     let bits = 0;

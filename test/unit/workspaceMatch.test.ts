@@ -18,27 +18,27 @@ describe('workspace match (the document cache over the other files)', () => {
       ['import { parseUnits } from "./units";\n', 'import { parseUn'],
     ];
     for (const [files, tail] of cases) {
-      const index = new WorkspaceMatchIndex([files]);
+      const index = WorkspaceMatchIndex.of([files]);
       assert.deepStrictEqual(index.matchNext(tail), matchNext(files + tail, files + tail), JSON.stringify(tail));
     }
-    assert.deepStrictEqual(new WorkspaceMatchIndex(['x abcdefgh1 y abcdefgh2 z ']).matchNext('__abcdefgh'), { id: id('2'), weight: weightOf(8) });
+    assert.deepStrictEqual(WorkspaceMatchIndex.of(['x abcdefgh1 y abcdefgh2 z ']).matchNext('__abcdefgh'), { id: id('2'), weight: weightOf(8) });
   });
 
   it('matches across files, a later file winning a tie, and never across a file boundary', () => {
-    const index = new WorkspaceMatchIndex(['const value = computeA();\n', 'const value = computeB();\n']);
+    const index = WorkspaceMatchIndex.of(['const value = computeA();\n', 'const value = computeB();\n']);
     assert.deepStrictEqual(index.matchNext('  const value = compute'), { id: id('B'), weight: weightOf(16) });
     // "end of one" + "start of two" is no text: nothing follows the first file's last characters.
-    const split = new WorkspaceMatchIndex(['...abcdefgh', 'ijklmnop...']);
+    const split = WorkspaceMatchIndex.of(['...abcdefgh', 'ijklmnop...']);
     assert.strictEqual(split.matchNext('abcdefgh'), null);
     assert.strictEqual(split.matchNext('ghijklmn'), null);
     assert.deepStrictEqual(split.matchNext('ijklmnop'), { id: id('.'), weight: weightOf(8) });
   });
 
   it('finds nothing for a tail shorter than the shortest match, or one that occurs nowhere', () => {
-    const index = new WorkspaceMatchIndex(['function parseUnits(value) {}\n']);
+    const index = WorkspaceMatchIndex.of(['function parseUnits(value) {}\n']);
     assert.strictEqual(index.matchNext('parseUn'), null);
     assert.strictEqual(index.matchNext('formatUnits(amount'), null);
-    assert.strictEqual(new WorkspaceMatchIndex([]).matchNext('anything at all'), null);
+    assert.strictEqual(WorkspaceMatchIndex.of([]).matchNext('anything at all'), null);
   });
 
   it('finds the same matches as a scan in a text with many repeats and hash collisions', () => {
@@ -47,7 +47,7 @@ describe('workspace match (the document cache over the other files)', () => {
     const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     let text = '';
     for (let i = 0; i < 3000; i++) text += rand() < 0.5 ? 'a' : 'b';
-    const index = new WorkspaceMatchIndex([text]);
+    const index = WorkspaceMatchIndex.of([text]);
     for (let k = 0; k < 50; k++) {
       let tail = '';
       for (let i = 0; i < 16; i++) tail += rand() < 0.5 ? 'a' : 'b';
@@ -60,7 +60,7 @@ describe('workspace match (the document cache over the other files)', () => {
   });
 
   it('leaves out the files past the character cap, and CR characters', () => {
-    const index = new WorkspaceMatchIndex(['first file text\r\n', 'second file is too long for the cap'], 20);
+    const index = WorkspaceMatchIndex.of(['first file text\r\n', 'second file is too long for the cap'], 20);
     assert.strictEqual(index.size, 'first file text\n'.length + 1);
     assert.deepStrictEqual(index.matchNext('first file tex'), { id: id('t'), weight: weightOf(12) });
     assert.strictEqual(index.matchNext('second file is t'), null);
@@ -80,9 +80,28 @@ describe('workspace match (the document cache over the other files)', () => {
     assert.strictEqual(texts.has('a.ts'), false);
   });
 
+  it('built in slices, it answers as the index built at once, and a change during the build keeps it from being cached', async () => {
+    const files = Array.from({ length: 40 }, (_, i) => `export function handler${i % 7}(event: Event${i % 3}) {\n  return dispatch${i}(event);\n}\n`.repeat(2000));
+    let pauses = 0;
+    const sliced = await WorkspaceMatchIndex.inSlices(files, async () => void pauses++);
+    const whole = WorkspaceMatchIndex.of(files);
+    assert.ok(pauses > 1, `built in ${pauses} slices`);
+    assert.strictEqual(sliced.size, whole.size);
+    for (const tail of ['function handler3(event: Ev', '  return dispatch17(', 'nothing like this here', '(event: Event2) {\n  retu']) {
+      assert.deepStrictEqual(sliced.matchNext(tail), whole.matchNext(tail), tail);
+    }
+
+    const texts = new WorkspaceTexts();
+    texts.setFile('a.ts', 'return computeTotal(x);\n');
+    const stale = await texts.indexInSlices(async () => texts.setFile('a.ts', 'return computeTimes(x);\n'));
+    assert.deepStrictEqual(stale.matchNext('computeTo'), { id: id('t'), weight: weightOf(8) }, 'the build read the text as it was');
+    assert.deepStrictEqual(texts.index().matchNext('computeTi'), { id: id('m'), weight: weightOf(8) }, 'and the next request builds anew');
+    assert.strictEqual(await texts.indexInSlices(async () => undefined), texts.index(), 'an index built since is reused');
+  });
+
   it('scoring and completion use it only where the document itself has no match', async () => {
     const model = new UniformModel();
-    const files = new WorkspaceMatchIndex(['export function formatEther(wei: bigint): string {\n']);
+    const files = WorkspaceMatchIndex.of(['export function formatEther(wei: bigint): string {\n']);
     const text = 'const a = formatEther(1n);\nconst b = formatEther(2n);\n';
     const plain = scoreText(model, text, undefined, { documentMatch: true });
     const withFiles = scoreText(model, text, undefined, { documentMatch: true, workspaceMatches: files });
