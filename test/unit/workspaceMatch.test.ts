@@ -93,10 +93,24 @@ describe('workspace match (the document cache over the other files)', () => {
 
     const texts = new WorkspaceTexts();
     texts.setFile('a.ts', 'return computeTotal(x);\n');
-    const stale = await texts.indexInSlices(async () => texts.setFile('a.ts', 'return computeTimes(x);\n'));
+    const stale = await texts.indexInSlices(async () => void texts.setFile('a.ts', 'return computeTimes(x);\n'));
     assert.deepStrictEqual(stale.matchNext('computeTo'), { id: id('t'), weight: weightOf(8) }, 'the build read the text as it was');
     assert.deepStrictEqual(texts.index().matchNext('computeTi'), { id: id('m'), weight: weightOf(8) }, 'and the next request builds anew');
     assert.strictEqual(await texts.indexInSlices(async () => undefined), texts.index(), 'an index built since is reused');
+  });
+
+  it('WorkspaceTexts keeps no more text than the index can hold: a file past the cap is left out, and fits again once others go', () => {
+    const texts = new WorkspaceTexts(40);
+    assert.strictEqual(texts.setFile('a', 'first file holds text'), true);
+    assert.strictEqual(texts.setFile('b', 'second file is too long'), false);
+    assert.strictEqual(texts.has('b'), false);
+    assert.strictEqual(texts.index().matchNext('second file is t'), null);
+    texts.deleteFile('a');
+    assert.strictEqual(texts.setFile('b', 'second file is too long'), true);
+    assert.deepStrictEqual(texts.index().matchNext('second file is t'), { id: id('o'), weight: weightOf(16) });
+    // A file replaced by a longer text is measured anew.
+    assert.strictEqual(texts.setFile('b', 'x'.repeat(50)), false);
+    assert.strictEqual(texts.has('b'), false);
   });
 
   it('scoring and completion use it only where the document itself has no match', async () => {

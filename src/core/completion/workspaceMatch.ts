@@ -163,23 +163,35 @@ function joinCodes(texts: Iterable<string>, maxChars: number): Uint16Array {
 /**
  * The workspace's files as the match index reads them: kept per file so
  * that a saved file replaces its old text, and joined into an index on
- * demand (once per change).
+ * demand (once per change). Only maxChars of text are kept: a file that
+ * would pass it is left out (the index could not hold it), so a large
+ * workspace costs no more memory than a 4 MB one.
  */
 export class WorkspaceTexts {
   private readonly files = new Map<string, string>();
+  private chars = 0;
   private built: WorkspaceMatchIndex | undefined;
   /** Counts changes, so that a build in slices that a change overtook is not kept as current. */
   private generation = 0;
 
   constructor(private readonly maxChars = WORKSPACE_MATCH_MAX_CHARS) {}
 
-  setFile(id: string, text: string): void {
+  /** A file's text, new or changed; false when it does not fit in maxChars beside the others (it is then left out). */
+  setFile(id: string, text: string): boolean {
+    this.deleteFile(id);
+    if (this.chars + text.length + 1 > this.maxChars) return false;
     this.files.set(id, text);
+    this.chars += text.length + 1;
     this.changed();
+    return true;
   }
 
   deleteFile(id: string): void {
-    if (this.files.delete(id)) this.changed();
+    const text = this.files.get(id);
+    if (text === undefined) return;
+    this.files.delete(id);
+    this.chars -= text.length + 1;
+    this.changed();
   }
 
   has(id: string): boolean {
