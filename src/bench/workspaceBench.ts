@@ -112,9 +112,10 @@ export async function benchWorkspace(options: WorkspaceBenchOptions): Promise<Wo
     let cachedBits = 0;
     let scored = 0;
     for (const text of heldOutTexts) {
-      const s = scoreText(engine, text);
-      bits += s.bits;
-      cachedBits += scoreText(engine, text, undefined, { documentMatch: true, workspaceMatches: matches }).bits;
+      // One pass gives both: the model's own bits and the mixture's.
+      const s = scoreText(engine, text, undefined, { documentMatch: true, workspaceMatches: matches });
+      bits += s.modelBits;
+      cachedBits += s.bits;
       scored += s.chars;
     }
     const counts = emptyKeystrokeCounts();

@@ -100,5 +100,8 @@ describe('scoring with the document cache (eval --document-match)', () => {
     assert.ok(Math.abs(mixed[i][id] - Math.log((1 - w) * Math.exp(plain[i][id]) + w)) < 1e-5);
     assert.ok(Math.abs(logSumExp(mixed[i])) < 1e-4, 'still a distribution');
     assert.ok(b.bits < a.bits - 30, `the repeated line costs far less: ${b.bits.toFixed(1)} bits against ${a.bits.toFixed(1)}`);
+    // The same pass reports the model's own bits: exactly the figure of a pass without the cache.
+    assert.strictEqual(b.modelBits, a.bits);
+    assert.strictEqual(a.modelBits, a.bits);
   });
 });

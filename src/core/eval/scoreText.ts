@@ -18,14 +18,17 @@ export interface ScoreOptions {
  * Bits per character and top-1 accuracy of next-character prediction, with
  * the state reset at each file's start (the first character is predicted
  * from a newline, as the editor does at the top of a file). `onPrediction`
- * sees the log-probabilities (natural log) before each character i.
+ * sees the log-probabilities (natural log) before each character i. With
+ * the document cache, `bits` and `correct` are the mixture's and `modelBits`
+ * the model's own (without it the two bits are the same), so one pass
+ * gives both.
  */
 export function scoreText(
   engine: StepModel,
   text: string,
   onPrediction?: (logProbs: Float32Array, i: number) => void,
   options: ScoreOptions = {},
-): { bits: number; correct: number; chars: number } {
+): { bits: number; modelBits: number; correct: number; chars: number } {
   const ids = encode(text);
   const state = engine.newState();
   const stepped = new Float32Array(engine.vocabSize);
@@ -33,6 +36,7 @@ export function scoreText(
   const logProbs = options.documentMatch ? new Float32Array(engine.vocabSize) : stepped;
   engine.step(state, NEWLINE_ID, stepped);
   let nats = 0;
+  let modelNats = 0;
   let correct = 0;
   for (let i = 0; i < ids.length; i++) {
     const y = ids[i];
@@ -44,10 +48,11 @@ export function scoreText(
     }
     onPrediction?.(logProbs, i);
     nats -= logProbs[y];
+    modelNats -= stepped[y];
     let best = 0;
     for (let v = 1; v < logProbs.length; v++) if (logProbs[v] > logProbs[best]) best = v;
     if (best === y) correct++;
     if (i + 1 < ids.length) engine.step(state, y, stepped);
   }
-  return { bits: nats / Math.LN2, correct, chars: ids.length };
+  return { bits: nats / Math.LN2, modelBits: modelNats / Math.LN2, correct, chars: ids.length };
 }
