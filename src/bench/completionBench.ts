@@ -28,9 +28,10 @@ export interface CompletionBenchOptions {
   wordMemory?: boolean;
   /**
    * A folder whose source files (read with the corpus rules, the typed file
-   * left out) are the workspace whose names the word memory offers, as the
-   * editor does with `lstmLens.completion.workspaceNames`. Unset: no
-   * workspace names, as in a folder-less window.
+   * left out) are the workspace whose names the word memory offers and
+   * whose text the document cache matches, as the editor does with
+   * `lstmLens.completion.workspaceNames` and `workspaceMatch`. Unset: no
+   * workspace, as in a folder-less window.
    */
   workspaceDir?: string;
   /** Offset where typing starts (the state there is built first, timed separately). Default 0. */
@@ -150,9 +151,11 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
   };
   const every = Math.max(1, Math.floor(options.every ?? 1));
   const service = new CompletionService(engine);
-  const workspaceNames = options.workspaceDir === undefined ? undefined : await workspaceNamesOf(options.workspaceDir, options.file);
-  if (workspaceNames) service.workspaceNames = () => workspaceNames.index;
-  if (workspaceNames) service.workspaceMatches = () => workspaceNames.matches;
+  const workspace = options.workspaceDir === undefined ? undefined : await workspaceOf(options.workspaceDir, options.file);
+  if (workspace) {
+    service.workspaceNames = () => workspace.names;
+    service.workspaceMatches = () => workspace.matches;
+  }
   const docId = 'bench:' + path.basename(options.file);
   const start = Math.min(options.startOffset ?? 0, text.length);
   const end = Math.min(text.length, start + (options.limit ?? text.length));
@@ -216,7 +219,7 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
     exactMatches,
     matchedChars,
     firstStateMs,
-    ...(workspaceNames ? { workspaceNames: workspaceNames.figures, workspaceMatch: workspaceNames.matchFigures } : {}),
+    ...(workspace ? { workspaceNames: workspace.namesFigures, workspaceMatch: workspace.matchFigures } : {}),
     ...(options.dynamicEval ? { weightSwaps: summarizeLatencies(swapMs) } : {}),
     keystroke: {
       p50Us: ks.p50Ms * 1000,
@@ -231,7 +234,7 @@ export async function benchCompletion(options: CompletionBenchOptions): Promise<
 }
 
 /** The names and text of a folder's source files but `typedFile`, indexed once as the editor indexes its workspace. */
-async function workspaceNamesOf(dir: string, typedFile: string) {
+async function workspaceOf(dir: string, typedFile: string) {
   const corpus = await collectCorpus([dir]);
   const typed = path.resolve(typedFile);
   const names = new WorkspaceNames();
@@ -243,10 +246,10 @@ async function workspaceNamesOf(dir: string, typedFile: string) {
   }
   if (texts.length === 0) throw new Error(`${dir} has no source file besides ${typedFile} to take names from`);
   const t = performance.now();
-  const index = names.offered();
+  const offered = names.offered();
   const namesMs = performance.now() - t;
   const m = performance.now();
   const matches = WorkspaceMatchIndex.of(texts);
   const matchMs = performance.now() - m;
-  return { index, matches, figures: { files: texts.length, names: names.nameCount, buildMs: namesMs }, matchFigures: { chars: matches.size, buildMs: matchMs } };
+  return { names: offered, matches, namesFigures: { files: texts.length, names: names.nameCount, buildMs: namesMs }, matchFigures: { chars: matches.size, buildMs: matchMs } };
 }

@@ -116,7 +116,7 @@ export class WorkspaceIndexHost implements vscode.Disposable {
     this.texts.setFile(id, text);
   }
 
-  /** Builds both indexes; the text's in slices between which typing goes on (a 4 MB workspace takes a few hundred ms). */
+  /** Builds both indexes; the text's in slices between which typing goes on (the completion bench builds 4 MB in one go in under 200 ms, README "Latency"). */
   private async build(): Promise<void> {
     if (this.wantNames()) this.built = this.names.offered();
     if (!this.wantMatches()) return;
