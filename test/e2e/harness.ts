@@ -114,6 +114,9 @@ export interface RunCommandOptions {
   timeoutMs?: number;
 }
 
+/** Whole lines per log file at some moment (VsCodeSession.logMark). */
+export type LogMark = Map<string, number>;
+
 export interface LogMatch {
   /** The first line that matched. */
   line: string;
@@ -589,19 +592,36 @@ export class VsCodeSession {
   }
 
   /**
-   * Waits for a line matching `pattern` in the extension's output channel log and returns it.
+   * How many whole lines each log file of the channel holds now: given to
+   * waitForExtensionLog, it looks only at the lines written after, so an older
+   * line that happens to match (the same line:column in another file) is not taken.
+   */
+  async logMark(channel = EXTENSION_LOG_CHANNEL): Promise<LogMark> {
+    const mark: LogMark = new Map();
+    for (const file of await this.extensionLogFiles(channel)) {
+      const text = await fs.promises.readFile(file, 'utf8').catch(() => '');
+      mark.set(file, text.split('\n').length - 1);
+    }
+    return mark;
+  }
+
+  /**
+   * Waits for a line matching `pattern` in the extension's output channel log and returns it
+   * (with `since`, only among the lines written after that mark).
    * With code-server 4.100.3 the extension host writes a LogOutputChannel named "LSTM Lens" to
    * <userDataDir>/logs/<yyyymmddThhmmss>/exthost1/lstm-lens.lstm-lens/LSTM Lens.log
    * (lines like "2026-11-23 10:30:37.123 [info] LSTM Lens 0.1.0 activated").
    */
-  async waitForExtensionLog(pattern: RegExp, timeoutMs = 60_000, channel = EXTENSION_LOG_CHANNEL): Promise<LogMatch> {
+  async waitForExtensionLog(pattern: RegExp, timeoutMs = 60_000, channel = EXTENSION_LOG_CHANNEL, since?: LogMark): Promise<LogMatch> {
     const deadline = Date.now() + timeoutMs;
     while (true) {
       for (const file of await this.extensionLogFiles(channel)) {
         const text = await fs.promises.readFile(file, 'utf8').catch(() => '');
-        for (const line of text.split(/\r?\n/)) {
-          const match = line.match(pattern);
-          if (match) return { line, match, file };
+        const skip = since?.get(file) ?? 0;
+        const lines = text.split(/\r?\n/);
+        for (let i = skip; i < lines.length; i++) {
+          const match = lines[i].match(pattern);
+          if (match) return { line: lines[i], match, file };
         }
       }
       if (Date.now() >= deadline) {
