@@ -10,6 +10,7 @@ import {
   WorkspaceNameIndex,
   lineSuffixAllowsCompletion,
   lineSuffixAt,
+  mayGrow,
 } from '../core/completion';
 import { ModelStore } from './modelStore';
 import { SettingsReader } from './settings';
@@ -58,8 +59,11 @@ function delay(ms: number, token: vscode.CancellationToken): Promise<void> {
  * Inline completions from the LSTM, for every file whose language is on.
  *
  * Per request: settings and language check; the cache (exact or
- * typed-through: served at once); the line-suffix rule; the debounce (not
- * for an explicit trigger); then CompletionService.complete, which checks
+ * typed-through: served at once, except that a typed-through answer cut
+ * short is searched again at once, without the debounce, and served longer
+ * if the search goes on past it: CompletionService.grow); the line-suffix
+ * rule; the debounce (not for an explicit trigger); then
+ * CompletionService.complete, which checks
  * `isCancelled` between slices of work. A newer request cancels an older
  * one, as does the token, closing the document, or a model change. The
  * suggest widget's selected item is completed after its text, on its range,
@@ -149,15 +153,25 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       request = { docId, version: document.version, text, offset: document.offsetAt(position) };
     }
 
+    const isCancelled = () =>
+      token.isCancellationRequested || id !== this.latestRequest || document.isClosed || document.version !== request.version || this.service !== service;
     const cached = service.lookup(request, settings);
-    if (cached) return this.items(document, position, info, cached, 0);
+    if (cached && !mayGrow(cached)) return this.items(document, position, info, cached, 0);
+    if (cached) {
+      // The user is typing what was shown: the longer answer now or the rest of the old one, no debounce.
+      const t0 = performance.now();
+      const grown = await service.grow(request, settings, cached, isCancelled).catch((err: unknown) => {
+        this.log.error(`completion failed in ${document.uri.fsPath || docId}: ${(err as Error).stack ?? String(err)}`);
+        return cached;
+      });
+      if (document.isClosed) service.close(docId);
+      return this.items(document, position, info, grown, grown === cached ? 0 : performance.now() - t0);
+    }
     if (!lineSuffixAllowsCompletion(lineSuffixAt(text, request.offset))) return undefined;
 
     if (context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic && settings.debounceMs > 0) {
       await delay(settings.debounceMs, token);
     }
-    const isCancelled = () =>
-      token.isCancellationRequested || id !== this.latestRequest || document.isClosed || document.version !== request.version || this.service !== service;
     if (isCancelled()) return undefined;
 
     const t0 = performance.now();

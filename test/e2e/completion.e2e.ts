@@ -320,5 +320,18 @@ describe('inline completion with the default settings (code-server + Chromium)',
     // Past "summary": the line's next word comes from stats.py, not from a name.
     assert.ok(answer.length >= 3 && rest.startsWith(answer), `the suggestion ${JSON.stringify(answer)} is not the start of ${JSON.stringify(rest)} up to the next word at least, how stats.py goes on`);
     await waitForGhost(session, (shown) => shown === answer);
+
+    // Typing on through it, the suggestion grows past where it was cut: the rest of " of" after " o" is
+    // "f", and a search from there goes on (CompletionService.grow).
+    const more = ' o';
+    assert.ok(answer.startsWith(more), `the suggestion ${JSON.stringify(answer)} does not start with ${JSON.stringify(more)}`);
+    const sinceMore = await session.logMark();
+    await session.typeText(more);
+    const on = await session.waitForCursorAfter(typed + more);
+    const grown = await providerAnswerAt(session, on.line, on.column, sinceMore);
+    const left = rest.slice(more.length);
+    console.log(`    ghost text ${JSON.stringify(grown)} after typing ${JSON.stringify(more)} through it`);
+    assert.ok(grown !== undefined && grown.length > answer.length - more.length && left.startsWith(grown), `typing through ${JSON.stringify(answer)} left ${JSON.stringify(grown)}, not more of ${JSON.stringify(left)}`);
+    await waitForGhost(session, (shown) => shown === grown);
   });
 });

@@ -18,6 +18,7 @@ import {
   MAX_LINE_SCAN,
   lineSuffixAt,
   linePrefixAt,
+  mayGrow,
   trimRepetition,
   validateSettings,
 } from '../../src/core/completion';
@@ -244,6 +245,42 @@ describe('completion: cache', () => {
     const typed = service.lookup({ docId: 'd', version: 2, text: 'const value = comp', offset: 18 }, SEARCH);
     assert.strictEqual(typed?.source, 'typed-through');
     assert.strictEqual(typed?.completion.text, 'ute(42);');
+  });
+  it('grows a typed-through completion that was cut short: a search from the new offset goes on past it', async () => {
+    const model = new ScriptModel('const value = compute(42);\n');
+    const service = new CompletionService(model);
+    const capped = { ...SEARCH, maxChars: 6 };
+    const first = await service.complete({ docId: 'd', version: 1, text: 'const value = ', offset: 14 }, capped, never);
+    assert.deepStrictEqual([first?.completion.text, first?.completion.stop], ['comput', 'length']);
+    service.edit('d', 2, 14);
+    const request = { docId: 'd', version: 2, text: 'const value = co', offset: 16 };
+    const typed = service.lookup(request, capped);
+    assert.ok(typed && mayGrow(typed), 'the rest of a completion cut by the length cap may grow');
+    assert.strictEqual(typed.completion.text, 'mput');
+    const grown = await service.grow(request, capped, typed, never);
+    assert.deepStrictEqual([grown.source, grown.completion.text], ['search', 'mpute(']);
+    // The grown answer is what the cache holds there now, and what typing on goes through.
+    assert.strictEqual((await service.complete(request, capped, never))?.completion.text, 'mpute(');
+    service.edit('d', 3, 16);
+    assert.strictEqual(service.lookup({ docId: 'd', version: 3, text: 'const value = com', offset: 17 }, capped)?.completion.text, 'pute(');
+  });
+
+  it('keeps a typed-through completion that reached the end of the line, and one whose search is cancelled', async () => {
+    const model = new CountingModel(new ScriptModel('const value = compute(42);\n'));
+    const service = new CompletionService(model);
+    await service.complete({ docId: 'd', version: 1, text: 'const value = ', offset: 14 }, SEARCH, never);
+    service.edit('d', 2, 14);
+    const steps = model.steps;
+    const whole = await service.complete({ docId: 'd', version: 2, text: 'const value = co', offset: 16 }, SEARCH, never);
+    assert.deepStrictEqual([whole?.source, whole?.completion.text, whole?.completion.stop], ['typed-through', 'mpute(42);', 'newline']);
+    assert.strictEqual(model.steps, steps, 'a completion that ended at the newline is not searched again');
+
+    const capped = { ...SEARCH, maxChars: 6 };
+    const other = new CompletionService(new ScriptModel('const value = compute(42);\n'));
+    await other.complete({ docId: 'd', version: 1, text: 'const value = ', offset: 14 }, capped, never);
+    other.edit('d', 2, 14);
+    const cancelled = await other.complete({ docId: 'd', version: 2, text: 'const value = co', offset: 16 }, capped, () => true);
+    assert.deepStrictEqual([cancelled?.source, cancelled?.completion.text], ['typed-through', 'mput']);
   });
 });
 

@@ -29,6 +29,23 @@ export interface ServedCompletion {
 }
 
 /**
+ * Stops that cut a line short rather than end it: the expected-saving cut,
+ * the length cap, the probability floor. A search from further on reaches
+ * past such a cut (the characters typed since are certain now), where one
+ * that ended at the line's end, a closer or a loop ends there again.
+ */
+const CUT_SHORT: ReadonlySet<string> = new Set(['expected-saving', 'saving-bound', 'length', 'floor']);
+
+/**
+ * A typed-through answer that may grow: the completion it is the rest of was
+ * cut short, so a search from the new offset may offer more of the line.
+ * (Typing through " of" leaves "f", where a search after the "o" offers "f {".)
+ */
+export function mayGrow(served: ServedCompletion): boolean {
+  return served.source === 'typed-through' && CUT_SHORT.has(served.completion.stop);
+}
+
+/**
  * The completion path shared by the VS Code provider and the CLI benchmark:
  * per-document states, the cache, and completeAt, for one model. The host
  * adds debouncing, cancellation tokens and the conversion to editor types.
@@ -98,10 +115,35 @@ export class CompletionService {
     return { completion: rest, source: 'typed-through' };
   }
 
-  /** The cached answer, or a new one (undefined: none, or cancelled). */
+  /**
+   * The cached answer, or a new one (undefined: none, or cancelled). A
+   * typed-through answer that may grow (mayGrow) is searched again; see grow.
+   */
   async complete(request: CompletionRequest, settings: SearchSettings, isCancelled: () => boolean): Promise<ServedCompletion | undefined> {
     const cached = this.lookup(request, settings);
-    if (cached) return cached;
+    if (cached) return mayGrow(cached) ? this.grow(request, settings, cached, isCancelled) : cached;
+    const found = await this.search(request, settings, isCancelled);
+    if (!found) return undefined;
+    this.cache.set(request.docId, request.version, request.offset, found.key, found.completion, !request.selected);
+    return { completion: found.completion, source: 'search' };
+  }
+
+  /**
+   * A typed-through answer, or a longer one: a search from the new offset
+   * that starts with the typed-through text (so the ghost text only grows
+   * as the user types it) and goes on past it. When the search offers
+   * less, something else, or is cancelled, the typed-through answer stands.
+   */
+  async grow(request: CompletionRequest, settings: SearchSettings, typedThrough: ServedCompletion, isCancelled: () => boolean): Promise<ServedCompletion> {
+    const found = await this.search(request, settings, isCancelled);
+    const rest = typedThrough.completion.text;
+    if (!found || found.completion.text.length <= rest.length || !found.completion.text.startsWith(rest)) return typedThrough;
+    this.cache.set(request.docId, request.version, request.offset, found.key, found.completion, true);
+    return { completion: found.completion, source: 'search' };
+  }
+
+  /** A new answer, not cached yet, with the cache key it belongs under (undefined: none, cancelled, or stale). */
+  private async search(request: CompletionRequest, settings: SearchSettings, isCancelled: () => boolean): Promise<{ completion: Completion; key: string } | undefined> {
     const workspaceNames = this.workspaceNames();
     const workspaceMatches = this.workspaceMatches();
     const closesBefore = this.closes;
@@ -140,8 +182,7 @@ export class CompletionService {
       return undefined;
     }
     if (!completion) return undefined;
-    this.cache.set(request.docId, request.version, request.offset, this.requestKey(request, settings, workspaceNames, workspaceMatches), completion, !request.selected);
-    return { completion, source: 'search' };
+    return { completion, key: this.requestKey(request, settings, workspaceNames, workspaceMatches) };
   }
 
   private requestKey(request: CompletionRequest, settings: SearchSettings, names: WorkspaceNameIndex | undefined, matches: WorkspaceMatchIndex | undefined): string {

@@ -4,7 +4,7 @@ export { completeAt, feedText, indentWidth, isClosingLine, startAfter, trimRepet
 export type { CacheableCompletion } from './completionCache';
 export { CompletionCache } from './completionCache';
 export type { CompletionRequest, CompletionSource, ServedCompletion } from './completionService';
-export { CompletionService } from './completionService';
+export { CompletionService, mayGrow } from './completionService';
 export type { DocumentStatesOptions, DocumentStatesStats } from './documentStates';
 export { DEFAULT_DOCUMENT_STATES_OPTIONS, DocumentStates } from './documentStates';
 export { cutBeforeSuffix, lineSuffixAllowsCompletion } from './lineSuffix';
