@@ -1,4 +1,4 @@
-import { CompletionService, SearchSettings, lineSuffixAllowsCompletion, lineSuffixAt } from '../core/completion';
+import { CompletionService, SearchSettings, lineSuffixAllowsCompletion, lineSuffixAt, mayGrow } from '../core/completion';
 import { ServedCompletion } from '../core/completion/completionService';
 import { typingViewAt } from '../core/completion/typingView';
 
@@ -17,7 +17,9 @@ export function typeKeystroke(service: CompletionService, docId: string, version
 /**
  * The completion request the editor makes at `offset` after a keystroke
  * (none where the rest of the line forbids one), timed: the answer cache
- * first unless `noCache`, else a search. Null when no request is made.
+ * first unless `noCache` (a typed-through answer cut short searched again,
+ * as the provider does: CompletionService.grow), else a search. Null when
+ * no request is made.
  */
 export async function requestAfterKeystroke(
   service: CompletionService,
@@ -32,6 +34,11 @@ export async function requestAfterKeystroke(
   if (!lineSuffixAllowsCompletion(lineSuffixAt(view, offset))) return null;
   const request = { docId, version, text: view, offset };
   const t = performance.now();
-  const served = (noCache ? undefined : service.lookup(request, settings)) ?? (await service.complete(request, settings, () => false));
+  const cached = noCache ? undefined : service.lookup(request, settings);
+  const served = cached
+    ? mayGrow(cached)
+      ? await service.grow(request, settings, cached, () => false)
+      : cached
+    : await service.complete(request, settings, () => false);
   return { ms: performance.now() - t, served };
 }
