@@ -37,9 +37,9 @@ export class WorkspaceIndexHost implements vscode.Disposable {
   /** The indexes as last built: a search reads these, so that no search waits for a build (a sort of every name, a hash of every character). */
   private built: WorkspaceNameIndex | undefined;
   private builtMatches: WorkspaceMatchIndex | undefined;
-  /** Builds of the text's index started, and the latest whose result is in builtMatches. */
-  private matchBuilds = 0;
-  private matchBuildDone = 0;
+  /** The build running (at most one), and whether a change since it started asks for another after it. */
+  private building: Promise<void> | undefined;
+  private buildAgain = false;
 
   constructor(
     private readonly settings: SettingsReader,
@@ -116,17 +116,31 @@ export class WorkspaceIndexHost implements vscode.Disposable {
     this.texts.setFile(id, text);
   }
 
-  /** Builds both indexes; the text's in slices between which typing goes on (the completion bench builds 4 MB in one go in under 200 ms, README "Latency"). */
-  private async build(): Promise<void> {
-    if (this.wantNames()) this.built = this.names.offered();
-    if (!this.wantMatches()) return;
-    const request = ++this.matchBuilds;
-    const index = await this.texts.indexInSlices(nextMacrotask);
-    // A later build (a newer save) may have finished first: it wins.
-    if (request > this.matchBuildDone) {
-      this.matchBuildDone = request;
-      this.builtMatches = index;
+  /**
+   * Builds both indexes; the text's in slices between which typing goes on
+   * (the completion bench builds 4 MB in one go in under 200 ms, README
+   * "Latency"). One build at a time: asked while one runs, it builds once
+   * more after it, with every change made meanwhile, and the promise
+   * returned settles when the indexes hold them.
+   */
+  private build(): Promise<void> {
+    if (this.building) {
+      this.buildAgain = true;
+      return this.building;
     }
+    const run = async (): Promise<void> => {
+      try {
+        do {
+          this.buildAgain = false;
+          if (this.wantNames()) this.built = this.names.offered();
+          if (this.wantMatches()) this.builtMatches = await this.texts.indexInSlices(nextMacrotask);
+        } while (this.buildAgain);
+      } finally {
+        this.building = undefined;
+      }
+    };
+    this.building = run();
+    return this.building;
   }
 
   /** Another open document (a file or an unsaved one, not an output panel or a git view), within the corpus' size limit. */
