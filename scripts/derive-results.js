@@ -166,10 +166,26 @@ function corpusSplitSizes(root, commit) {
       settings: { from: 'corpus/split-summary.json', commit: full },
       weights: null,
       machine: 'none: read from the split summary that scripts/split-corpus.js wrote',
-      date: at?.date ?? '2026-12-05',
+      date: at?.date ?? splitChangedOn(root),
       note: 'derived',
     },
   };
+}
+
+/**
+ * When the working tree's split summary last changed: the date of the last
+ * commit that touched it, or, in a clone whose history stops short of that
+ * (a shallow clone's one commit touches every file), the date the result
+ * file already holds.
+ */
+function splitChangedOn(root) {
+  const summary = 'corpus/split-summary.json';
+  const shallow = git(root, 'rev-parse', '--is-shallow-repository').trim() === 'true';
+  const changed = git(root, 'status', '--porcelain', '--', summary).trim() !== '';
+  if (!shallow && !changed) return git(root, 'log', '-1', '--format=%cI', '--', summary).trim();
+  if (changed) return new Date().toISOString();
+  const kept = path.join(root, 'bench', 'results', 'corpus-split-sizes.json');
+  return JSON.parse(fs.readFileSync(kept, 'utf8')).provenance.date;
 }
 
 /** Each derived file, under bench/results/, and how it is made. */
