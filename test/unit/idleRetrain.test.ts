@@ -1,7 +1,9 @@
 import * as assert from 'assert';
 import { initParams, paramLayout } from '../../src/core/params';
 import { trainModel } from '../../src/core/trainer/trainer';
-import { DEFAULT_IDLE_RETRAIN_CHARS, IDLE_AFTER_MS, IdleRetrainFacts, SavedEditCounter, decideIdleRetrain, onBatteryFromPowerSupply } from '../../src/core/workspaceTraining/idleRetrain';
+import { DEFAULT_IDLE_RETRAIN_CHARS, IDLE_AFTER_MS, IdleRetrainFacts, SavedEditCounter, decideIdleRetrain } from '../../src/core/workspaceTraining/idleRetrain';
+import { onBatteryFromPmset, onBatteryFromPowerSupply, onBatteryFromWin32Battery } from '../../src/core/workspaceTraining/powerSource';
+import { readOnBattery } from '../../src/host/workspaceTraining/powerSource';
 import { JsOps } from '../../src/core/kernels/jsOps';
 import { scoreHeldOut } from '../../src/core/workspaceTraining/heldOutScore';
 import { PauseGate } from '../../src/core/workspaceTraining/pauseGate';
@@ -70,6 +72,33 @@ describe('idle retraining: when', () => {
     assert.strictEqual(onBatteryFromPowerSupply(fake({ [`${R}/AC/type`]: 'Mains', [`${R}/AC/online`]: '0', [`${R}/BAT0/type`]: 'Battery', [`${R}/BAT0/status`]: 'Discharging' })), true);
     assert.strictEqual(onBatteryFromPowerSupply(fake({})), undefined, 'a desktop without supplies listed');
     assert.strictEqual(onBatteryFromPowerSupply({ list: () => { throw new Error('no such folder'); }, file: () => '' }), undefined);
+  });
+
+  it("tells battery from mains from macOS's pmset -g batt", () => {
+    const battery = "Now drawing from 'Battery Power'\n -InternalBattery-0 (id=4653155)\t87%; discharging; 5:12 remaining present: true\n";
+    const mains = "Now drawing from 'AC Power'\n -InternalBattery-0 (id=4653155)\t100%; charged; 0:00 remaining present: true\n";
+    assert.strictEqual(onBatteryFromPmset(battery), true);
+    assert.strictEqual(onBatteryFromPmset(mains), false);
+    assert.strictEqual(onBatteryFromPmset("Now drawing from 'UPS Power'\n"), false);
+    assert.strictEqual(onBatteryFromPmset(''), undefined, 'nothing printed');
+    assert.strictEqual(onBatteryFromPmset('pmset: command failed'), undefined);
+  });
+
+  it("tells battery from mains from Windows' Win32_Battery status", () => {
+    assert.strictEqual(onBatteryFromWin32Battery('1\r\n'), true, 'discharging');
+    assert.strictEqual(onBatteryFromWin32Battery('4\r\n'), true, 'low, only reached discharging');
+    assert.strictEqual(onBatteryFromWin32Battery('2\r\n'), false, 'on AC');
+    assert.strictEqual(onBatteryFromWin32Battery('6\r\n'), false, 'charging');
+    assert.strictEqual(onBatteryFromWin32Battery('2\r\n1\r\n'), true, 'one of two batteries discharging');
+    assert.strictEqual(onBatteryFromWin32Battery(''), false, 'no battery: a desktop on mains');
+    assert.strictEqual(onBatteryFromWin32Battery('Get-CimInstance : Access denied'), undefined);
+  });
+
+  it('says nothing where the platform cannot tell: a missing command, an unknown platform', async function () {
+    if (process.platform === 'darwin' || process.platform === 'win32') this.skip();
+    // Here (not macOS) pmset does not exist: the command fails and the answer is unknown, not an error.
+    assert.strictEqual(await readOnBattery('darwin'), undefined);
+    assert.strictEqual(await readOnBattery('aix'), undefined);
   });
 });
 

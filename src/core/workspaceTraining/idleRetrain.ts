@@ -76,32 +76,3 @@ export function decideIdleRetrain(f: IdleRetrainFacts): { start: boolean; why: s
   if (f.msSinceActivity < IDLE_AFTER_MS) return { start: false, why: 'the user is not idle' };
   return { start: true, why: `${f.savedChars} characters of saved edits since the last run, and idle` };
 }
-
-/**
- * Whether the machine runs on battery, from Linux's power-supply folder
- * (a Mains supply online: no; only batteries discharging: yes); undefined
- * elsewhere or when it cannot be read.
- */
-export function onBatteryFromPowerSupply(read: { list(dir: string): string[]; file(path: string): string }, root = '/sys/class/power_supply'): boolean | undefined {
-  let supplies: string[];
-  try {
-    supplies = read.list(root);
-  } catch {
-    return undefined;
-  }
-  let sawMains = false;
-  let discharging = false;
-  for (const name of supplies) {
-    try {
-      const type = read.file(`${root}/${name}/type`).trim();
-      if (type === 'Mains') {
-        sawMains = true;
-        if (read.file(`${root}/${name}/online`).trim() === '1') return false;
-      } else if (type === 'Battery' && read.file(`${root}/${name}/status`).trim() === 'Discharging') discharging = true;
-    } catch {
-      // A supply that cannot be read says nothing.
-    }
-  }
-  if (discharging) return true;
-  return sawMains ? true : undefined;
-}

@@ -1,9 +1,9 @@
-import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { readAutoTraining } from '../../core/workspaceTraining/firstRun';
-import { DEFAULT_IDLE_RETRAIN_CHARS, SavedEditCounter, decideIdleRetrain, onBatteryFromPowerSupply } from '../../core/workspaceTraining/idleRetrain';
+import { DEFAULT_IDLE_RETRAIN_CHARS, SavedEditCounter, decideIdleRetrain } from '../../core/workspaceTraining/idleRetrain';
 import { KeystrokePause } from '../../core/workspaceTraining/keystrokePause';
 import { PauseGate } from '../../core/workspaceTraining/pauseGate';
+import { readOnBattery } from './powerSource';
 import { TrainingController } from './trainOnWorkspace';
 
 /** workspaceState: characters of saved edits since the last run, kept across sessions. */
@@ -27,6 +27,9 @@ export class IdleRetrainer implements vscode.Disposable {
   private readonly timer: NodeJS.Timeout;
   private lastActivity = Date.now();
   private lastWhy = '';
+  /** The platform is being asked whether it runs on battery (a command on macOS and Windows). */
+  private readingPower = false;
+  private disposed = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -59,11 +62,29 @@ export class IdleRetrainer implements vscode.Disposable {
   }
 
   private check(): void {
+    const decision = this.decide(undefined);
+    if (!decision) return;
+    if (!decision.start) return this.waiting(decision.why);
+    // It would start: only now ask whether the machine is on battery (on macOS and Windows that runs a command).
+    if (this.readingPower) return;
+    this.readingPower = true;
+    void readOnBattery().then((onBattery) => {
+      this.readingPower = false;
+      if (this.disposed) return;
+      const again = this.decide(onBattery);
+      if (!again) return;
+      if (!again.start) return this.waiting(again.why);
+      this.start(again.why);
+    });
+  }
+
+  /** The idle rule on the facts as they are now (undefined: lstmLens.training.auto is not idle). */
+  private decide(onBattery: boolean | undefined): { start: boolean; why: string } | undefined {
     const config = vscode.workspace.getConfiguration('lstmLens');
     const auto = readAutoTraining(config.get('training.auto')).auto;
-    if (auto !== 'idle') return;
+    if (auto !== 'idle') return undefined;
     const threshold = config.get<number>('training.idleRetrainChars');
-    const decision = decideIdleRetrain({
+    return decideIdleRetrain({
       auto,
       trusted: vscode.workspace.isTrusted,
       hasTrainedModel: this.training.hasTrainedModel(),
@@ -71,14 +92,17 @@ export class IdleRetrainer implements vscode.Disposable {
       thresholdChars: typeof threshold === 'number' && threshold >= 1000 ? threshold : DEFAULT_IDLE_RETRAIN_CHARS,
       msSinceActivity: Date.now() - this.lastActivity,
       running: this.training.isRunning,
-      onBattery: process.platform === 'linux' ? onBatteryFromPowerSupply({ list: (d) => fs.readdirSync(d), file: (p) => fs.readFileSync(p, 'utf8') }) : undefined,
+      onBattery,
     });
-    if (!decision.start) {
-      if (decision.why !== this.lastWhy) this.log.trace(`idle retraining: waiting (${decision.why})`);
-      this.lastWhy = decision.why;
-      return;
-    }
-    this.log.info(`idle retraining: starting (${decision.why})`);
+  }
+
+  private waiting(why: string): void {
+    if (why !== this.lastWhy) this.log.trace(`idle retraining: waiting (${why})`);
+    this.lastWhy = why;
+  }
+
+  private start(why: string): void {
+    this.log.info(`idle retraining: starting (${why})`);
     const saved = this.counter.saved;
     this.counter.reset();
     void this.context.workspaceState.update(SAVED_CHARS_KEY, 0);
@@ -95,6 +119,7 @@ export class IdleRetrainer implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearInterval(this.timer);
     this.pause.dispose();
     for (const s of this.subscriptions) s.dispose();
