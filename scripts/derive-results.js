@@ -23,7 +23,7 @@ const LANGS = ['typescript', 'javascript', 'python', 'c', 'cpp', 'go', 'rust', '
 const COMMAND = 'node scripts/derive-results.js';
 
 /** A git command's output, run in the repository. */
-const git = (root, ...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+const git = (root, ...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** A commit's full hash and its committer date (ISO 8601). */
 function commitOf(root, commit) {
@@ -180,12 +180,21 @@ function corpusSplitSizes(root, commit) {
  */
 function splitChangedOn(root) {
   const summary = 'corpus/split-summary.json';
-  const shallow = git(root, 'rev-parse', '--is-shallow-repository').trim() === 'true';
-  const changed = git(root, 'status', '--porcelain', '--', summary).trim() !== '';
-  if (!shallow && !changed) return git(root, 'log', '-1', '--format=%cI', '--', summary).trim();
-  if (changed) return new Date().toISOString();
+  let history = null;
+  try {
+    const shallow = git(root, 'rev-parse', '--is-shallow-repository').trim() === 'true';
+    const changed = git(root, 'status', '--porcelain', '--', summary).trim() !== '';
+    history = { shallow, changed };
+  } catch {
+    // Not a git checkout (a copy of the tree): only the recorded date can say.
+  }
+  if (history && history.changed) return new Date().toISOString();
+  if (history && !history.shallow) {
+    const date = git(root, 'log', '-1', '--format=%cI', '--', summary).trim();
+    if (date) return date;
+  }
   const kept = path.join(root, 'bench', 'results', 'corpus-split-sizes.json');
-  return JSON.parse(fs.readFileSync(kept, 'utf8')).provenance.date;
+  return fs.existsSync(kept) ? JSON.parse(fs.readFileSync(kept, 'utf8')).provenance.date : new Date().toISOString();
 }
 
 /** Each derived file, under bench/results/, and how it is made. */

@@ -145,6 +145,8 @@ describe('no network access anywhere in the extension', function () {
     const allowed = (name: string, bundle: string) =>
       /^(node:)?(fs|fs\/promises|path|os|crypto|worker_threads|perf_hooks|util|events|buffer|string_decoder|url|zlib|stream|assert)$/.test(name) ||
       (bundle === 'extension.js' && name === 'vscode') ||
+      // Idle retraining asks macOS (pmset) and Windows (PowerShell's Win32_Battery) whether the machine is on battery: local commands, execFile only.
+      (bundle === 'extension.js' && /^(node:)?child_process$/.test(name)) ||
       // The CLI's benchmarks spawn PyTorch and load TensorFlow.js from node_modules (never shipped in the vsix).
       (bundle === 'cli.js' && /^(node:)?(child_process|module|v8)$|^@tensorflow\//.test(name));
     const bundles = fs.readdirSync(DIST).filter((f) => f.endsWith('.js'));
