@@ -1,5 +1,5 @@
 import { StepModel } from '../stepModel';
-import { Completion, completeAt } from './completeAt';
+import { Completion, CompletionStop, completeAt } from './completeAt';
 import { CompletionCache } from './completionCache';
 import { DocumentStates, DocumentStatesOptions } from './documentStates';
 import { lineSuffixAllowsCompletion } from './lineSuffix';
@@ -34,7 +34,7 @@ export interface ServedCompletion {
  * past such a cut (the characters typed since are certain now), where one
  * that ended at the line's end, a closer or a loop ends there again.
  */
-const CUT_SHORT: ReadonlySet<string> = new Set(['expected-saving', 'saving-bound', 'length', 'floor']);
+const CUT_SHORT: ReadonlySet<CompletionStop> = new Set<CompletionStop>(['expected-saving', 'saving-bound', 'length', 'floor']);
 
 /**
  * A typed-through answer that may grow: the completion it is the rest of was
