@@ -157,30 +157,24 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       token.isCancellationRequested || id !== this.latestRequest || document.isClosed || document.version !== request.version || this.service !== service;
     const cached = service.lookup(request, settings);
     if (cached && !mayGrow(cached)) return this.items(document, position, info, cached, 0);
-    if (cached) {
-      // The user is typing what was shown: the longer answer now or the rest of the old one, no debounce.
-      const t0 = performance.now();
-      const grown = await service.grow(request, settings, cached, isCancelled).catch((err: unknown) => {
-        this.log.error(`completion failed in ${document.uri.fsPath || docId}: ${(err as Error).stack ?? String(err)}`);
-        return cached;
-      });
-      if (document.isClosed) service.close(docId);
-      return this.items(document, position, info, grown, grown === cached ? 0 : performance.now() - t0);
+    // A typed-through answer that may grow is searched again at once: the user is typing what was shown.
+    if (!cached) {
+      if (!lineSuffixAllowsCompletion(lineSuffixAt(text, request.offset))) return undefined;
+      if (context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic && settings.debounceMs > 0) {
+        await delay(settings.debounceMs, token);
+      }
+      if (isCancelled()) return undefined;
     }
-    if (!lineSuffixAllowsCompletion(lineSuffixAt(text, request.offset))) return undefined;
-
-    if (context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic && settings.debounceMs > 0) {
-      await delay(settings.debounceMs, token);
-    }
-    if (isCancelled()) return undefined;
 
     const t0 = performance.now();
     let served: ServedCompletion | undefined;
     try {
-      served = await service.complete(request, settings, isCancelled);
+      served = cached ? await service.grow(request, settings, cached, isCancelled) : await service.complete(request, settings, isCancelled);
     } catch (err) {
       this.log.error(`completion failed in ${document.uri.fsPath || docId}: ${(err as Error).stack ?? String(err)}`);
-      return undefined;
+      if (!cached) return undefined;
+      // The rest of what was shown still stands.
+      served = cached;
     } finally {
       // Closed while we worked: whatever the request stored goes too.
       if (document.isClosed) service.close(docId);
@@ -189,7 +183,7 @@ export class LstmInlineCompletionProvider implements vscode.InlineCompletionItem
       this.log.trace(`completion none at ${where}${isCancelled() ? ' (cancelled)' : ''}`);
       return undefined;
     }
-    return this.items(document, position, info, served, performance.now() - t0);
+    return this.items(document, position, info, served, served === cached ? 0 : performance.now() - t0);
   }
 
   private items(
