@@ -1,4 +1,4 @@
-import { CompletionService, SearchSettings, lineSuffixAllowsCompletion, lineSuffixAt, mayGrow } from '../core/completion';
+import { CompletionService, SearchSettings, lineSuffixAllowsCompletion, lineSuffixAt } from '../core/completion';
 import { ServedCompletion } from '../core/completion/completionService';
 import { typingViewAt } from '../core/completion/typingView';
 
@@ -17,9 +17,10 @@ export function typeKeystroke(service: CompletionService, docId: string, version
 /**
  * The completion request the editor makes at `offset` after a keystroke
  * (none where the rest of the line forbids one), timed: the answer cache
- * first unless `noCache` (a typed-through answer cut short searched again,
- * as the provider does: CompletionService.grow), else a search. Null when
- * no request is made.
+ * first (a typed-through answer cut short searched again, as the provider
+ * does: CompletionService.complete and grow), else a search; with
+ * `noCache` the document's cached answers are dropped first, so every
+ * request searches. Null when no request is made.
  */
 export async function requestAfterKeystroke(
   service: CompletionService,
@@ -33,12 +34,9 @@ export async function requestAfterKeystroke(
   const view = typingViewAt(text, offset);
   if (!lineSuffixAllowsCompletion(lineSuffixAt(view, offset))) return null;
   const request = { docId, version, text: view, offset };
+  // complete() looks in the cache itself; dropping the document's entries is what keeps a request from it.
+  if (noCache) service.cache.delete(docId);
   const t = performance.now();
-  const cached = noCache ? undefined : service.lookup(request, settings);
-  const served = cached
-    ? mayGrow(cached)
-      ? await service.grow(request, settings, cached, () => false)
-      : cached
-    : await service.complete(request, settings, () => false);
+  const served = await service.complete(request, settings, () => false);
   return { ms: performance.now() - t, served };
 }
