@@ -180,18 +180,14 @@ function corpusSplitSizes(root, commit) {
  */
 function splitChangedOn(root) {
   const summary = 'corpus/split-summary.json';
-  let history = null;
   try {
-    const shallow = git(root, 'rev-parse', '--is-shallow-repository').trim() === 'true';
-    const changed = git(root, 'status', '--porcelain', '--', summary).trim() !== '';
-    history = { shallow, changed };
+    if (git(root, 'status', '--porcelain', '--', summary).trim() !== '') return new Date().toISOString();
+    if (git(root, 'rev-parse', '--is-shallow-repository').trim() !== 'true') {
+      const date = git(root, 'log', '-1', '--format=%cI', '--', summary).trim();
+      if (date) return date;
+    }
   } catch {
     // Not a git checkout (a copy of the tree): only the recorded date can say.
-  }
-  if (history && history.changed) return new Date().toISOString();
-  if (history && !history.shallow) {
-    const date = git(root, 'log', '-1', '--format=%cI', '--', summary).trim();
-    if (date) return date;
   }
   const kept = path.join(root, 'bench', 'results', 'corpus-split-sizes.json');
   return fs.existsSync(kept) ? JSON.parse(fs.readFileSync(kept, 'utf8')).provenance.date : new Date().toISOString();
