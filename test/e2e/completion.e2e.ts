@@ -8,13 +8,24 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Waits for the provider's answer at (line, column) (not a cancelled one)
- * and returns its completion text, or undefined when it answered none.
+ * The part of a provider trace line after "completion " that answers at
+ * line:column with a completion of at least `minChars` characters (its JSON
+ * string in group 1).
  */
-/** What the provider answered at line:column, among the log lines written after `since` (taken before typing: the same line:column in another file, earlier, must not count). */
+function answeredAt(line: number, column: number, minChars = 0): string {
+  const text = minChars > 0 ? `"(?:[^"\\\\]|\\\\.){${minChars},}"` : '".*"';
+  return `(?:cache|typed-through|search) [\\d.]+ ms ${escapeRegExp(`at ${line}:${column}`)} \\(\\S+\\): (${text})`;
+}
+
+/**
+ * What the provider answered at line:column (its completion text, or
+ * undefined when it answered none), among the log lines written after
+ * `since` (taken before typing: the same line:column in another file,
+ * earlier, must not count).
+ */
 async function providerAnswerAt(session: VsCodeSession, line: number, column: number, since: LogMark): Promise<string | undefined> {
   const at = escapeRegExp(`at ${line}:${column}`);
-  const hit = await session.waitForExtensionLog(new RegExp(`completion (?:(?:cache|typed-through|search) [\\d.]+ ms ${at} \\(\\S+\\): (".*")|none ${at}$)`), 30_000, undefined, since);
+  const hit = await session.waitForExtensionLog(new RegExp(`completion (?:${answeredAt(line, column)}|none ${at}$)`), 30_000, undefined, since);
   return hit.match[1] === undefined ? undefined : (JSON.parse(hit.match[1]) as string);
 }
 
@@ -332,9 +343,8 @@ describe('inline completion with the default settings (code-server + Chromium)',
     const shrunk = answer.slice(more.length);
     // An answer at the cursor longer than what typing through left (a request VS Code cancelled may have logged
     // the rest alone first; what counts is that a longer one comes).
-    const onAt = escapeRegExp(`at ${on.line}:${on.column}`);
     const hit = await session
-      .waitForExtensionLog(new RegExp(`completion (?:cache|typed-through|search) [\\d.]+ ms ${onAt} \\(\\S+\\): ("(?:[^"\\\\]|\\\\.){${shrunk.length + 1},}")$`), 30_000, undefined, sinceMore)
+      .waitForExtensionLog(new RegExp(`completion ${answeredAt(on.line, on.column, shrunk.length + 1)}$`), 30_000, undefined, sinceMore)
       .catch(() => undefined);
     const grown = hit ? (JSON.parse(hit.match[1]) as string) : await providerAnswerAt(session, on.line, on.column, sinceMore);
     console.log(`    ghost text ${JSON.stringify(grown)} after typing ${JSON.stringify(more)} through it`);
