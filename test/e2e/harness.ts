@@ -866,7 +866,8 @@ function remaining(deadline: number, what: string): number {
   return left;
 }
 
-async function waitUntil(check: () => Promise<boolean>, deadline: number, what: string | (() => string)): Promise<void> {
+/** Polls `check` every 100 ms until it holds; past `deadline` (ms since the epoch) it throws, saying what was awaited. */
+export async function waitUntil(check: () => Promise<boolean>, deadline: number, what: string | (() => string)): Promise<void> {
   while (true) {
     if (await check()) return;
     if (Date.now() >= deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);

@@ -9,6 +9,7 @@ import { initParams, paramLayout } from '../../src/core/params';
 import { trainModel } from '../../src/core/trainer/trainer';
 import { splitTrainVal } from '../../src/core/trainer/trainingData';
 import { heldOutOf, joinedBytes } from '../../src/core/workspaceTraining/heldOut';
+import { PauseGate } from '../../src/core/workspaceTraining/pauseGate';
 import { decideSwap } from '../../src/core/workspaceTraining/swapRule';
 import { TrainingEvent, TrainingJobRequest, runTrainingJob } from '../../src/core/workspaceTraining/trainingJob';
 import { runTrainingInWorker } from '../../src/core/workspaceTraining/trainingWorkerClient';
@@ -112,6 +113,22 @@ describe('training: a whole run (in-process)', function () {
     assert.ok(result.candidate!.bitsPerChar > result.baseline!.bitsPerChar);
     assert.strictEqual(result.savedTo, null);
     assert.deepStrictEqual(fs.readFileSync(path.join(req.outDir, 'model.json')), before);
+  });
+
+  it('an idle run reports how often and how long a keystroke held it; a run from the command reports no pauses', async () => {
+    const gate = new PauseGate();
+    const req = request(dir, { train: { ...request(dir).train, epochs: 2 }, pauseBuffer: gate.buffer });
+    let steps = 0;
+    const result = await runTrainingJob(req, new AbortController().signal, (e) => {
+      if (e.type !== 'progress' || e.progress.phase !== 'train' || ++steps !== 3) return;
+      // A keystroke on the third step, and the resume 40 ms later, as the host's KeystrokePause does.
+      gate.pause();
+      setTimeout(() => gate.resume(), 40);
+    });
+    assert.strictEqual(result.paused?.times, 1);
+    assert.ok(result.paused.seconds >= 0.03 && result.paused.seconds < 5, `paused ${result.paused.seconds} s`);
+    const plain = await runTrainingJob(request(dir, { train: { ...request(dir).train, epochs: 1 } }), new AbortController().signal, () => undefined);
+    assert.strictEqual(plain.paused, null);
   });
 
   it('a cancelled run stops, reports it, and leaves the working model untouched', async () => {

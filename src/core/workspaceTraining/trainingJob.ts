@@ -81,6 +81,8 @@ export interface TrainingJobResult {
   baseline: HeldOutScore | null;
   candidate: HeldOutScore | null;
   stoppedBecause: string;
+  /** Idle retraining only (null otherwise): how often a keystroke held the run, and for how long in all. */
+  paused: { times: number; seconds: number } | null;
   steps: number;
   epochs: number;
   seconds: number;
@@ -113,7 +115,19 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
 
   // Idle retraining pauses at each keystroke: between training steps, validation windows and scoring windows alike.
   const gate = req.pauseBuffer ? new PauseGate(req.pauseBuffer) : null;
-  const pausePoint = gate ? () => gate.waitWhilePaused(signal) : undefined;
+  const paused = gate ? { times: 0, ms: 0 } : null;
+  // Read at each return: the scoring after training can be paused too.
+  const pausedSoFar = () => (paused ? { times: paused.times, seconds: paused.ms / 1000 } : null);
+  const pausePoint = gate
+    ? async () => {
+        const ms = await gate.waitWhilePaused(signal);
+        if (ms > 0 && paused) {
+          paused.times++;
+          paused.ms += ms;
+        }
+        return ms;
+      }
+    : undefined;
 
   let baseline: HeldOutScore | null = null;
   if (req.baseline) {
@@ -180,7 +194,7 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
     heldOutBy: heldOut.by,
     threads: outcome.threads,
   };
-  if (!decision.swap || signal.aborted) return { ...base, decision, savedTo: null, namedCells: [], keystrokes: null };
+  if (!decision.swap || signal.aborted) return { ...base, paused: pausedSoFar(), decision, savedTo: null, namedCells: [], keystrokes: null };
   const keystrokes = await compareKeystrokes(req, { layout, params: outcome.params }, heldOut, signal, emit);
 
   const manifest = manifestFor(
@@ -200,10 +214,10 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
     },
   );
   const namedCells = req.cellChars > 0 ? await refindCells(manifest, { layout, params: outcome.params, manifest }, heldOut, req, emit) : [];
-  if (signal.aborted) return { ...base, decision: decideSwap({ candidate: null, baseline: null, cancelled: true }), savedTo: null, namedCells: [], keystrokes: null };
+  if (signal.aborted) return { ...base, paused: pausedSoFar(), decision: decideSwap({ candidate: null, baseline: null, cancelled: true }), savedTo: null, namedCells: [], keystrokes: null };
   emit({ type: 'status', text: `saving to ${req.outDir}` });
   await saveModel(req.outDir, { layout, params: outcome.params, manifest });
-  return { ...base, decision, savedTo: req.outDir, namedCells, keystrokes };
+  return { ...base, paused: pausedSoFar(), decision, savedTo: req.outDir, namedCells, keystrokes };
 }
 
 /** What the trainer hands onValidate: the weights as they are (read before returning), and when. */

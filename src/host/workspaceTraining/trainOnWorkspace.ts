@@ -274,6 +274,7 @@ export class TrainingController implements vscode.Disposable {
       `training stopped (${result.stoppedBecause}) after ${result.steps} steps, ${shortDuration(result.seconds)}, ${shortCount(result.charsPerSecond)} chars/s on ${result.threads} thread(s); ` +
         `held-out (${result.heldOutBy}) bits/char before ${before?.toFixed(3) ?? '–'}, after ${after?.toFixed(3) ?? '–'}: ${result.decision.reason}`,
     );
+    if (result.paused) this.log.info(`training: paused for typing ${result.paused.times} time(s), ${shortDuration(result.paused.seconds)} in all (not counted against its minutes)`);
     if (!result.decision.swap || !result.savedTo) {
       const text = result.stoppedBecause === 'cancelled' ? 'Training cancelled. The working model is unchanged.' : `Kept the working model: ${result.decision.reason}.`;
       this.view.status(text, false);
