@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { closeSessionAfterSuite, REPO_ROOT, VsCodeSession, waitUntil } from './harness';
+import { closeSessionAfterSuite, LogMark, REPO_ROOT, VsCodeSession, waitUntil } from './harness';
 
 /** The offer's buttons (host/workspaceTraining/firstRunOffer.ts). */
 const OFFER_BUTTONS = ['Train Now', 'Always for New Workspaces', 'Never Here'];
@@ -13,7 +13,8 @@ const OFFER_BUTTONS = ['Train Now', 'Always for New Workspaces', 'Never Here'];
  * of its own, the offer comes once at startup; Train Now trains for about a
  * minute in the background and swaps in the better model. Then, with
  * `lstmLens.training.auto: idle`, saved edits past the threshold start a
- * retraining once the user is idle, and a keystroke holds it.
+ * retraining once the user is idle, a keystroke holds it, and a click on
+ * the status bar item cancels it.
  *
  * The workspace is 24 TypeScript files of this repository (about 77,000
  * characters, over the offer's 20,000), copied to a temporary folder.
@@ -55,7 +56,12 @@ describe('learns the workspace by itself: the first-run offer and idle retrainin
       Date.now() + 10_000,
       'the offer to stop moving',
     );
-    const file = await session!.screenshot('first-run-offer');
+    // The corner the offer stands in, with the status bar under it (docs/images/first-run-offer.png).
+    const box = (await toast.boundingBox())!;
+    const view = session!.page.viewportSize()!;
+    const file = path.join(session!.screenshotsDir, 'first-run-offer.png');
+    fs.mkdirSync(session!.screenshotsDir, { recursive: true });
+    await session!.page.screenshot({ path: file, clip: { x: box.x - 16, y: box.y - 16, width: view.width - box.x + 16, height: view.height - box.y + 16 } });
     console.log(`    screenshot: ${file}`);
     await toast.locator('.monaco-button', { hasText: 'Train Now' }).click();
     await session!.waitForExtensionLog(/first run: the user chose train$/, 30_000);
@@ -74,21 +80,7 @@ describe('learns the workspace by itself: the first-run offer and idle retrainin
     fs.mkdirSync(path.join(s.workspaceDir, '.vscode'), { recursive: true });
     fs.writeFileSync(path.join(s.workspaceDir, '.vscode', 'settings.json'), JSON.stringify({ 'lstmLens.training.auto': 'idle', 'lstmLens.training.idleRetrainChars': 1000 }, null, 2));
 
-    await s.openFile('src/idleRetrain.ts');
-    await s.press('Control+End');
-    await s.press('Enter');
-    const added = `// ${'saved edits that count toward retraining '.repeat(30)}`;
-    await s.page.keyboard.insertText(added);
-    await s.press('Control+s');
-    const saved = path.join(s.workspaceDir, 'src', 'idleRetrain.ts');
-    await waitUntil(async () => fs.readFileSync(saved, 'utf8').includes(added), Date.now() + 30_000, 'the edit saved to disk');
-
-    const mark = await s.logMark();
-    // 30 s without a keystroke, and a check every 10 s.
-    await s.waitForExtensionLog(/idle retraining: starting \(/, 120_000, undefined, mark);
-    await s.waitForExtensionLog(/training: fine-tuning .*, 1 thread, up to 0\.25 min/, 30_000, undefined, mark);
-    // In the training loop (its status line comes after the scoring of the working model).
-    await s.waitForExtensionLog(/training: training$/, 60_000, undefined, mark);
+    const mark = await saveEditsUntilIdleRetraining(s);
     // A keystroke while it trains: the run waits, and goes on 3 s after the last one.
     await s.typeText(' ');
     const done = await s.waitForExtensionLog(/training stopped \((\S+)\) after (\d+) steps/, 180_000, undefined, mark);
@@ -96,4 +88,42 @@ describe('learns the workspace by itself: the first-run offer and idle retrainin
     const paused = await s.waitForExtensionLog(/training: paused for typing (\d+) time\(s\), (\S+) in all/, 30_000, undefined, mark);
     assert.ok(Number(paused.match[1]) >= 1, paused.line);
   });
+
+  it('shows an idle run in the status bar, and a click there cancels it, keeping the working model', async function () {
+    const s = session!;
+    const mark = await saveEditsUntilIdleRetraining(s);
+    const item = s.page.locator('.statusbar-item', { hasText: /LSTM: training/ }).first();
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    await item.click();
+    await s.waitForExtensionLog(/training: cancel requested/, 30_000, undefined, mark);
+    await s.waitForExtensionLog(/training stopped \(cancelled\)/, 60_000, undefined, mark);
+    await s.page.locator('.statusbar-item', { hasText: 'LSTM: workspace (trained)' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  });
 });
+
+/**
+ * Types 1,200 characters at the end of a workspace file and saves them
+ * (over the 1,000 that lstmLens.training.idleRetrainChars asks for in this
+ * suite), then waits, touching nothing, until idle retraining has started
+ * and is in its training loop. Returns the log mark taken after the save.
+ */
+async function saveEditsUntilIdleRetraining(s: VsCodeSession): Promise<LogMark> {
+  const saved = path.join(s.workspaceDir, 'src', 'idleRetrain.ts');
+  const added = `// ${'saved edits that count toward retraining '.repeat(30)}`;
+  const copies = () => fs.readFileSync(saved, 'utf8').split(added).length - 1;
+  const before = copies();
+  await s.openFile('src/idleRetrain.ts');
+  await s.press('Control+End');
+  await s.press('Enter');
+  await s.page.keyboard.insertText(added);
+  await s.press('Control+s');
+  await waitUntil(async () => copies() > before && (await s.page.locator('.tab.active.dirty').count()) === 0, Date.now() + 30_000, 'the edit saved to disk');
+
+  const mark = await s.logMark();
+  // 30 s without a keystroke, and a check every 10 s.
+  await s.waitForExtensionLog(/idle retraining: starting \(/, 120_000, undefined, mark);
+  await s.waitForExtensionLog(/training: fine-tuning .*, 1 thread, up to 0\.25 min/, 30_000, undefined, mark);
+  // In the training loop (its status line comes after the scoring of the working model).
+  await s.waitForExtensionLog(/training: training$/, 60_000, undefined, mark);
+  return mark;
+}
