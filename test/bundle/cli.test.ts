@@ -84,6 +84,22 @@ describe('lstm-lens command line (dist/cli.js)', function () {
     assert.strictEqual(loadedHalf.manifest.training?.seq, 32, 'a patch merges into training, it does not replace it');
     const eh = lastJson(run(['eval', '--model', half, '--json', file]).stdout);
     assert.ok(Math.abs((eh.bitsPerChar as number) - (ej.bitsPerChar as number)) < 0.01 * (ej.bitsPerChar as number));
+    // export --average: the mean of the model and its half-precision copy, named in the manifest; another shape is refused.
+    const mean = path.join(dir, 'mean');
+    const m = run(['export', '--model', out, '--average', half, '--out', mean, '--json']);
+    assert.strictEqual(m.code, 0, m.stderr);
+    const [full, halfModel, meanModel] = await Promise.all([loadModel(out), loadModel(half), loadModel(mean)]);
+    assert.deepStrictEqual(meanModel.manifest.averageOf, ['model', 'half']);
+    const i = full.params.findIndex((v, j) => v !== halfModel.params[j]);
+    assert.ok(i >= 0, 'float16 rounding changed some weight');
+    assert.ok(Math.abs(meanModel.params[i] - (full.params[i] + halfModel.params[i]) / 2) < 1e-7);
+    const other = path.join(dir, 'other');
+    assert.strictEqual(run(['train', '--out', other, '--layers', '1', '--hidden', '16', '--embed', '8', '--seq', '32', '--batch', '8', '--epochs', '1', path.join(dir, 'src')]).code, 0);
+    const shapes = run(['export', '--model', out, '--average', other, '--out', path.join(dir, 'mixed')]);
+    assert.strictEqual(shapes.code, 2);
+    assertOneLineError(shapes.stderr, /model 2 is 1x16 emb8 .*model 1 is 1x32 emb8 .*only models of one shape can be averaged/);
+    assert.ok(!fs.existsSync(path.join(dir, 'mixed')), 'nothing is written for a refused average');
+
     fs.writeFileSync(patch, JSON.stringify({ spec: { hidden: [1] } }));
     const bad = run(['export', '--model', out, '--out', path.join(dir, 'bad'), '--manifest', patch]);
     assert.strictEqual(bad.code, 2);

@@ -1,12 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { averageWeights } from '../../core/model/averageWeights';
 import { ModelManifest } from '../../core/model/manifest';
 import { loadModel, saveModel } from '../../core/model/modelFiles';
 import { WeightDtype } from '../../core/model/weightsCodec';
 import { UsageError, parseArgs, requireStr, str } from '../args';
 import { note, printJson } from '../output';
 
-export const EXPORT_USAGE = 'export --model DIR --out DIR [--dtype float32|float16|uint8] [--name NAME] [--manifest PATCH.json] [--json]';
+export const EXPORT_USAGE = 'export --model DIR --out DIR [--average DIR[,DIR...]] [--dtype float32|float16|uint8] [--name NAME] [--manifest PATCH.json] [--json]';
 
 const DTYPES: readonly WeightDtype[] = ['float32', 'float16', 'uint8'];
 
@@ -14,11 +15,13 @@ const DTYPES: readonly WeightDtype[] = ['float32', 'float16', 'uint8'];
  * Writes a copy of a model, optionally with smaller weights (float16 halves
  * the size, uint8 quarters it) and an updated manifest: a new name, and
  * fields from a JSON file merged over the manifest's (one level deep, so a
- * patch of `training.corpus` keeps the rest of `training`). Used to make the
- * bundled model from a training run.
+ * patch of `training.corpus` keeps the rest of `training`). With
+ * `--average`, the weights written are the mean of --model's and those
+ * models' (one shape; the manifest is --model's, with `averageOf` naming
+ * them all). Used to make the bundled model from a training run.
  */
 export async function exportCommand(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, { values: { model: 'string', out: 'string', dtype: 'string', name: 'string', manifest: 'string' }, switches: ['json'] });
+  const a = parseArgs(argv, { values: { model: 'string', out: 'string', average: 'string', dtype: 'string', name: 'string', manifest: 'string' }, switches: ['json'] });
   if (a.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(a.positional[0])}`);
   const source = requireStr(a, 'model');
   const out = requireStr(a, 'out');
@@ -27,6 +30,17 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (path.resolve(source) === path.resolve(out)) throw new UsageError('--out must differ from --model (export writes a copy)');
 
   const model = await loadModel(source);
+  const others = (str(a, 'average') ?? '').split(',').filter(Boolean);
+  if (others.some((d) => path.resolve(d) === path.resolve(out))) throw new UsageError('--out must differ from the models averaged');
+  if (others.length > 0) {
+    const averaged = [model, ...(await Promise.all(others.map((d) => loadModel(d))))];
+    try {
+      model.params = averageWeights(averaged);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    model.manifest.averageOf = [source, ...others].map((d) => path.basename(path.resolve(d)));
+  }
   const name = str(a, 'name');
   if (name !== undefined) model.manifest.name = name;
   const patchFile = str(a, 'manifest');
@@ -35,7 +49,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
 
   const files = fs.readdirSync(out).filter((f) => f === 'model.json' || f.endsWith('.bin'));
   const bytes = files.reduce((n, f) => n + fs.statSync(path.join(out, f)).size, 0);
-  const result = { out, dtype, name: model.manifest.name, bytes, files };
+  const result = { out, dtype, name: model.manifest.name, bytes, files, ...(others.length > 0 ? { averageOf: model.manifest.averageOf } : {}) };
   if (a.flags.json) printJson(result);
   else note(`wrote ${out}: ${files.length} files, ${(bytes / 1e6).toFixed(2)} MB, ${dtype} weights`);
   return 0;

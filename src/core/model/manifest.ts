@@ -89,6 +89,8 @@ export interface ModelManifest {
   metrics?: ModelMetrics;
   cells?: Record<string, NamedCell>;
   features?: FeatureDictionaryEntry;
+  /** The weights are the mean of these models' (export --average), named by folder. */
+  averageOf?: string[];
   notes?: string;
 }
 
