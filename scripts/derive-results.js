@@ -200,8 +200,12 @@ const DERIVED = [
     build: (root) =>
       validationMeans(
         root,
-        ['A-1x256', 'B2-384a', 'C2-256a', 'D-384r', 'E-384l1', 'F-384c', 'G-512w', 'H-384s', 'I-2x384d', 'J-384c', 'J-384d', 'J-384e', 'J-384f', 'J-384g', 'K-384a', 'K-384b', 'L-384a', 'L-384b', 'previous'],
+        ['A-1x256', 'B2-384a', 'C2-256a', 'D-384r', 'E-384l1', 'F-384c', 'G-512w', 'H-384s', 'I-2x384d', 'J-384c', 'J-384d', 'J-384e', 'J-384f', 'J-384g', 'K-384a', 'K-384b', 'L-384a', 'L-384b', 'M-soup-Kab', 'M-soup-Lab', 'M-soup-KaLab', 'M-soup-KabLab', 'previous'],
         [
+          ['M-soup-KabLab', 'K-384a'],
+          ['M-soup-KaLab', 'K-384a'],
+          ['M-soup-Lab', 'K-384a'],
+          ['M-soup-Kab', 'K-384a'],
           ['L-384a', 'K-384a'],
           ['L-384b', 'K-384a'],
           ['K-384a', 'J-384g'],
