@@ -54,6 +54,15 @@ chosen=$(node -e '
   console.error(`held-out bits/char: float32 ${f32.toFixed(4)}, float16 ${f16.toFixed(4)} (${(100 * (f16 / f32 - 1)).toFixed(3)}%)`);
   console.log(f16 < f32 * 1.01 ? "float16" : "float32");')
 echo "keeping $chosen weights" >&2
+# The validation figure just measured (eval on every validation file, the state reset per file) goes into the
+# manifest in place of the trainer's own (a soup from export --average has none).
+node -e '
+  const fs = require("fs");
+  const [evalFile, patchFile] = process.argv.slice(1);
+  const r = JSON.parse(fs.readFileSync(evalFile, "utf8"));
+  fs.writeFileSync(patchFile, JSON.stringify({ metrics: { valBitsPerChar: r.bitsPerChar, valTop1: r.top1 } }));' "$work/$chosen.eval.json" "$work/metrics.json"
+node "$cli" export --model "$work/$chosen" --out "$work/$chosen.measured" --dtype "$chosen" --manifest "$work/metrics.json"
+rm -rf "$work/$chosen" && mv "$work/$chosen.measured" "$work/$chosen"
 
 # Named cells, found on the validation packages (never seen in training),
 # stored in the manifest. The files alternate between languages, so that the

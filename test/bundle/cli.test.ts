@@ -90,6 +90,7 @@ describe('lstm-lens command line (dist/cli.js)', function () {
     assert.strictEqual(m.code, 0, m.stderr);
     const [full, halfModel, meanModel] = await Promise.all([loadModel(out), loadModel(half), loadModel(mean)]);
     assert.deepStrictEqual(meanModel.manifest.averageOf, ['model', 'half']);
+    assert.ok(full.manifest.metrics?.trainBitsPerChar !== undefined && meanModel.manifest.metrics === undefined, "the first model's figures are not the mean's");
     const i = full.params.findIndex((v, j) => v !== halfModel.params[j]);
     assert.ok(i >= 0, 'float16 rounding changed some weight');
     assert.ok(Math.abs(meanModel.params[i] - (full.params[i] + halfModel.params[i]) / 2) < 1e-7);
