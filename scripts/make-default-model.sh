@@ -54,8 +54,8 @@ chosen=$(node -e '
   console.error(`held-out bits/char: float32 ${f32.toFixed(4)}, float16 ${f16.toFixed(4)} (${(100 * (f16 / f32 - 1)).toFixed(3)}%)`);
   console.log(f16 < f32 * 1.01 ? "float16" : "float32");')
 echo "keeping $chosen weights" >&2
-# The validation figure just measured (eval on every validation file, the state reset per file) goes into the
-# manifest in place of the trainer's own (a soup from export --average has none).
+# The validation figures just measured (eval on every validation file, the state reset per file) go into the
+# manifest's metrics, over the trainer's valBitsPerChar and valTop1 (a soup from export --average has none).
 node -e '
   const fs = require("fs");
   const [evalFile, patchFile] = process.argv.slice(1);

@@ -18,7 +18,8 @@ const DTYPES: readonly WeightDtype[] = ['float32', 'float16', 'uint8'];
  * patch of `training.corpus` keeps the rest of `training`). With
  * `--average`, the weights written are the mean of --model's and those
  * models' (one shape; the manifest is --model's, with `averageOf` naming
- * them all and without --model's metrics, which the mean does not have). Used to make the bundled model from a training run.
+ * them all and without --model's metrics, which the mean does not have).
+ * Used to make the bundled model from a training run.
  */
 export async function exportCommand(argv: string[]): Promise<number> {
   const a = parseArgs(argv, { values: { model: 'string', out: 'string', average: 'string', dtype: 'string', name: 'string', manifest: 'string' }, switches: ['json'] });

@@ -115,13 +115,13 @@ export async function runTrainingJob(req: TrainingJobRequest, signal: AbortSigna
 
   // Idle retraining pauses at each keystroke: between training steps, validation windows and scoring windows alike.
   const gate = req.pauseBuffer ? new PauseGate(req.pauseBuffer) : null;
-  const paused = gate ? { times: 0, ms: 0 } : null;
+  const paused = { times: 0, ms: 0 };
   // Read at each return: the scoring after training can be paused too.
-  const pausedSoFar = () => (paused ? { times: paused.times, seconds: paused.ms / 1000 } : null);
+  const pausedSoFar = () => (gate ? { times: paused.times, seconds: paused.ms / 1000 } : null);
   const pausePoint = gate
     ? async () => {
         const ms = await gate.waitWhilePaused(signal);
-        if (ms > 0 && paused) {
+        if (ms > 0) {
           paused.times++;
           paused.ms += ms;
         }
