@@ -1,6 +1,7 @@
 // Joins bench/dynamic-eval.sh's eval runs (DIR/<package>.{without,with}.json)
 // into one result file with its provenance (scripts/figure-tables.js reads it).
 // Usage: node bench/dynamic-eval-combine.js DIR OUT.json "PACKAGE ..." COMMAND
+// LOAD_NOTE (optional) is added to the machine line, e.g. "measured while other work ran".
 'use strict';
 const fs = require('fs');
 
@@ -27,7 +28,7 @@ const result = {
   total: { without: mean('without'), with: mean('with') },
   dynamicEvaluation: (({ windowChars, learningRate, decay, maxGradNorm }) => ({ windowChars, learningRate, decay, maxGradNorm }))(first.dynamicEvaluation),
   packages: rows,
-  provenance: { ...first.provenance, command, machine: `${first.provenance.machine}; measured while other work ran` },
+  provenance: { ...first.provenance, command, machine: process.env.LOAD_NOTE ? `${first.provenance.machine}; ${process.env.LOAD_NOTE}` : first.provenance.machine },
 };
 fs.writeFileSync(out, JSON.stringify(result) + '\n');
 process.stdout.write(`wrote ${out}\n`);

@@ -6,6 +6,7 @@
 # (a file that would pass it is skipped).
 # Usage (from the repository root): bench/dynamic-eval.sh OUT.json [CLI] ; CLI defaults to dist/cli.js, SPLIT to .cache/split/test.
 # EVAL_FLAGS adds eval options to both runs (e.g. "--no-document-match --no-word-memory": the model alone).
+# LOAD_NOTE is written beside the machine in the result (e.g. "measured while other work ran").
 set -euo pipefail
 out=${1:?usage: bench/dynamic-eval.sh OUT.json [CLI]}
 cli=${2:-dist/cli.js}
