@@ -436,6 +436,32 @@ const RENDERERS = {
   },
 
   /**
+   * bench concept-labels, tree-sitter labels: per language and yes/no
+   * concept, where the best cell errs (treeErrors): the yes-characters by
+   * their position in the span, the no-characters just after a span and
+   * inside strings or comments, each group's AUROC against the whole other
+   * class, and the share of its class it holds.
+   */
+  'cell-errors'(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const positives = ['span 1', 'span 2-8', 'span 9-32', 'span 33+'];
+    const negatives = ['after span', 'in a comment', 'in a string', 'elsewhere'];
+    const rows = [];
+    for (const { folder, result } of res.r.folders) {
+      for (const row of result.rows.filter((x) => x.treeErrors)) {
+        const e = row.treeErrors;
+        const total = (groups) => groups.reduce((a, g) => a + g.count, 0);
+        const show = (groups, name) => {
+          const g = groups.find((x) => x.group === name);
+          return g ? `${g.auroc.toFixed(2)} (${Math.round((100 * g.count) / total(groups))}%)` : '–';
+        };
+        rows.push([languageOf(folder), `\`${row.concept}\``, `${cellName(row.tree.cell)} ${e.auroc.toFixed(3)}`, ...positives.map((n) => show(e.positives, n)), ...negatives.map((n) => show(e.negatives, n))]);
+      }
+    }
+    return withSource(res, table(['language', 'concept', 'best cell, AUROC', ...positives.map((n) => (n === 'span 1' ? 'yes: first character of the span' : `yes: ${n.replace('span ', 'characters ')}`)), ...negatives.map((n) => (n === 'after span' ? 'no: the 2 characters after a span' : `no: ${n}`))], rows));
+  },
+
+  /**
    * bench concept-labels of several models (FILE="label"), tree-sitter
    * labels: per language and model, each concept's best cell and score,
    * the random model's score in brackets.

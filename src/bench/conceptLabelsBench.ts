@@ -2,6 +2,7 @@ import { describeCell } from '../core/cells/activations';
 import { ConceptFindings, ConceptSource, conceptLabelsFor, rankConcepts } from '../core/cells/findCellsForConcepts';
 import { randomEngineLike } from '../core/cells/randomEngineLike';
 import { RecordingEngine, recordActivations } from '../core/cells/recordActivations';
+import { CellErrors, conceptErrors } from '../core/cells/whereCellErrs';
 import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptName } from '../core/concepts/conceptNames';
 import { SyntaxParsers, labelConceptFiles } from '../core/syntax';
 
@@ -22,6 +23,8 @@ export interface ConceptLabelsRow {
   disagree: number;
   /** Recorded characters labelled yes (yes/no concepts). */
   positives?: { lexical: number; tree: number };
+  /** Yes/no concepts: where the best cell under the tree's labels disagrees with them (see whereCellErrs). */
+  treeErrors?: CellErrors;
 }
 
 export interface ConceptLabelsResult {
@@ -56,6 +59,10 @@ export async function benchConceptLabels(engine: RecordingEngine, files: readonl
   const lexicalControl = rankConcepts(control, lexicalLabels, rank);
   const treeControl = rankConcepts(control, treeLabels, rank);
 
+  const errorsOf = (concept: ConceptName): { treeErrors?: CellErrors } => {
+    const best = tree[concept];
+    return best ? { treeErrors: conceptErrors(act, treeLabels, concept, best) } : {};
+  };
   const rows = CONCEPT_NAMES.map((concept): ConceptLabelsRow => {
     const a = lexicalLabels[concept];
     const b = treeLabels[concept];
@@ -72,7 +79,7 @@ export async function benchConceptLabels(engine: RecordingEngine, files: readonl
       lexical: scoreOf(lexical, lexicalControl, concept),
       tree: scoreOf(tree, treeControl, concept),
       disagree: act.chars ? differ / act.chars : 0,
-      ...(BINARY_CONCEPTS.includes(concept) ? { positives: { lexical: posA, tree: posB } } : {}),
+      ...(BINARY_CONCEPTS.includes(concept) ? { positives: { lexical: posA, tree: posB }, ...errorsOf(concept) } : {}),
     };
   });
   return { chars: act.chars, files: files.length, treeFiles, rows };

@@ -55,6 +55,15 @@ describe('lstm-lens cells (cellsCommand)', function () {
       assert.strictEqual(typeof random.auroc === 'number', yesNo, name);
       assert.strictEqual(typeof random.rho === 'number', !yesNo, name);
       assert.ok(Number.isInteger(random.cell) && (random.kind === 'h' || random.kind === 'c'), `${name}: the control names its cell`);
+      // Where the best cell errs: yes/no concepts only, every recorded character in exactly one group.
+      const errors = c.errors as { positives: { group: string; count: number; auroc: number }[]; negatives: { group: string; count: number; auroc: number }[] } | undefined;
+      assert.strictEqual(errors !== undefined, yesNo, `${name}: error groups only for yes/no concepts`);
+      if (errors) {
+        const count = (list: { count: number }[]) => list.reduce((n, g) => n + g.count, 0);
+        assert.strictEqual(count(errors.positives) + count(errors.negatives), total, name);
+        assert.strictEqual(errors.positives[0].group, 'span 1', name);
+        for (const g of [...errors.positives, ...errors.negatives]) assert.ok(g.auroc >= 0 && g.auroc <= 1, `${name} ${g.group}`);
+      }
     }
     assert.strictEqual(j.saturation.length, 1);
     assert.ok(typeof j.saturation[0].f.right === 'number');
@@ -91,10 +100,12 @@ describe('lstm-lens cells (cellsCommand)', function () {
     const r = await run(['--model', folder.modelDir, files[0]]);
     assert.strictEqual(r.code, 0);
     const lines = r.stdout.trim().split('\n');
-    assert.strictEqual(lines.length, 8);
-    assert.strictEqual(lines[7], 'concept labels: tree-sitter for 1 file (typescript)');
+    // A line per concept, and under each yes/no concept's the groups where its cell errs.
+    assert.strictEqual(lines.length, 11);
+    assert.strictEqual(lines[10], 'concept labels: tree-sitter for 1 file (typescript)');
     assert.match(lines[1], /^inString\s+layer 0 [hc]\[\d+\]\s+AUROC \d\.\d{3}\s+r\s+-?\d\.\d{3}\s+\(random model: AUROC \d\.\d{3}/);
-    assert.match(lines[3], /^indentDepth\s+layer 0 [hc]\[\d+\]\s+rho\s+-?\d\.\d{3}\s+r\s+-?\d\.\d{3}\s+\(random model: rho/);
+    assert.match(lines[2], /^\s+where it errs, AUROC per group: yes span 1 \d\.\d\d, span 2-8 \d\.\d\d.*; no after span \d\.\d\d, in a comment \d\.\d\d, elsewhere \d\.\d\d$/);
+    assert.match(lines[5], /^indentDepth\s+layer 0 [hc]\[\d+\]\s+rho\s+-?\d\.\d{3}\s+r\s+-?\d\.\d{3}\s+\(random model: rho/);
   });
 
   it('labels the concepts from each file\'s grammar, the lexers with --lexical or where none is shipped', async () => {

@@ -353,6 +353,32 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     }
   });
 
+  it('lays out where the best cell errs (bench concept-labels treeErrors), each group with its share of its class', () => {
+    const provenance = { command: 'lstm-lens bench concept-labels --model m --json .cache/split/validation/typescript', settings: null, weights: { file: 'weights-aaaaaaaaaaaa.bin', sha256: 'x' }, date: '2026-12-06T00:00:00.000Z', machine: 'Test CPU, 2 cores' };
+    const pick = { cell: 'layer 0 c[132]', score: 0.92, randomCell: 'layer 0 h[1]', randomScore: 0.75 };
+    const treeErrors = {
+      auroc: 0.922,
+      positives: [{ group: 'span 1', count: 10, auroc: 0.7 }, { group: 'span 2-8', count: 70, auroc: 0.96 }, { group: 'span 33+', count: 20, auroc: 0.81 }],
+      negatives: [{ group: 'after span', count: 20, auroc: 0.6 }, { group: 'in a comment', count: 300, auroc: 0.704 }, { group: 'elsewhere', count: 680, auroc: 0.97 }],
+    };
+    const rows = [
+      { concept: 'inString', lexical: pick, tree: pick, disagree: 0, positives: { lexical: 100, tree: 100 }, treeErrors },
+      { concept: 'indentDepth', lexical: pick, tree: pick, disagree: 0 },
+    ];
+    const dir = scratch({
+      'README.md': '<!-- figures:cell-errors e.json -->\n<!-- /figures:cell-errors -->\n',
+      'bench/results/e.json': JSON.stringify({ folders: [{ folder: '.cache/split/validation/typescript', result: { rows } }], provenance }),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      assert.match(text, /\| TypeScript \| `inString` \| c\[132\] 0\.922 \| 0\.70 \(10%\) \| 0\.96 \(70%\) \| – \| 0\.81 \(20%\) \| 0\.60 \(2%\) \| 0\.70 \(30%\) \| – \| 0\.97 \(68%\) \|/);
+      assert.doesNotMatch(text, /`indentDepth`/, 'counts have no error groups');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lists one-minute fine-tuning runs under several recipes with their change in bits/char', () => {
     const provenance = { command: 'lstm-lens bench workspace --dir d --minutes 1', settings: { minutes: 1 }, weights: { file: 'weights-aaaaaaaaaaaa.bin', sha256: 'x' }, date: '2026-12-05T00:00:00.000Z', machine: 'Test CPU, 2 cores' };
     const run = (learningRate: number, batch: number, after: number) => ({ learningRate, batch, threads: 1, trainSeconds: 61.2, before: { bitsPerChar: 2, keystrokesSaved: 0.3 }, after: { bitsPerChar: after, keystrokesSaved: 0.4 } });

@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../../core/atomicWrite';
 import { CellRef, cellValues, describeCell } from '../../core/cells/activations';
 import { CellsForConcepts, ConceptFinding, ConceptSource, findCellsForConcepts } from '../../core/cells/findCellsForConcepts';
 import { CellScore } from '../../core/cells/rankCellsForConcept';
+import { CellErrors, ErrorGroup } from '../../core/cells/whereCellErrs';
 import { HeatmapFile, heatmapHtml } from '../../core/cells/heatmapHtml';
 import { storeNamedCells } from '../../core/cells/namedCells';
 import { CONCEPT_NAMES, ConceptName } from '../../core/concepts/conceptNames';
@@ -114,7 +115,10 @@ async function cellsOn(a: ParsedArgs, location: string, model: Model, files: Con
     });
   } else {
     process.stdout.write(`${formatCount(result.chars)} characters, ${result.bitsPerChar.toFixed(3)} bits/char, ${seconds.toFixed(1)}s\n`);
-    for (const name of CONCEPT_NAMES) process.stdout.write(conceptLine(result, name) + '\n' + (features && features.concepts[name] ? featureLine(features, name) + '\n' : ''));
+    for (const name of CONCEPT_NAMES) {
+      const errors = result.concepts[name]?.errors;
+      process.stdout.write(conceptLine(result, name) + '\n' + (errors ? errorsLine(errors) + '\n' : '') + (features && features.concepts[name] ? featureLine(features, name) + '\n' : ''));
+    }
     process.stdout.write(`concept labels: ${labelSummary(labelledBy)}\n`);
     if (syntax) for (const line of syntaxLines(syntax, a.positional)) process.stdout.write(line + '\n');
   }
@@ -135,6 +139,8 @@ function conceptJson(result: CellsForConcepts, name: ConceptName, features: Cell
     ...(random ? { random: { layer: random.layer, cell: random.cell, kind: random.kind, ...scoreJson(random) } } : {}),
     ...(best.probe ? { probe: probeJson(best) } : {}),
     top: best.top.slice(1).map((c) => ({ layer: c.layer, cell: c.cell, kind: c.kind, ...scoreJson(c) })),
+    // Where the best cell errs: each group's AUROC against the whole other class.
+    ...(best.errors ? { errors: errorsJson(best.errors) } : {}),
     ...(feature ? { feature } : {}),
   };
 }
@@ -147,6 +153,17 @@ function scoreJson(s: CellScore) {
     ...(s.rho !== undefined ? { rho: round(s.rho) } : {}),
     sign: s.sign,
   };
+}
+
+function errorsJson(e: CellErrors) {
+  const groups = (list: ErrorGroup[]) => list.map((g) => ({ group: g.group, count: g.count, auroc: round(g.auroc) }));
+  return { positives: groups(e.positives), negatives: groups(e.negatives) };
+}
+
+/** The error groups on one line: the yes-characters by position in the span, then the no-characters by where they are. */
+function errorsLine(e: CellErrors): string {
+  const groups = (list: ErrorGroup[]) => list.map((g) => `${g.group} ${g.auroc.toFixed(2)}`).join(', ');
+  return `${''.padEnd(15)}where it errs, AUROC per group: yes ${groups(e.positives)}; no ${groups(e.negatives)}`;
 }
 
 function probeJson(best: ConceptFinding) {

@@ -7,6 +7,7 @@ import { CellScore, rankCellsForConcepts } from './rankCellsForConcept';
 import { randomEngineLike } from './randomEngineLike';
 import { RecordOptions, RecordingEngine, recordActivations } from './recordActivations';
 import { SparseProbe } from './sparseProbe';
+import { CellErrors, conceptErrors } from './whereCellErrs';
 
 export interface ConceptSource {
   name?: string;
@@ -37,6 +38,8 @@ export interface ConceptFinding extends CellScore {
   probe: SparseProbe | null;
   /** Characters where a yes/no concept is yes. */
   positives?: number;
+  /** Yes/no concepts of the model itself (not the random control): where the best cell errs (see whereCellErrs). */
+  errors?: CellErrors;
 }
 
 /** null for a concept that is constant over the files (nothing to correlate with). */
@@ -80,6 +83,10 @@ function describeModel(
 ): { result: CellsForConcepts; labels: Record<ConceptName, Float32Array> } {
   progress('recording the model');
   const { act, labels, concepts, bitsPerChar } = measure(engine, files, null, opts, progress);
+  for (const name of BINARY_CONCEPTS) {
+    const best = concepts[name];
+    if (best) best.errors = conceptErrors(act, labels, name, best);
+  }
   const result: CellsForConcepts = {
     chars: act.chars,
     files: files.map((f, k) => {

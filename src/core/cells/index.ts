@@ -21,3 +21,5 @@ export { DEFAULT_MAX_RECORDED_CHARS, recordActivations, shareBudget } from './re
 export type { RecordOptions, RecordingEngine } from './recordActivations';
 export { fitSparseProbe } from './sparseProbe';
 export type { SparseProbe, SparseProbeOptions } from './sparseProbe';
+export { conceptErrors, whereCellErrs } from './whereCellErrs';
+export type { CellErrors, ErrorGroup, Region } from './whereCellErrs';
