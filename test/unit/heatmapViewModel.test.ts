@@ -107,6 +107,24 @@ describe('heatmap view model', () => {
     assert.strictEqual(str!.group, 'inString');
   });
 
+  it('says where a concept\'s best cell reads worst: a quote cell that also fires on comment text', () => {
+    // Layer 0 c[2] is on in strings, and on every other character of comments; everything else is noise.
+    const act = synthetic(text.length, (t, l, k, j) => {
+      if (l === 0 && k === 'c' && j === 2) return 2 * labels.inString[t] + 2 * labels.inComment[t] * (t % 2) + jitter(t, j);
+      return jitter(t, j + 10 * l);
+    });
+    const entries = conceptCells(act, labels, 0, undefined);
+    const str = entries.filter((e) => e.group === 'inString');
+    assert.deepStrictEqual(str[0].ref, { layer: 0, cell: 2, kind: 'c' });
+    assert.match(str[0].detail, / · weakest on comment text \(AUROC 0\.\d\d\)$/);
+    // Only the best (first) cell of a yes/no concept says it; counts never do.
+    for (const e of entries) {
+      const first = entries.find((x) => x.group === e.group) === e;
+      const yesNo = ['inString', 'inComment', 'inIfCondition'].includes(e.group ?? '');
+      assert.strictEqual(e.detail.includes(' · weakest on '), first && yesNo, `${e.title}: ${e.detail}`);
+    }
+  });
+
   it('lists per concept the cells that beat the random-init control, with the control beside each', () => {
     // Three string cells of decreasing quality; the control's best string cell is middling.
     const act = synthetic(text.length, (t, l, k, j) => {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { whereCellErrs } from '../../src/core/cells/whereCellErrs';
+import { weakestGroup, whereCellErrs } from '../../src/core/cells/whereCellErrs';
 
 /** Labels from a picture: `x` is yes, anything else no. */
 const picture = (s: string) => Float32Array.from(s, (c) => (c === 'x' ? 1 : 0));
@@ -52,5 +52,21 @@ describe('whereCellErrs: where a cell and a yes/no concept disagree', () => {
       e.negatives.map((g) => [g.group, g.count]),
       [['after span', 2], ['elsewhere', 2]],
     );
+  });
+});
+
+describe('weakestGroup', () => {
+  const groups = (list: [string, number, number][]) => list.map(([group, count, auroc]) => ({ group, count, auroc }));
+
+  it('names the group read worst among those big enough, on either side', () => {
+    const e = { auroc: 0.9, positives: groups([['span 1', 1, 0.2], ['span 2-8', 99, 0.95]]), negatives: groups([['in a comment', 30, 0.7], ['elsewhere', 70, 0.99]]) };
+    // span 1 is 1% of the yes-characters: too small to speak for the cell.
+    assert.deepStrictEqual(weakestGroup(e), { group: 'in a comment', count: 30, auroc: 0.7, side: 'no', share: 0.3 });
+    assert.strictEqual(weakestGroup(e, 0.01)?.group, 'span 1');
+  });
+
+  it('says nothing for a cell with no group below its overall figure', () => {
+    const e = { auroc: 1, positives: groups([['span 1', 10, 1]]), negatives: groups([['elsewhere', 10, 1]]) };
+    assert.strictEqual(weakestGroup(e), null);
   });
 });

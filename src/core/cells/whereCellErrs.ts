@@ -141,3 +141,26 @@ export function conceptErrors(act: Activations, labels: Record<ConceptName, Arra
     act.segments.map((s) => s.start),
   );
 }
+
+/**
+ * The group a cell reads worst, among those holding at least minShare of
+ * their class and reading below the cell's overall AUROC (null when none
+ * does: a cell with no weak spot has nothing to say).
+ */
+export interface WeakestGroup extends ErrorGroup {
+  side: 'yes' | 'no';
+  /** Share of its class (yes- or no-characters) the group holds. */
+  share: number;
+}
+
+export function weakestGroup(e: CellErrors, minShare = 0.02): WeakestGroup | null {
+  let worst: WeakestGroup | null = null;
+  for (const [side, groups] of [['yes', e.positives], ['no', e.negatives]] as const) {
+    const total = groups.reduce((n, g) => n + g.count, 0);
+    for (const g of groups) {
+      const share = total > 0 ? g.count / total : 0;
+      if (share >= minShare && g.auroc < e.auroc && (!worst || g.auroc < worst.auroc)) worst = { ...g, side, share };
+    }
+  }
+  return worst;
+}

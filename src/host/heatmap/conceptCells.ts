@@ -9,6 +9,7 @@
  */
 import { Activations, CellRef, describeCell } from '../../core/cells/activations';
 import { CellScore, ConceptRanking, RankSlicing, rankCellsForConcepts, rankCellsForConceptsSliced } from '../../core/cells/rankCellsForConcept';
+import { CellErrors, WeakestGroup, conceptErrors, weakestGroup } from '../../core/cells/whereCellErrs';
 import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptLabels, ConceptName } from '../../core/concepts/conceptNames';
 import { Language } from '../../core/concepts/language';
 import { LabelSource, SyntaxParsers, labelText } from '../../core/syntax';
@@ -63,12 +64,46 @@ function byName(rankings: ConceptRanking[]): ConceptRankings {
   return Object.fromEntries(CONCEPT_NAMES.map((name, k) => [name, rankings[k]])) as ConceptRankings;
 }
 
+/** Where each yes/no concept's best cell errs on the window. */
+export type ConceptErrors = Partial<Record<ConceptName, CellErrors>>;
+
+/** conceptErrors of each yes/no concept's best cell on a window recording; `labels` are the whole file's. */
+export function conceptErrorsOnWindow(act: Activations, labels: ConceptLabels, windowStart: number, rankings: ConceptRankings): ConceptErrors {
+  const windowed = {} as Record<ConceptName, ArrayLike<number>>;
+  for (const name of CONCEPT_NAMES) windowed[name] = labels[name].subarray(windowStart, windowStart + act.chars);
+  const out: ConceptErrors = {};
+  for (const name of BINARY_CONCEPTS) {
+    const best = rankings[name].cells[0];
+    if (!rankings[name].constant && best) out[name] = conceptErrors(act, windowed, name, best);
+  }
+  return out;
+}
+
+const CONCEPT_NOUNS: Partial<Record<ConceptName, string>> = { inString: 'a string', inComment: 'a comment', inIfCondition: 'an if-condition' };
+
+/** A weakest group in words: "comment text", "characters 33 and on of a string"... */
+export function describeWeakest(concept: ConceptName, w: WeakestGroup): string {
+  const noun = CONCEPT_NOUNS[concept] ?? 'a span';
+  const words: Record<string, string> = {
+    'span 1': `the first character of ${noun}`,
+    'span 2-8': `characters 2 to 8 of ${noun}`,
+    'span 9-32': `characters 9 to 32 of ${noun}`,
+    'span 33+': `characters 33 and on of ${noun}`,
+    'after span': `the 2 characters after ${noun}`,
+    'in a comment': 'comment text',
+    'in a string': 'string text',
+    elsewhere: 'other code',
+  };
+  return `${words[w.group] ?? w.group} (AUROC ${w.auroc.toFixed(2)})`;
+}
+
 /**
  * The list: the model card's cells, then per concept the cells of `real`
  * whose score beats the control's best (`random`, when measured), at least
- * the best one, flagged when even it does not.
+ * the best one, flagged when even it does not. With `errors`, a yes/no
+ * concept's best cell says where it reads worst (at least 2% of its class).
  */
-export function conceptEntries(named: Record<string, NamedCell> | undefined, real: ConceptRankings, random?: ConceptRankings): CellEntry[] {
+export function conceptEntries(named: Record<string, NamedCell> | undefined, real: ConceptRankings, random?: ConceptRankings, errors?: ConceptErrors): CellEntry[] {
   const out: CellEntry[] = [];
   for (const [name, c] of Object.entries(named ?? {})) {
     const ref: CellRef = { layer: c.layer, cell: c.cell, kind: c.kind };
@@ -81,11 +116,14 @@ export function conceptEntries(named: Record<string, NamedCell> | undefined, rea
     const bar = control ? strength(control) : -Infinity;
     const shown = ranking.cells.filter((c, i) => i === 0 || strength(c) > bar);
     const controlText = control ? ` · random model ${scoreText(control.auroc, control.rho)}` : random ? '' : ' · random model: measuring…';
-    for (const c of shown) {
+    const errs = errors?.[name];
+    const weakest = errs ? weakestGroup(errs) : null;
+    shown.forEach((c, i) => {
       const ref: CellRef = { layer: c.layer, cell: c.cell, kind: c.kind };
       const below = control && strength(c) <= bar ? ' (not above the random model)' : '';
-      out.push({ ref, title: `${name} · ${describeCell(ref)}`, detail: `this file: ${scoreText(c.auroc, c.rho)} · r = ${fmt(c.r)}${controlText}${below}`, group: name });
-    }
+      const weak = i === 0 && weakest ? ` · weakest on ${describeWeakest(name, weakest)}` : '';
+      out.push({ ref, title: `${name} · ${describeCell(ref)}`, detail: `this file: ${scoreText(c.auroc, c.rho)} · r = ${fmt(c.r)}${controlText}${below}${weak}`, group: name });
+    });
   }
   return out;
 }
@@ -94,7 +132,7 @@ export function conceptEntries(named: Record<string, NamedCell> | undefined, rea
 export function conceptCells(act: Activations, labels: ConceptLabels, windowStart: number, named: Record<string, NamedCell> | undefined, control?: Activations): CellEntry[] {
   const real = rankConceptsOnWindow(act, labels, windowStart);
   const random = control ? rankConceptsOnWindow(control, labels, windowStart, 1) : undefined;
-  return conceptEntries(named, real, random);
+  return conceptEntries(named, real, random, conceptErrorsOnWindow(act, labels, windowStart, real));
 }
 
 /** What ranks a cell: AUROC (sign-free) for yes/no concepts, |ρ| for counts. */

@@ -25,7 +25,7 @@ import { exportHeatmapHtml } from './exportHtml';
 import { MAX_HYPOTHESIS_CELLS, hypothesisInWindow } from './hypothesis';
 import { CellEntry, FeatureEntry, HostMessage, ModelShape, TrackSpec, ViewState, WebviewMessage, defaultViewState, parseViewState, parseWebviewMessage } from './protocol';
 import { applyIntent } from './viewChanges';
-import { CONCEPT_CANDIDATES, ConceptRankings, conceptEntries, labelFileConcepts, rankConceptsOnWindowSliced } from './conceptCells';
+import { CONCEPT_CANDIDATES, ConceptErrors, ConceptRankings, conceptEntries, conceptErrorsOnWindow, labelFileConcepts, rankConceptsOnWindowSliced } from './conceptCells';
 import { TrackFeatures, buildTracks, gateChart, selectionCells } from './viewModel';
 import { webviewHtml } from './webviewHtml';
 
@@ -60,6 +60,8 @@ interface Recording {
   model: LoadedModel;
   /** The window's concept rankings, and the list shown (rebuilt when the random control is measured). */
   rankings: ConceptRankings;
+  /** Where each yes/no concept's best cell errs on the window. */
+  errors: ConceptErrors;
   concepts: CellEntry[];
   /** The window read through the model's dictionary, when it has one. */
   features?: WindowFeatures & { findings: FeatureFindings; names: Map<number, string> };
@@ -297,7 +299,8 @@ export class HeatmapController implements vscode.Disposable {
     if (!current()) return;
     const rankings = await rankConceptsOnWindowSliced(act, conceptLabels, win.start, CONCEPT_CANDIDATES, { yieldNow, isCancelled: () => !current() });
     if (!rankings || !current()) return;
-    const concepts = conceptEntries(model.model.manifest.cells, rankings);
+    const errors = conceptErrorsOnWindow(act, conceptLabels, win.start, rankings);
+    const concepts = conceptEntries(model.model.manifest.cells, rankings, undefined, errors);
     const dictionary = await this.dictionaryFor(model);
     let features: Recording['features'];
     if (dictionary.dict) {
@@ -307,7 +310,7 @@ export class HeatmapController implements vscode.Disposable {
       features = { ...codes, findings, names: featureNames(findings) };
     }
     const featureList = features ? featureEntries(features.findings) : [];
-    const rec: Recording = { uri, version, text, conceptLabels, labelledBy, win, act, model, rankings, concepts, features, featureList };
+    const rec: Recording = { uri, version, text, conceptLabels, labelledBy, win, act, model, rankings, errors, concepts, features, featureList };
     this.rec = rec;
     this.setView(this.view.tracks.length === 0 ? { ...this.view, tracks: defaultTracks(concepts, model.model.manifest.cells) } : this.view);
     this.sendAll();
@@ -330,7 +333,7 @@ export class HeatmapController implements vscode.Disposable {
     if (!act) return;
     const random = await rankConceptsOnWindowSliced(act, rec.conceptLabels, rec.win.start, 1, { yieldNow, isCancelled: () => !live() });
     if (!random || !live()) return;
-    rec.concepts = conceptEntries(rec.model.model.manifest.cells, rec.rankings, random);
+    rec.concepts = conceptEntries(rec.model.model.manifest.cells, rec.rankings, random, rec.errors);
     this.log.info(`heatmap: random-init control measured on ${act.chars} chars in ${(performance.now() - t0).toFixed(0)} ms`);
     this.post({ type: 'conceptCells', entries: rec.concepts, labelledBy: rec.labelledBy });
     if (rec.features) await this.measureFeatureControl(rec, act, live);
