@@ -462,6 +462,28 @@ const RENDERERS = {
   },
 
   /**
+   * bench concept-labels, tree-sitter labels: per language and count
+   * concept, the best cell's mean in each band of the count (treeCurve),
+   * signed to rise with it, and the share of characters in the band.
+   */
+  'count-curves'(root, [arg]) {
+    const res = readResult(root, arg.file);
+    const bands = ['0', '1', '2-3', '4-7', '8-15', '16-31', '32-63', '64+'];
+    const rows = [];
+    for (const { folder, result } of res.r.folders) {
+      for (const row of result.rows.filter((x) => x.treeCurve)) {
+        const total = row.treeCurve.reduce((a, b) => a + b.count, 0);
+        const show = (name) => {
+          const b = row.treeCurve.find((x) => x.band === name);
+          return b ? `${signed(b.mean, 2)} (${Math.round((100 * b.count) / total)}%)` : '–';
+        };
+        rows.push([languageOf(folder), `\`${row.concept}\``, `${cellName(row.tree.cell)} ρ ${signed(row.tree.score, 2)}`, ...bands.map(show)]);
+      }
+    }
+    return withSource(res, table(['language', 'concept', 'best cell', ...bands.map((b) => `level ${b}`)], rows));
+  },
+
+  /**
    * bench concept-labels of several models (FILE="label"), tree-sitter
    * labels: per language and model, each concept's best cell and score,
    * the random model's score in brackets.

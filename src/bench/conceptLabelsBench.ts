@@ -1,4 +1,5 @@
-import { describeCell } from '../core/cells/activations';
+import { cellValues, describeCell } from '../core/cells/activations';
+import { CountBand, countCurve } from '../core/cells/countCurve';
 import { ConceptFindings, ConceptSource, conceptLabelsFor, rankConcepts } from '../core/cells/findCellsForConcepts';
 import { randomEngineLike } from '../core/cells/randomEngineLike';
 import { RecordingEngine, recordActivations } from '../core/cells/recordActivations';
@@ -25,6 +26,8 @@ export interface ConceptLabelsRow {
   positives?: { lexical: number; tree: number };
   /** Yes/no concepts: where the best cell under the tree's labels disagrees with them (see whereCellErrs). */
   treeErrors?: CellErrors;
+  /** Counts: the best cell's mean per band of the count (see countCurve). */
+  treeCurve?: CountBand[];
 }
 
 export interface ConceptLabelsResult {
@@ -63,6 +66,10 @@ export async function benchConceptLabels(engine: RecordingEngine, files: readonl
     const best = tree[concept];
     return best ? { treeErrors: conceptErrors(act, treeLabels, concept, best) } : {};
   };
+  const curveOf = (concept: ConceptName): { treeCurve?: CountBand[] } => {
+    const best = tree[concept];
+    return best ? { treeCurve: countCurve(cellValues(act, best), treeLabels[concept], best.sign) } : {};
+  };
   const rows = CONCEPT_NAMES.map((concept): ConceptLabelsRow => {
     const a = lexicalLabels[concept];
     const b = treeLabels[concept];
@@ -79,7 +86,7 @@ export async function benchConceptLabels(engine: RecordingEngine, files: readonl
       lexical: scoreOf(lexical, lexicalControl, concept),
       tree: scoreOf(tree, treeControl, concept),
       disagree: act.chars ? differ / act.chars : 0,
-      ...(BINARY_CONCEPTS.includes(concept) ? { positives: { lexical: posA, tree: posB }, ...errorsOf(concept) } : {}),
+      ...(BINARY_CONCEPTS.includes(concept) ? { positives: { lexical: posA, tree: posB }, ...errorsOf(concept) } : curveOf(concept)),
     };
   });
   return { chars: act.chars, files: files.length, treeFiles, rows };

@@ -64,6 +64,13 @@ describe('lstm-lens cells (cellsCommand)', function () {
         assert.strictEqual(errors.positives[0].group, 'span 1', name);
         for (const g of [...errors.positives, ...errors.negatives]) assert.ok(g.auroc >= 0 && g.auroc <= 1, `${name} ${g.group}`);
       }
+      // Counts: the cell's mean per band of the count, every recorded character in one band.
+      const curve = c.curve as { band: string; count: number; mean: number }[] | undefined;
+      assert.strictEqual(curve !== undefined, !yesNo, `${name}: a curve only for counts`);
+      if (curve) {
+        assert.strictEqual(curve.reduce((n, b) => n + b.count, 0), total, name);
+        assert.strictEqual(curve[0].band, '0', name);
+      }
     }
     assert.strictEqual(j.saturation.length, 1);
     assert.ok(typeof j.saturation[0].f.right === 'number');
@@ -100,9 +107,10 @@ describe('lstm-lens cells (cellsCommand)', function () {
     const r = await run(['--model', folder.modelDir, files[0]]);
     assert.strictEqual(r.code, 0);
     const lines = r.stdout.trim().split('\n');
-    // A line per concept, and under each yes/no concept's the groups where its cell errs.
-    assert.strictEqual(lines.length, 11);
-    assert.strictEqual(lines[10], 'concept labels: tree-sitter for 1 file (typescript)');
+    // A line per concept; under each yes/no concept's the groups where its cell errs, under each count's the cell's mean by level.
+    assert.strictEqual(lines.length, 14);
+    assert.strictEqual(lines[13], 'concept labels: tree-sitter for 1 file (typescript)');
+    assert.match(lines[6], /^\s+mean by level \(rises where it counts\): 0 -?\d\.\d\d, 1 -?\d\.\d\d/);
     assert.match(lines[1], /^inString\s+layer 0 [hc]\[\d+\]\s+AUROC \d\.\d{3}\s+r\s+-?\d\.\d{3}\s+\(random model: AUROC \d\.\d{3}/);
     assert.match(lines[2], /^\s+where it errs, AUROC per group: yes span 1 \d\.\d\d, span 2-8 \d\.\d\d.*; no after span \d\.\d\d, in a comment \d\.\d\d, elsewhere \d\.\d\d$/);
     assert.match(lines[5], /^indentDepth\s+layer 0 [hc]\[\d+\]\s+rho\s+-?\d\.\d{3}\s+r\s+-?\d\.\d{3}\s+\(random model: rho/);

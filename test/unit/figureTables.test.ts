@@ -379,6 +379,28 @@ describe('scripts/figure-tables.js: the docs\' figures come from bench/results/'
     }
   });
 
+  it('lays out a count cell\'s mean per level band (bench concept-labels treeCurve), with each band\'s share of the characters', () => {
+    const provenance = { command: 'lstm-lens bench concept-labels --model m --json .cache/split/validation/python', settings: null, weights: { file: 'weights-aaaaaaaaaaaa.bin', sha256: 'x' }, date: '2026-12-06T00:00:00.000Z', machine: 'Test CPU, 2 cores' };
+    const pick = { cell: 'layer 0 c[62]', score: 0.85, randomCell: 'layer 0 h[1]', randomScore: -0.31 };
+    const treeCurve = [{ band: '0', count: 50, mean: -1.234 }, { band: '1', count: 30, mean: 0.5 }, { band: '4-7', count: 20, mean: 0.61 }];
+    const rows = [
+      { concept: 'indentDepth', lexical: pick, tree: pick, disagree: 0, treeCurve },
+      { concept: 'inString', lexical: pick, tree: pick, disagree: 0, positives: { lexical: 1, tree: 1 } },
+    ];
+    const dir = scratch({
+      'README.md': '<!-- figures:count-curves e.json -->\n<!-- /figures:count-curves -->\n',
+      'bench/results/e.json': JSON.stringify({ folders: [{ folder: '.cache/split/validation/python', result: { rows } }], provenance }),
+    });
+    try {
+      execFileSync(process.execPath, [path.join(dir, 'scripts', 'figure-tables.js')], { stdio: 'pipe' });
+      const text = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      assert.match(text, /\| Python \| `indentDepth` \| c\[62\] ρ 0\.85 \| −1\.23 \(50%\) \| 0\.50 \(30%\) \| – \| 0\.61 \(20%\) \| – \| – \| – \| – \|/);
+      assert.doesNotMatch(text, /`inString`/, 'yes/no concepts have no curve');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lists one-minute fine-tuning runs under several recipes with their change in bits/char', () => {
     const provenance = { command: 'lstm-lens bench workspace --dir d --minutes 1', settings: { minutes: 1 }, weights: { file: 'weights-aaaaaaaaaaaa.bin', sha256: 'x' }, date: '2026-12-05T00:00:00.000Z', machine: 'Test CPU, 2 cores' };
     const run = (learningRate: number, batch: number, after: number) => ({ learningRate, batch, threads: 1, trainSeconds: 61.2, before: { bitsPerChar: 2, keystrokesSaved: 0.3 }, after: { bitsPerChar: after, keystrokesSaved: 0.4 } });

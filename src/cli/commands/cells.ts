@@ -5,6 +5,7 @@ import { CellRef, cellValues, describeCell } from '../../core/cells/activations'
 import { CellsForConcepts, ConceptFinding, ConceptSource, findCellsForConcepts } from '../../core/cells/findCellsForConcepts';
 import { CellScore } from '../../core/cells/rankCellsForConcept';
 import { CellErrors, ErrorGroup } from '../../core/cells/whereCellErrs';
+import { CountBand } from '../../core/cells/countCurve';
 import { HeatmapFile, heatmapHtml } from '../../core/cells/heatmapHtml';
 import { storeNamedCells } from '../../core/cells/namedCells';
 import { CONCEPT_NAMES, ConceptName } from '../../core/concepts/conceptNames';
@@ -117,7 +118,10 @@ async function cellsOn(a: ParsedArgs, location: string, model: Model, files: Con
     process.stdout.write(`${formatCount(result.chars)} characters, ${result.bitsPerChar.toFixed(3)} bits/char, ${seconds.toFixed(1)}s\n`);
     for (const name of CONCEPT_NAMES) {
       const errors = result.concepts[name]?.errors;
-      process.stdout.write(conceptLine(result, name) + '\n' + (errors ? errorsLine(errors) + '\n' : '') + (features && features.concepts[name] ? featureLine(features, name) + '\n' : ''));
+      const curve = result.concepts[name]?.curve;
+      process.stdout.write(
+        conceptLine(result, name) + '\n' + (errors ? errorsLine(errors) + '\n' : '') + (curve ? curveLine(curve) + '\n' : '') + (features && features.concepts[name] ? featureLine(features, name) + '\n' : ''),
+      );
     }
     process.stdout.write(`concept labels: ${labelSummary(labelledBy)}\n`);
     if (syntax) for (const line of syntaxLines(syntax, a.positional)) process.stdout.write(line + '\n');
@@ -141,6 +145,8 @@ function conceptJson(result: CellsForConcepts, name: ConceptName, features: Cell
     top: best.top.slice(1).map((c) => ({ layer: c.layer, cell: c.cell, kind: c.kind, ...scoreJson(c) })),
     // Where the best cell errs: each group's AUROC against the whole other class.
     ...(best.errors ? { errors: errorsJson(best.errors) } : {}),
+    // Counts: the cell's mean per band of the count, signed to rise with it.
+    ...(best.curve ? { curve: best.curve.map((b) => ({ band: b.band, count: b.count, mean: round(b.mean) })) } : {}),
     ...(feature ? { feature } : {}),
   };
 }
@@ -158,6 +164,11 @@ function scoreJson(s: CellScore) {
 function errorsJson(e: CellErrors) {
   const groups = (list: ErrorGroup[]) => list.map((g) => ({ group: g.group, count: g.count, auroc: round(g.auroc) }));
   return { positives: groups(e.positives), negatives: groups(e.negatives) };
+}
+
+/** A count cell's curve on one line: its mean per band, signed to rise with the count. */
+function curveLine(curve: CountBand[]): string {
+  return `${''.padEnd(15)}mean by level (rises where it counts): ${curve.map((b) => `${b.band} ${b.mean.toFixed(2)}`).join(', ')}`;
 }
 
 /** The error groups on one line: the yes-characters by position in the span, then the no-characters by where they are. */

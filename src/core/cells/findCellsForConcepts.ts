@@ -1,7 +1,8 @@
 import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptLabels, ConceptName } from '../concepts/conceptNames';
 import { labelConcepts } from '../concepts/labelConcepts';
 import { Language } from '../concepts/language';
-import { Activations } from './activations';
+import { Activations, cellValues } from './activations';
+import { CountBand, countCurve } from './countCurve';
 import { LayerGateSaturation, gateSaturation } from './gateSaturation';
 import { CellScore, rankCellsForConcepts } from './rankCellsForConcept';
 import { randomEngineLike } from './randomEngineLike';
@@ -40,6 +41,8 @@ export interface ConceptFinding extends CellScore {
   positives?: number;
   /** Yes/no concepts of the model itself (not the random control): where the best cell errs (see whereCellErrs). */
   errors?: CellErrors;
+  /** Counts, of the model itself: the best cell's mean per band of the count (see countCurve). */
+  curve?: CountBand[];
 }
 
 /** null for a concept that is constant over the files (nothing to correlate with). */
@@ -83,9 +86,11 @@ function describeModel(
 ): { result: CellsForConcepts; labels: Record<ConceptName, Float32Array> } {
   progress('recording the model');
   const { act, labels, concepts, bitsPerChar } = measure(engine, files, null, opts, progress);
-  for (const name of BINARY_CONCEPTS) {
+  for (const name of CONCEPT_NAMES) {
     const best = concepts[name];
-    if (best) best.errors = conceptErrors(act, labels, name, best);
+    if (!best) continue;
+    if (BINARY_CONCEPTS.includes(name)) best.errors = conceptErrors(act, labels, name, best);
+    else best.curve = countCurve(cellValues(act, best), labels[name], best.sign);
   }
   const result: CellsForConcepts = {
     chars: act.chars,

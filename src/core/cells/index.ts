@@ -2,6 +2,8 @@ export { activationBytes, cellValues, describeCell, trackOf } from './activation
 export type { ActivationTrack, Activations, CellKind, CellRef, RecordedSegment } from './activations';
 export { auroc } from './auroc';
 export { pearson, trackCorrelations } from './correlation';
+export { countCurve } from './countCurve';
+export type { CountBand } from './countCurve';
 export { conceptLabelsFor, findCellsForConcepts } from './findCellsForConcepts';
 export type { CellsForConcepts, ConceptFinding, ConceptFindings, ConceptSource, FindCellsOptions } from './findCellsForConcepts';
 export { findMatches } from './findMatches';
