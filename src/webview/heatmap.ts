@@ -152,6 +152,14 @@ conceptSec.append(
   conceptLabelledBy,
   conceptList,
 );
+const syntaxSec = section('Syntax node types', true);
+const syntaxNote = el('p', 'muted syntax-note', '');
+const syntaxList = el('ul', 'cells syntax-cells');
+syntaxSec.append(
+  el('p', 'muted', 'Every node type of the file’s tree-sitter grammar (call arguments, type annotations, loop bodies…), each with the cell that best separates its characters from the rest: AUROC beside the best a random model of the same shape reaches. Click one to show its cell as the top track.'),
+  syntaxNote,
+  syntaxList,
+);
 const featureSec = section('Dictionary features', true);
 const featureNote = el('p', 'muted feature-note', 'Looking for a feature dictionary beside the model…');
 const featureList = el('ul', 'cells feature-list');
@@ -628,6 +636,10 @@ function onHostMessage(msg: HostMessage): void {
     case 'conceptCells':
       conceptLabelledBy.textContent = msg.labelledBy;
       renderCellList(conceptList, msg.entries);
+      break;
+    case 'syntaxCells':
+      syntaxNote.textContent = msg.note;
+      renderCellList(syntaxList, msg.entries);
       break;
     case 'featureList':
       shown.features = msg.features;

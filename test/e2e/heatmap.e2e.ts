@@ -67,6 +67,21 @@ describe('heatmap panel in a real VS Code (code-server + Chromium)', function ()
     assert.ok(picked.tracks.length >= 2);
   });
 
+  it('lists the node types of the file\'s grammar whose best cell beats the random model, and a click makes that cell the primary track', async function () {
+    const s = session!;
+    const listed = await waitForHeatmap(s, (h) => h.syntaxCells.length > 0, 'node types listed');
+    assert.match(listed.syntaxNote, /^\d+ node types of the tree-sitter typescript grammar ranked on this window .*; \d+ have a cell above the random model's best/);
+    // Titles are "<node type> · layer L h|c[N]".
+    const first = listed.syntaxCells[0];
+    assert.match(first, /^[a-z_.]+ · layer \d+ [hc]\[\d+\]$/, first);
+    const details = await (await heatmapFrame(s)).locator('.syntax-cells .cell-detail').allTextContents();
+    assert.match(details[0], /^this file: AUROC \d\.\d{3} · random model AUROC \d\.\d{3} · \d+ nodes, (higher|lower) inside$/);
+    const wanted = first.split(' · ')[1];
+    await (await heatmapFrame(s)).locator('.syntax-cells .cell-pick').first().click();
+    await waitForHeatmap(s, (h) => h.tracks[0].endsWith(wanted), `${wanted} primary`);
+    assert.match(await s.extensionLog(), /heatmap: \d+ node types listed, ranked in \d+ ms/);
+  });
+
   it('hover shows the exact value and a click moves the editor cursor there', async function () {
     const s = session!;
     const frame = await heatmapFrame(s);

@@ -20,6 +20,9 @@ export interface HeatmapSnapshot {
   /** Lines of stacked strips below each code line (one per extra track). */
   stripsPerLine: number;
   conceptCells: string[];
+  /** The node-type list: each entry's title, and the note above it. */
+  syntaxCells: string[];
+  syntaxNote: string;
   status: string;
 }
 
@@ -41,6 +44,8 @@ export async function readHeatmap(frame: Frame): Promise<HeatmapSnapshot> {
       tracks: Array.from(document.querySelectorAll('.chips .chip-label')).map((c) => c.textContent ?? ''),
       stripsPerLine: firstLine ? firstLine.querySelectorAll('.strip').length : 0,
       conceptCells: Array.from(document.querySelectorAll('.concept-cells .cell-title')).map((c) => c.textContent ?? ''),
+      syntaxCells: Array.from(document.querySelectorAll('.syntax-cells .cell-title')).map((c) => c.textContent ?? ''),
+      syntaxNote: document.querySelector('.syntax-note')?.textContent ?? '',
       status: document.querySelector('.bar .status')?.textContent ?? '',
     };
   });

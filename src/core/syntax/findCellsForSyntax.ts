@@ -1,5 +1,6 @@
 import { Activations, CellRef } from '../cells/activations';
 import { midRanks } from '../cells/ranks';
+import { RankSlicing } from '../cells/rankCellsForConcept';
 import { GrammarName } from './grammars';
 import { RecordedSyntaxGroup, RecordedSyntaxLabels } from './recordedSyntaxLabels';
 
@@ -36,10 +37,39 @@ export interface FindCellsForSyntaxOptions {
  * sort per cell serves every node type (see midRanks).
  */
 export function findCellsForSyntax(recording: Activations, labels: RecordedSyntaxLabels, opts: FindCellsForSyntaxOptions = {}): SyntaxFinding[] {
+  const job = syntaxRankingSteps(recording, labels, opts);
+  let step = job.next();
+  while (!step.done) step = job.next();
+  return step.value;
+}
+
+/**
+ * findCellsForSyntax in time slices, for the extension host (a window of
+ * the open file against every node type is a sort per cell, twice with
+ * the control); the same result, or undefined when cancelled.
+ */
+export async function findCellsForSyntaxSliced(recording: Activations, labels: RecordedSyntaxLabels, opts: FindCellsForSyntaxOptions, slicing: RankSlicing): Promise<SyntaxFinding[] | undefined> {
+  const sliceMs = slicing.sliceMs ?? 12;
+  const job = syntaxRankingSteps(recording, labels, opts);
+  let sliceStart = performance.now();
+  let step = job.next();
+  while (!step.done) {
+    if (performance.now() - sliceStart > sliceMs) {
+      await slicing.yieldNow();
+      if (slicing.isCancelled?.()) return undefined;
+      sliceStart = performance.now();
+    }
+    step = job.next();
+  }
+  return step.value;
+}
+
+/** The ranking as steps: it yields after each cell, and returns the findings. */
+function* syntaxRankingSteps(recording: Activations, labels: RecordedSyntaxLabels, opts: FindCellsForSyntaxOptions): Generator<void, SyntaxFinding[]> {
   const out: SyntaxFinding[] = [];
   for (const group of labels.groups) {
-    const best = bestCells(recording, group);
-    const random = opts.control ? bestCells(opts.control, group) : null;
+    const best = yield* bestCells(recording, group);
+    const random = opts.control ? yield* bestCells(opts.control, group) : null;
     group.keys.forEach((k, i) => {
       out.push({ grammar: group.grammar, nodeType: k.key, nodes: k.nodes, positives: k.positives, negatives: k.negatives, best: best[i], random: random ? random[i] : null });
     });
@@ -47,8 +77,8 @@ export function findCellsForSyntax(recording: Activations, labels: RecordedSynta
   return out.sort((a, b) => b.best.auroc - a.best.auroc || (a.nodeType < b.nodeType ? -1 : 1));
 }
 
-/** The best cell for each of a group's keys (same order as group.keys). */
-function bestCells(act: Activations, group: RecordedSyntaxGroup): SyntaxCell[] {
+/** The best cell for each of a group's keys (same order as group.keys); yields after each cell. */
+function* bestCells(act: Activations, group: RecordedSyntaxGroup): Generator<void, SyntaxCell[]> {
   const n = group.rows.length;
   if (n > 0 && group.rows[n - 1] >= act.chars) throw new Error(`the labels reach row ${group.rows[n - 1]} of a ${act.chars}-character recording`);
   const best: SyntaxCell[] = group.keys.map(() => ({ layer: 0, cell: 0, kind: 'h', auroc: 0, sign: 1 }));
@@ -70,6 +100,7 @@ function bestCells(act: Activations, group: RecordedSyntaxGroup): SyntaxCell[] {
         const signFree = Math.max(a, 1 - a);
         if (signFree > best[q].auroc) best[q] = { layer: track.layer, cell: j, kind: track.kind, auroc: signFree, sign: a >= 0.5 ? 1 : -1 };
       });
+      yield;
     }
   }
   return best;

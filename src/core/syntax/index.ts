@@ -1,12 +1,12 @@
 export { cellsForSyntax } from './cellsForSyntax';
 export type { CellsForSyntax, CellsForSyntaxOptions, SyntaxSource } from './cellsForSyntax';
-export { findCellsForSyntax } from './findCellsForSyntax';
+export { findCellsForSyntax, findCellsForSyntaxSliced } from './findCellsForSyntax';
 export type { SyntaxCell, SyntaxFinding } from './findCellsForSyntax';
 export { GRAMMAR_NAMES, grammarForFile } from './grammars';
 export type { GrammarName } from './grammars';
 export { syntaxLabelsForRecording } from './recordedSyntaxLabels';
 export type { RecordedSyntaxLabels } from './recordedSyntaxLabels';
-export { syntaxLabelsOf, syntaxMask } from './syntaxLabels';
+export { syntaxLabelsOf, syntaxMask, windowSyntaxLabels } from './syntaxLabels';
 export type { SyntaxLabels } from './syntaxLabels';
 export { SyntaxParsers } from './syntaxParsers';
 export { conceptsFromTree, labelText } from './treeConcepts';

@@ -48,3 +48,25 @@ export function syntaxMask(labels: SyntaxLabels, key: string): Uint8Array {
   for (let k = 0; k < list.length; k += 2) mask.fill(1, list[k], list[k + 1]);
   return mask;
 }
+
+/**
+ * The labels of characters [start, end) of the text, as if that window were
+ * the whole text: spans cut at its edges and moved to start at 0 (a node
+ * that begins before the window is inside it from its first character).
+ * The panel records a window of a long file and labels the whole file.
+ */
+export function windowSyntaxLabels(labels: SyntaxLabels, start: number, end: number): SyntaxLabels {
+  const from = Math.max(0, Math.min(start, labels.length));
+  const to = Math.max(from, Math.min(end, labels.length));
+  const spans = new Map<string, number[]>();
+  for (const [key, list] of labels.spans) {
+    const kept: number[] = [];
+    for (let k = 0; k < list.length; k += 2) {
+      const s = Math.max(list[k], from);
+      const e = Math.min(list[k + 1], to);
+      if (e > s) kept.push(s - from, e - from);
+    }
+    if (kept.length > 0) spans.set(key, kept);
+  }
+  return { grammar: labels.grammar, length: to - from, spans };
+}

@@ -12,7 +12,7 @@ import { CellScore, ConceptRanking, RankSlicing, rankCellsForConcepts, rankCells
 import { CellErrors, WeakestGroup, conceptErrors, weakestGroup } from '../../core/cells/whereCellErrs';
 import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptLabels, ConceptName } from '../../core/concepts/conceptNames';
 import { Language } from '../../core/concepts/language';
-import { LabelSource, SyntaxParsers, labelText } from '../../core/syntax';
+import { LabelSource, SyntaxLabels, SyntaxParsers, labelText } from '../../core/syntax';
 import { NamedCell } from '../../core/model/manifest';
 import { CellEntry } from './protocol';
 import { fmt } from './viewModel';
@@ -27,6 +27,8 @@ export interface FileConcepts {
   labels: ConceptLabels;
   /** Shown beside the list: the grammar, or the lexers and why no tree was made. */
   labelledBy: string;
+  /** Every node type's characters, when a tree was made (for the node-type list). */
+  syntax: SyntaxLabels | null;
 }
 
 /**
@@ -36,8 +38,8 @@ export interface FileConcepts {
  * comment or a string is labelled right.
  */
 export async function labelFileConcepts(text: string, nameOrLanguageId: string, language: Language, parsers: SyntaxParsers): Promise<FileConcepts> {
-  const labelled = await labelText(text, nameOrLanguageId, parsers, { fallback: language, nodeTypes: false });
-  return { labels: labelled.concepts, labelledBy: describeSource(labelled.source, language) };
+  const labelled = await labelText(text, nameOrLanguageId, parsers, { fallback: language });
+  return { labels: labelled.concepts, labelledBy: describeSource(labelled.source, language), syntax: labelled.syntax };
 }
 
 function describeSource(source: LabelSource, language: Language): string {

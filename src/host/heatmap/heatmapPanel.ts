@@ -10,7 +10,7 @@ import { searchMatches } from '../../core/cells/searchMatches';
 import { Engine } from '../../core/engine';
 import { ConceptLabels } from '../../core/concepts/conceptNames';
 import { languageForFile } from '../../core/concepts/language';
-import { SyntaxParsers } from '../../core/syntax';
+import { SyntaxLabels, SyntaxParsers } from '../../core/syntax';
 import { NamedCell, ModelManifest } from '../../core/model/manifest';
 import { SparseDictionary } from '../../core/features/dictionary';
 import { checkDictionaryFitsModel, loadDictionary, modelFingerprint } from '../../core/features/dictionaryFile';
@@ -25,6 +25,7 @@ import { exportHeatmapHtml } from './exportHtml';
 import { MAX_HYPOTHESIS_CELLS, hypothesisInWindow } from './hypothesis';
 import { CellEntry, FeatureEntry, HostMessage, ModelShape, TrackSpec, ViewState, WebviewMessage, defaultViewState, parseViewState, parseWebviewMessage } from './protocol';
 import { applyIntent } from './viewChanges';
+import { SYNTAX_PENDING, SyntaxList, syntaxListOnWindow } from './syntaxCells';
 import { CONCEPT_CANDIDATES, ConceptErrors, ConceptRankings, conceptEntries, conceptErrorsOnWindow, labelFileConcepts, rankConceptsOnWindowSliced } from './conceptCells';
 import { TrackFeatures, buildTracks, gateChart, selectionCells } from './viewModel';
 import { webviewHtml } from './webviewHtml';
@@ -63,6 +64,9 @@ interface Recording {
   /** Where each yes/no concept's best cell errs on the window. */
   errors: ConceptErrors;
   concepts: CellEntry[];
+  /** The whole file's node-type labels (null without a tree), and the node-type list once ranked beside the control. */
+  syntax: SyntaxLabels | null;
+  syntaxList?: SyntaxList;
   /** The window read through the model's dictionary, when it has one. */
   features?: WindowFeatures & { findings: FeatureFindings; names: Map<number, string> };
   featureList: FeatureEntry[];
@@ -295,7 +299,7 @@ export class HeatmapController implements vscode.Disposable {
     const languageKey = doc.languageId !== 'plaintext' ? doc.languageId : doc.fileName;
     const current = () => generation === this.generation && !!this.panel;
     this.parsers ??= new SyntaxParsers();
-    const { labels: conceptLabels, labelledBy } = await labelFileConcepts(text, languageKey, languageForFile(languageKey), this.parsers);
+    const { labels: conceptLabels, labelledBy, syntax } = await labelFileConcepts(text, languageKey, languageForFile(languageKey), this.parsers);
     if (!current()) return;
     const rankings = await rankConceptsOnWindowSliced(act, conceptLabels, win.start, CONCEPT_CANDIDATES, { yieldNow, isCancelled: () => !current() });
     if (!rankings || !current()) return;
@@ -310,7 +314,7 @@ export class HeatmapController implements vscode.Disposable {
       features = { ...codes, findings, names: featureNames(findings) };
     }
     const featureList = features ? featureEntries(features.findings) : [];
-    const rec: Recording = { uri, version, text, conceptLabels, labelledBy, win, act, model, rankings, errors, concepts, features, featureList };
+    const rec: Recording = { uri, version, text, conceptLabels, labelledBy, win, act, model, rankings, errors, concepts, syntax, features, featureList };
     this.rec = rec;
     this.setView(this.view.tracks.length === 0 ? { ...this.view, tracks: defaultTracks(concepts, model.model.manifest.cells) } : this.view);
     this.sendAll();
@@ -336,6 +340,12 @@ export class HeatmapController implements vscode.Disposable {
     rec.concepts = conceptEntries(rec.model.model.manifest.cells, rec.rankings, random, rec.errors);
     this.log.info(`heatmap: random-init control measured on ${act.chars} chars in ${(performance.now() - t0).toFixed(0)} ms`);
     this.post({ type: 'conceptCells', entries: rec.concepts, labelledBy: rec.labelledBy });
+    const t1 = performance.now();
+    const syntaxList = await syntaxListOnWindow(rec.act, act, rec.syntax, rec.win.start, { yieldNow, isCancelled: () => !live() }, rec.labelledBy);
+    if (!syntaxList || !live()) return;
+    rec.syntaxList = syntaxList;
+    this.log.info(`heatmap: ${syntaxList.entries.length} node types listed, ranked in ${(performance.now() - t1).toFixed(0)} ms`);
+    this.post({ type: 'syntaxCells', ...syntaxList });
     if (rec.features) await this.measureFeatureControl(rec, act, live);
   }
 
@@ -458,6 +468,7 @@ export class HeatmapController implements vscode.Disposable {
     });
     this.sendTracks();
     this.post({ type: 'conceptCells', entries: rec.concepts, labelledBy: rec.labelledBy });
+    this.post({ type: 'syntaxCells', ...(rec.syntaxList ?? { entries: [], note: SYNTAX_PENDING }) });
     this.sendFeatureList(rec);
     this.post({ type: 'saturation', layers: gateChart(rec.act) });
     const editor = this.target && editorFor(this.target);

@@ -104,6 +104,8 @@ export type HostMessage =
   | { type: 'tracks'; tracks: TrackPayload[] }
   | { type: 'cursor'; offset: number }
   | { type: 'conceptCells'; entries: CellEntry[]; /** What labelled the concepts: a tree-sitter grammar, or a lexer and why. */ labelledBy: string }
+  /** The node types of the file's grammar whose best cell beats the random model's; the note says what was ranked (or why nothing was). */
+  | { type: 'syntaxCells'; entries: CellEntry[]; note: string }
   /** The dictionary's standout features; `features` is its size (0: no dictionary, the note says why and how to make one). */
   | { type: 'featureList'; entries: FeatureEntry[]; features: number; note: string }
   | { type: 'selectionCells'; entries: CellEntry[]; selection: { start: number; end: number } | null; note?: string }

@@ -98,7 +98,7 @@ async function figuresFor(model: Picked['model'], settings: Record<string, unkno
     await waitForDetails(session, (details) => details.some((d) => d.startsWith('this file')) && !details.some((d) => d.includes('measuring')), 180_000);
     const frame = await heatmapFrame(session);
     // Room for the code and the concept list: fold the other sections.
-    for (const title of ['Dictionary features', 'Cells for selection', 'Hypothesis search']) {
+    for (const title of ['Syntax node types', 'Dictionary features', 'Cells for selection', 'Hypothesis search']) {
       const section = frame.locator('details.sec', { has: frame.locator('summary', { hasText: title }) });
       if ((await section.count()) > 0 && (await section.first().getAttribute('open')) !== null) await section.first().locator('summary').click();
     }
@@ -128,6 +128,14 @@ async function figuresFor(model: Picked['model'], settings: Record<string, unkno
       out.push({ model, concept: concept.name, cell, detail, image: path.relative(REPO_ROOT, image) });
     }
     await session.page.screenshot({ path: path.join(outDir, `${model}-window.png`) });
+    // The node-type list: fold the concept list, open the node types, wait for them to be ranked beside the control.
+    await frame.locator('details.sec > summary', { hasText: 'Concept cells' }).click();
+    await frame.locator('details.sec > summary', { hasText: 'Syntax node types' }).click();
+    const syntax = await waitForHeatmap(session, (h) => /ranked on this window/.test(h.syntaxNote), 'the node types ranked', 180_000);
+    console.log(`${model} node types: ${syntax.syntaxNote}`);
+    for (const t of syntax.syntaxCells) console.log(`${model}   ${t}`);
+    await session.page.mouse.move(1, 1);
+    await (await frame.frameElement()).screenshot({ path: path.join(outDir, `${model}-syntax.png`) });
     return out;
   } catch (err) {
     const dir = await session.captureFailure(`figures-${model}`);
