@@ -2,6 +2,7 @@ import { Activations, CellRef } from './activations';
 import { trackCorrelations } from './correlation';
 import { midRanks } from './ranks';
 import { SparseProbe, SparseProbeOptions, fitSparseProbe } from './sparseProbe';
+import { RankSlicing, runSliced, runToEnd } from './runSliced';
 
 /** How well one cell tracks a concept. */
 export interface CellScore extends CellRef {
@@ -73,20 +74,10 @@ interface Prepared {
  * plus O(T) per concept. A sparse probe is fitted on the best candidates.
  */
 export function rankCellsForConcepts(act: Activations, concepts: readonly ConceptToRank[], opts: RankOptions = {}): ConceptRanking[] {
-  const job = rankingSteps(act, concepts, opts);
-  let step = job.next();
-  while (!step.done) step = job.next();
-  return step.value;
+  return runToEnd(rankingSteps(act, concepts, opts));
 }
 
-export interface RankSlicing {
-  /** Called between slices, so the caller's event loop can run. */
-  yieldNow: () => Promise<void>;
-  /** Longest stretch of ranking between two yields, in milliseconds (default 12). */
-  sliceMs?: number;
-  /** Checked after each yield; when true the ranking stops and resolves to undefined. */
-  isCancelled?: () => boolean;
-}
+export type { RankSlicing } from './runSliced';
 
 /** rankCellsForConcepts in time slices (for the extension host, where a window's ranking takes a second of CPU); the same result. */
 export async function rankCellsForConceptsSliced(
@@ -95,19 +86,7 @@ export async function rankCellsForConceptsSliced(
   opts: RankOptions,
   slicing: RankSlicing,
 ): Promise<ConceptRanking[] | undefined> {
-  const sliceMs = slicing.sliceMs ?? 12;
-  const job = rankingSteps(act, concepts, opts);
-  let sliceStart = performance.now();
-  let step = job.next();
-  while (!step.done) {
-    if (performance.now() - sliceStart > sliceMs) {
-      await slicing.yieldNow();
-      if (slicing.isCancelled?.()) return undefined;
-      sliceStart = performance.now();
-    }
-    step = job.next();
-  }
-  return step.value;
+  return runSliced(rankingSteps(act, concepts, opts), slicing);
 }
 
 /** The ranking as steps: it pauses (yields) after each cell, and returns the rankings. */

@@ -1,6 +1,6 @@
 import { Activations, CellRef } from '../cells/activations';
 import { midRanks } from '../cells/ranks';
-import { RankSlicing } from '../cells/rankCellsForConcept';
+import { RankSlicing, runSliced, runToEnd } from '../cells/runSliced';
 import { GrammarName } from './grammars';
 import { RecordedSyntaxGroup, RecordedSyntaxLabels } from './recordedSyntaxLabels';
 
@@ -37,10 +37,7 @@ export interface FindCellsForSyntaxOptions {
  * sort per cell serves every node type (see midRanks).
  */
 export function findCellsForSyntax(recording: Activations, labels: RecordedSyntaxLabels, opts: FindCellsForSyntaxOptions = {}): SyntaxFinding[] {
-  const job = syntaxRankingSteps(recording, labels, opts);
-  let step = job.next();
-  while (!step.done) step = job.next();
-  return step.value;
+  return runToEnd(syntaxRankingSteps(recording, labels, opts));
 }
 
 /**
@@ -48,20 +45,8 @@ export function findCellsForSyntax(recording: Activations, labels: RecordedSynta
  * the open file against every node type is a sort per cell, twice with
  * the control); the same result, or undefined when cancelled.
  */
-export async function findCellsForSyntaxSliced(recording: Activations, labels: RecordedSyntaxLabels, opts: FindCellsForSyntaxOptions, slicing: RankSlicing): Promise<SyntaxFinding[] | undefined> {
-  const sliceMs = slicing.sliceMs ?? 12;
-  const job = syntaxRankingSteps(recording, labels, opts);
-  let sliceStart = performance.now();
-  let step = job.next();
-  while (!step.done) {
-    if (performance.now() - sliceStart > sliceMs) {
-      await slicing.yieldNow();
-      if (slicing.isCancelled?.()) return undefined;
-      sliceStart = performance.now();
-    }
-    step = job.next();
-  }
-  return step.value;
+export function findCellsForSyntaxSliced(recording: Activations, labels: RecordedSyntaxLabels, opts: FindCellsForSyntaxOptions, slicing: RankSlicing): Promise<SyntaxFinding[] | undefined> {
+  return runSliced(syntaxRankingSteps(recording, labels, opts), slicing);
 }
 
 /** The ranking as steps: it yields after each cell, and returns the findings. */

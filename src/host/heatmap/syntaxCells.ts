@@ -5,7 +5,7 @@
  * click away from being a track. No vscode import.
  */
 import { Activations, describeCell } from '../../core/cells/activations';
-import { RankSlicing } from '../../core/cells/rankCellsForConcept';
+import { RankSlicing } from '../../core/cells/runSliced';
 import { SyntaxFinding, SyntaxLabels, findCellsForSyntaxSliced, syntaxLabelsForRecording, windowSyntaxLabels } from '../../core/syntax';
 import { CellEntry } from './protocol';
 
