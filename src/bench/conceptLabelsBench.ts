@@ -1,9 +1,9 @@
-import { cellValues, describeCell } from '../core/cells/activations';
-import { CountBand, countCurve } from '../core/cells/countCurve';
-import { ConceptFindings, ConceptSource, conceptLabelsFor, rankConcepts } from '../core/cells/findCellsForConcepts';
+import { describeCell } from '../core/cells/activations';
+import { CountBand } from '../core/cells/countCurve';
+import { ConceptFindings, ConceptSource, bestCellReading, conceptLabelsFor, rankConcepts } from '../core/cells/findCellsForConcepts';
 import { randomEngineLike } from '../core/cells/randomEngineLike';
 import { RecordingEngine, recordActivations } from '../core/cells/recordActivations';
-import { CellErrors, conceptErrors } from '../core/cells/whereCellErrs';
+import { CellErrors } from '../core/cells/whereCellErrs';
 import { BINARY_CONCEPTS, CONCEPT_NAMES, ConceptName } from '../core/concepts/conceptNames';
 import { SyntaxParsers, labelConceptFiles } from '../core/syntax';
 
@@ -62,13 +62,12 @@ export async function benchConceptLabels(engine: RecordingEngine, files: readonl
   const lexicalControl = rankConcepts(control, lexicalLabels, rank);
   const treeControl = rankConcepts(control, treeLabels, rank);
 
-  const errorsOf = (concept: ConceptName): { treeErrors?: CellErrors } => {
+  // How the tree's best cell reads each concept: where it errs (yes/no concepts), its mean per level (counts).
+  const readingOf = (concept: ConceptName): Pick<ConceptLabelsRow, 'treeErrors' | 'treeCurve'> => {
     const best = tree[concept];
-    return best ? { treeErrors: conceptErrors(act, treeLabels, concept, best) } : {};
-  };
-  const curveOf = (concept: ConceptName): { treeCurve?: CountBand[] } => {
-    const best = tree[concept];
-    return best ? { treeCurve: countCurve(cellValues(act, best), treeLabels[concept], best.sign) } : {};
+    if (!best) return {};
+    const reading = bestCellReading(act, treeLabels, concept, best);
+    return 'errors' in reading ? { treeErrors: reading.errors } : { treeCurve: reading.curve };
   };
   const rows = CONCEPT_NAMES.map((concept): ConceptLabelsRow => {
     const a = lexicalLabels[concept];
@@ -86,7 +85,8 @@ export async function benchConceptLabels(engine: RecordingEngine, files: readonl
       lexical: scoreOf(lexical, lexicalControl, concept),
       tree: scoreOf(tree, treeControl, concept),
       disagree: act.chars ? differ / act.chars : 0,
-      ...(BINARY_CONCEPTS.includes(concept) ? { positives: { lexical: posA, tree: posB }, ...errorsOf(concept) } : curveOf(concept)),
+      ...(BINARY_CONCEPTS.includes(concept) ? { positives: { lexical: posA, tree: posB } } : {}),
+      ...readingOf(concept),
     };
   });
   return { chars: act.chars, files: files.length, treeFiles, rows };

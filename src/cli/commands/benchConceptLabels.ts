@@ -5,6 +5,7 @@ import { filesUnder } from '../../core/corpus/filesUnder';
 import { resultProvenance } from '../../bench/resultProvenance';
 import { ConceptLabelsResult, benchConceptLabels } from '../../bench/conceptLabelsBench';
 import { ConceptSource } from '../../core/cells/findCellsForConcepts';
+import { errorGroupsText } from '../../core/cells/whereCellErrs';
 import { languageForFile } from '../../core/concepts/language';
 import { Engine } from '../../core/engine';
 import { createFastestOps } from '../../core/kernels/wasmOps';
@@ -50,10 +51,7 @@ export async function conceptLabelsBenchCommand(argv: string[]): Promise<number>
       for (const r of result.rows) {
         const side = (s: typeof r.lexical) => (s ? `${s.cell} ${s.score.toFixed(3)} (random ${s.randomScore.toFixed(3)})` : 'constant');
         process.stdout.write(`  ${r.concept.padEnd(14)} lexical ${side(r.lexical).padEnd(40)} tree ${side(r.tree).padEnd(40)} labels differ on ${(100 * r.disagree).toFixed(1)}%\n`);
-        if (r.treeErrors) {
-          const groups = (list: { group: string; auroc: number }[]) => list.map((g) => `${g.group} ${g.auroc.toFixed(2)}`).join(', ');
-          process.stdout.write(`  ${''.padEnd(14)} where the tree's best cell errs, AUROC: yes ${groups(r.treeErrors.positives)}; no ${groups(r.treeErrors.negatives)}\n`);
-        }
+        if (r.treeErrors) process.stdout.write(`  ${''.padEnd(14)} where the tree's best cell errs, AUROC: ${errorGroupsText(r.treeErrors)}\n`);
       }
     }
   }

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../../core/atomicWrite';
 import { CellRef, cellValues, describeCell } from '../../core/cells/activations';
 import { CellsForConcepts, ConceptFinding, ConceptSource, findCellsForConcepts } from '../../core/cells/findCellsForConcepts';
 import { CellScore } from '../../core/cells/rankCellsForConcept';
-import { CellErrors, ErrorGroup } from '../../core/cells/whereCellErrs';
+import { CellErrors, ErrorGroup, errorGroupsText } from '../../core/cells/whereCellErrs';
 import { CountBand } from '../../core/cells/countCurve';
 import { HeatmapFile, heatmapHtml } from '../../core/cells/heatmapHtml';
 import { storeNamedCells } from '../../core/cells/namedCells';
@@ -173,8 +173,7 @@ function curveLine(curve: CountBand[]): string {
 
 /** The error groups on one line: the yes-characters by position in the span, then the no-characters by where they are. */
 function errorsLine(e: CellErrors): string {
-  const groups = (list: ErrorGroup[]) => list.map((g) => `${g.group} ${g.auroc.toFixed(2)}`).join(', ');
-  return `${''.padEnd(15)}where it errs, AUROC per group: yes ${groups(e.positives)}; no ${groups(e.negatives)}`;
+  return `${''.padEnd(15)}where it errs, AUROC per group: ${errorGroupsText(e)}`;
 }
 
 function probeJson(best: ConceptFinding) {

@@ -88,9 +88,7 @@ function describeModel(
   const { act, labels, concepts, bitsPerChar } = measure(engine, files, null, opts, progress);
   for (const name of CONCEPT_NAMES) {
     const best = concepts[name];
-    if (!best) continue;
-    if (BINARY_CONCEPTS.includes(name)) best.errors = conceptErrors(act, labels, name, best);
-    else best.curve = countCurve(cellValues(act, best), labels[name], best.sign);
+    if (best) Object.assign(best, bestCellReading(act, labels, name, best));
   }
   const result: CellsForConcepts = {
     chars: act.chars,
@@ -133,6 +131,15 @@ function measure(
   let bits = 0;
   for (let t = 0; t < act.chars; t++) bits += act.surprise[t];
   return { act, labels, concepts, bitsPerChar: act.chars ? bits / act.chars : 0 };
+}
+
+/**
+ * How a concept's best cell reads it beyond its one score: for a yes/no
+ * concept, where it errs (whereCellErrs); for a count, its mean per level
+ * (countCurve).
+ */
+export function bestCellReading(act: Activations, labels: Record<ConceptName, ArrayLike<number>>, concept: ConceptName, best: CellScore): { errors: CellErrors } | { curve: CountBand[] } {
+  return BINARY_CONCEPTS.includes(concept) ? { errors: conceptErrors(act, labels, concept, best) } : { curve: countCurve(cellValues(act, best), labels[concept], best.sign) };
 }
 
 /** Each concept's labels over the recorded characters of every file, concatenated like the recording. */

@@ -59,50 +59,35 @@ export function whereCellErrs(
 ): CellErrors {
   const n = Math.min(values.length, labels.length);
   const starts = new Set(segmentStarts);
-  const scores = new Float64Array(n);
-  for (let t = 0; t < n; t++) scores[t] = sign * values[t];
-  // Position into the current yes-span (1-based), and characters since the last one ended.
-  const intoSpan = new Int32Array(n);
-  const sinceSpan = new Int32Array(n);
-  // Characters since a span ended, when none has yet in this segment (fits the Int32Array).
-  const NEVER = 0x3fffffff;
+  const positives: number[] = [];
+  const negatives: number[] = [];
+  const positiveGroups = SPAN_GROUPS.map(({ group }) => ({ group, members: [] as number[] }));
+  const negativeGroups = [{ group: 'after span', members: [] as number[] }, ...regions.map((r) => ({ group: r.group, members: [] as number[] })), { group: 'elsewhere', members: [] as number[] }];
+  // Position into the current yes-span (1-based), and no-characters since the last one ended (Infinity: none yet in this segment).
   let into = 0;
-  let since = NEVER;
+  let since = Infinity;
   for (let t = 0; t < n; t++) {
     if (starts.has(t)) {
       into = 0;
-      since = NEVER;
+      since = Infinity;
     }
+    const score = sign * values[t];
     if (labels[t] > 0.5) {
       into++;
       since = 0;
+      positives.push(score);
+      positiveGroups[SPAN_GROUPS.findIndex((g) => into <= g.upTo)].members.push(score);
     } else {
-      if (into > 0) since = 0;
       into = 0;
-      if (since < NEVER) since++;
+      since++;
+      negatives.push(score);
+      let k = 0;
+      if (since > AFTER_SPAN) {
+        const r = regions.findIndex((region) => region.labels[t] > 0.5);
+        k = r >= 0 ? r + 1 : negativeGroups.length - 1;
+      }
+      negativeGroups[k].members.push(score);
     }
-    intoSpan[t] = into;
-    sinceSpan[t] = since;
-  }
-  const positives: number[] = [];
-  const negatives: number[] = [];
-  for (let t = 0; t < n; t++) (labels[t] > 0.5 ? positives : negatives).push(scores[t]);
-
-  const positiveGroups = SPAN_GROUPS.map(({ group }) => ({ group, members: [] as number[] }));
-  for (let t = 0; t < n; t++) {
-    if (labels[t] <= 0.5) continue;
-    const k = SPAN_GROUPS.findIndex((g) => intoSpan[t] <= g.upTo);
-    positiveGroups[k].members.push(scores[t]);
-  }
-  const negativeGroups = [{ group: 'after span', members: [] as number[] }, ...regions.map((r) => ({ group: r.group, members: [] as number[] })), { group: 'elsewhere', members: [] as number[] }];
-  for (let t = 0; t < n; t++) {
-    if (labels[t] > 0.5) continue;
-    let k = 0;
-    if (sinceSpan[t] > AFTER_SPAN) {
-      const r = regions.findIndex((region) => region.labels[t] > 0.5);
-      k = r >= 0 ? r + 1 : negativeGroups.length - 1;
-    }
-    negativeGroups[k].members.push(scores[t]);
   }
   return {
     auroc: twoClassAuroc(positives, negatives),
@@ -142,17 +127,18 @@ export function conceptErrors(act: Activations, labels: Record<ConceptName, Arra
   );
 }
 
-/**
- * The group a cell reads worst, among those holding at least minShare of
- * their class and reading below the cell's overall AUROC (null when none
- * does: a cell with no weak spot has nothing to say).
- */
+/** A group of CellErrors, with the side it is on and its share of that side. */
 export interface WeakestGroup extends ErrorGroup {
   side: 'yes' | 'no';
   /** Share of its class (yes- or no-characters) the group holds. */
   share: number;
 }
 
+/**
+ * The group a cell reads worst, among those holding at least minShare of
+ * their class and reading below the cell's overall AUROC (null when none
+ * does: a cell with no weak spot has nothing to say).
+ */
 export function weakestGroup(e: CellErrors, minShare = 0.02): WeakestGroup | null {
   let worst: WeakestGroup | null = null;
   for (const [side, groups] of [['yes', e.positives], ['no', e.negatives]] as const) {
@@ -163,4 +149,10 @@ export function weakestGroup(e: CellErrors, minShare = 0.02): WeakestGroup | nul
     }
   }
   return worst;
+}
+
+/** The groups on one line, for the command line: "yes span 1 0.95, span 2-8 0.94; no after span 0.55, elsewhere 0.99". */
+export function errorGroupsText(e: CellErrors): string {
+  const groups = (list: readonly ErrorGroup[]) => list.map((g) => `${g.group} ${g.auroc.toFixed(2)}`).join(', ');
+  return `yes ${groups(e.positives)}; no ${groups(e.negatives)}`;
 }

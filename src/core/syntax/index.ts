@@ -4,7 +4,7 @@ export { findCellsForSyntax, findCellsForSyntaxSliced } from './findCellsForSynt
 export type { SyntaxCell, SyntaxFinding } from './findCellsForSyntax';
 export { GRAMMAR_NAMES, grammarForFile } from './grammars';
 export type { GrammarName } from './grammars';
-export { syntaxLabelsForRecording } from './recordedSyntaxLabels';
+export { MIN_NODES, MIN_SIDE_CHARS, syntaxLabelsForRecording } from './recordedSyntaxLabels';
 export type { RecordedSyntaxLabels } from './recordedSyntaxLabels';
 export { syntaxLabelsOf, syntaxMask, windowSyntaxLabels } from './syntaxLabels';
 export type { SyntaxLabels } from './syntaxLabels';

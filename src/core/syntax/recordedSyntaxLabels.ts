@@ -32,6 +32,10 @@ export interface RecordedSyntaxLabels {
   groups: RecordedSyntaxGroup[];
 }
 
+/** The defaults of RecordedSyntaxOptions: what a node type needs to be ranked. */
+export const MIN_SIDE_CHARS = 30;
+export const MIN_NODES = 5;
+
 export interface RecordedSyntaxOptions {
   /** Fewest characters inside, and outside, a node type for it to be ranked (default 30 each). */
   minPositives?: number;
@@ -50,9 +54,9 @@ export interface RecordedSyntaxOptions {
  * out) and keeps the node types with enough characters on both sides.
  */
 export function syntaxLabelsForRecording(segments: readonly RecordedSegment[], perFile: readonly (SyntaxLabels | null)[], opts: RecordedSyntaxOptions = {}): RecordedSyntaxLabels {
-  const minPos = Math.max(1, opts.minPositives ?? 30);
-  const minNeg = Math.max(1, opts.minNegatives ?? 30);
-  const minNodes = Math.max(1, opts.minNodes ?? 5);
+  const minPos = Math.max(1, opts.minPositives ?? MIN_SIDE_CHARS);
+  const minNeg = Math.max(1, opts.minNegatives ?? MIN_SIDE_CHARS);
+  const minNodes = Math.max(1, opts.minNodes ?? MIN_NODES);
   const byGrammar = new Map<GrammarName, number[]>();
   perFile.forEach((labels, k) => {
     if (!labels || k >= segments.length || segments[k].end === segments[k].start) return;

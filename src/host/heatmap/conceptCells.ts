@@ -59,7 +59,15 @@ export async function rankConceptsOnWindowSliced(act: Activations, labels: Conce
 }
 
 function windowConcepts(act: Activations, labels: ConceptLabels, windowStart: number) {
-  return CONCEPT_NAMES.map((name) => ({ labels: labels[name].subarray(windowStart, windowStart + act.chars), binary: BINARY_CONCEPTS.includes(name) }));
+  const windowed = windowLabels(act, labels, windowStart);
+  return CONCEPT_NAMES.map((name) => ({ labels: windowed[name], binary: BINARY_CONCEPTS.includes(name) }));
+}
+
+/** The whole file's labels over the window's characters (views, not copies). */
+function windowLabels(act: Activations, labels: ConceptLabels, windowStart: number): Record<ConceptName, Uint8Array | Uint16Array> {
+  const out = {} as Record<ConceptName, Uint8Array | Uint16Array>;
+  for (const name of CONCEPT_NAMES) out[name] = labels[name].subarray(windowStart, windowStart + act.chars);
+  return out;
 }
 
 function byName(rankings: ConceptRanking[]): ConceptRankings {
@@ -71,8 +79,7 @@ export type ConceptErrors = Partial<Record<ConceptName, CellErrors>>;
 
 /** conceptErrors of each yes/no concept's best cell on a window recording; `labels` are the whole file's. */
 export function conceptErrorsOnWindow(act: Activations, labels: ConceptLabels, windowStart: number, rankings: ConceptRankings): ConceptErrors {
-  const windowed = {} as Record<ConceptName, ArrayLike<number>>;
-  for (const name of CONCEPT_NAMES) windowed[name] = labels[name].subarray(windowStart, windowStart + act.chars);
+  const windowed = windowLabels(act, labels, windowStart);
   const out: ConceptErrors = {};
   for (const name of BINARY_CONCEPTS) {
     const best = rankings[name].cells[0];

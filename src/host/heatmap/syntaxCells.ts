@@ -6,7 +6,7 @@
  */
 import { Activations, describeCell } from '../../core/cells/activations';
 import { RankSlicing } from '../../core/cells/runSliced';
-import { SyntaxFinding, SyntaxLabels, findCellsForSyntaxSliced, syntaxLabelsForRecording, windowSyntaxLabels } from '../../core/syntax';
+import { MIN_NODES, MIN_SIDE_CHARS, SyntaxFinding, SyntaxLabels, findCellsForSyntaxSliced, syntaxLabelsForRecording, windowSyntaxLabels } from '../../core/syntax';
 import { CellEntry } from './protocol';
 
 /** The list's note until the random model has read the window (the list needs its control). */
@@ -38,7 +38,7 @@ export function syntaxEntries(findings: readonly SyntaxFinding[], grammar: strin
   const shown = entries.length < standOut.length ? `; the ${entries.length} furthest above it are listed` : '';
   return {
     entries,
-    note: `${findings.length} node types of the tree-sitter ${grammar} grammar ranked on this window (those with at least 5 nodes and 30 characters inside and out); ${standOut.length} have a cell above the random model's best${shown}.`,
+    note: `${findings.length} node types of the tree-sitter ${grammar} grammar ranked on this window (those with at least ${MIN_NODES} nodes and ${MIN_SIDE_CHARS} characters inside and out); ${standOut.length} have a cell above the random model's best${shown}.`,
   };
 }
 
@@ -50,6 +50,7 @@ export function syntaxEntries(findings: readonly SyntaxFinding[], grammar: strin
 export async function syntaxListOnWindow(act: Activations, control: Activations, syntax: SyntaxLabels | null, windowStart: number, slicing: RankSlicing, noTree: string): Promise<SyntaxList | undefined> {
   if (!syntax) return { entries: [], note: `${noTree} No node types to rank.` };
   const window = windowSyntaxLabels(syntax, windowStart, windowStart + act.chars);
+  // The defaults, which the note names.
   const labels = syntaxLabelsForRecording([{ start: 0, end: act.chars, textLength: act.chars }], [window]);
   const findings = await findCellsForSyntaxSliced(act, labels, { control }, slicing);
   return findings && syntaxEntries(findings, syntax.grammar);
